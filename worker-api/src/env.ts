@@ -1,0 +1,19 @@
+import type { AuthContext } from './auth/claims';
+
+/**
+ * The Worker's bindings: vars and bindings come from wrangler.toml (generated into
+ * worker-configuration.d.ts by `npm run types -w @chat/worker-api`); secrets are set with
+ * `wrangler secret put` or .dev.vars and may be absent.
+ */
+export type Bindings = Cloudflare.Env & {
+  OPENAI_API_KEY?: string;
+  TOSS_SECRET_KEY?: string;
+};
+
+/** Per-request values set by middleware and read with `c.get(...)`. */
+export type Variables = {
+  traceId: string;
+  auth: AuthContext;
+};
+
+export type AppEnv = { Bindings: Bindings; Variables: Variables };

@@ -1,0 +1,33 @@
+import { z } from '@hono/zod-openapi';
+
+/** The contract's error body, shared by every route's error responses in the OpenAPI document. */
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'invalid_request' }),
+      message: z.string().openapi({ example: 'body.name: Required' }),
+      traceId: z.string().openapi({ example: '4bf92f3577b34da6a3ce929d0e0e4736' }),
+    }),
+  })
+  .openapi('Error');
+
+const errorContent = { 'application/json': { schema: ErrorBody } };
+
+/** Error responses a route can give, for its `responses` map. */
+export const errorResponses = {
+  400: { description: 'Invalid request (`invalid_request`, naming the field)', content: errorContent },
+  401: { description: 'Missing or invalid token (`invalid_token`)', content: errorContent },
+  403: { description: 'Token lacks the scope or role (`insufficient_scope`)', content: errorContent },
+  404: { description: 'Not found, or not yours (`not_found`)', content: errorContent },
+  429: { description: 'Quota or concurrency limit reached', content: errorContent },
+} as const;
+
+/** Picks error responses by status. */
+export function errors<S extends keyof typeof errorResponses>(...statuses: S[]): Pick<typeof errorResponses, S> {
+  const picked = {} as Pick<typeof errorResponses, S>;
+  for (const s of statuses) picked[s] = errorResponses[s];
+  return picked;
+}
+
+/** The bearer security requirement, for routes that need a token. */
+export const bearer = [{ bearerAuth: [] }];

@@ -1,0 +1,75 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { Scalar } from '@scalar/hono-api-reference';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { AppEnv } from './env';
+import { ApiError, errorResponse } from './http/errors';
+import { AllowedMethods } from './http/method-not-allowed';
+import { traceId } from './http/trace';
+import { healthRoutes } from './routes/health';
+import { internalRoutes } from './routes/internal';
+import { jwksRoutes } from './routes/jwks';
+import { meRoutes } from './routes/me';
+import { API_VERSION } from './version';
+
+/** Largest request body any route accepts; chat messages are far smaller. */
+const MAX_BODY_BYTES = 256 * 1024;
+
+const app = new OpenAPIHono<AppEnv>();
+
+app.use('*', traceId);
+app.use(
+  '*',
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => errorResponse(c, 413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`),
+  }),
+);
+
+app.route('/', healthRoutes);
+app.route('/', jwksRoutes);
+app.route('/', internalRoutes);
+app.route('/', meRoutes);
+
+app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+  type: 'http',
+  scheme: 'bearer',
+  bearerFormat: 'JWT',
+  description: 'RS256 token signed by the web app (contract section 3)',
+});
+
+const documentConfig = {
+  openapi: '3.1.0',
+  info: { title: 'Chat API', version: API_VERSION, description: 'The domain API behind the chat web app.' },
+};
+
+app.get('/openapi.json', (c) => c.json(app.getOpenAPI31Document(documentConfig)));
+app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Chat API reference' }));
+
+const allowed = new AllowedMethods(() => app.routes);
+
+app.notFound((c) => {
+  const methods = allowed.for(c.req.path);
+  if (methods.length > 0) {
+    return errorResponse(c, 405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${methods.join(', ')}`, {
+      Allow: methods.join(', '),
+    });
+  }
+  return errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`);
+});
+
+app.onError((err, c) => {
+  if (err instanceof ApiError) return errorResponse(c, err.status, err.code, err.message, err.headers);
+  if (err instanceof HTTPException && err.status < 500) {
+    // Hono's validators throw these for bodies that are not JSON at all.
+    return errorResponse(c, 400, 'invalid_request', err.message || 'The request is malformed');
+  }
+  console.log(JSON.stringify({ level: 'error', event: 'unhandled_error', traceId: c.get('traceId'), error: String(err), stack: err instanceof Error ? err.stack : undefined }));
+  return errorResponse(c, 500, 'internal_error', 'Something went wrong on our side; quote the trace id if you report it');
+});
+
+export { app };
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<AppEnv['Bindings']>;

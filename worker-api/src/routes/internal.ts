@@ -1,0 +1,47 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requireScopes, requireService } from '../auth/guards';
+import { scopesForRoles } from '../auth/entitlements';
+import { requireAuth } from '../auth/verify';
+import { getDb } from '../db/client';
+import { provisionUser } from '../db/queries/users';
+import { createRouter } from '../http/app';
+import { bearer, errors } from '../http/schemas';
+
+const ProvisionBody = z
+  .object({
+    provider: z.string().regex(/^[a-z][a-z0-9-]{1,31}$/, 'must be a provider id like "kakao"'),
+    providerAccountId: z.string().min(1).max(128),
+    email: z.email().max(320).nullish(),
+    name: z.string().trim().min(1).max(100).nullish(),
+    image: z.url({ protocol: /^https?$/ }).max(2048).nullish(),
+  })
+  .openapi('ProvisionRequest');
+
+const ProvisionedUser = z
+  .object({
+    id: z.string(),
+    roles: z.array(z.string()),
+    scopes: z.array(z.string()),
+    onboarded: z.boolean(),
+    created: z.boolean(),
+  })
+  .openapi('ProvisionedUser');
+
+const provision = createRoute({
+  method: 'post',
+  path: '/internal/users/provision',
+  tags: ['internal'],
+  summary: 'Find or create the user of a login-provider identity (service token with users:provision)',
+  security: bearer,
+  middleware: [requireAuth, requireService, requireScopes('users:provision')] as const,
+  request: { body: { required: true, content: { 'application/json': { schema: ProvisionBody } } } },
+  responses: {
+    200: { description: 'The user (existing or new)', content: { 'application/json': { schema: ProvisionedUser } } },
+    ...errors(400, 401, 403),
+  },
+});
+
+export const internalRoutes = createRouter().openapi(provision, async (c) => {
+  const { user, created } = await provisionUser(getDb(c.env.DB), c.req.valid('json'));
+  return c.json({ id: user.id, roles: user.roles, scopes: scopesForRoles(user.roles), onboarded: user.onboarded, created }, 200);
+});
