@@ -4,19 +4,23 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   plugins: [
-    cloudflareTest(async () => ({
+    cloudflareTest(async ({ inject }) => ({
       main: './src/index.ts',
       wrangler: { configPath: '../wrangler.toml' },
       miniflare: {
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL('../migrations', import.meta.url))),
           OPENAI_API_KEY: 'sk-test-local',
+          OPENAI_BASE_URL: inject('openaiBaseUrl'),
+          // Short enough that a slow fake shows pings within a test.
+          HEARTBEAT_MS: '300',
         },
       },
     })),
   ],
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['./test/global-setup.ts'],
     setupFiles: ['./test/setup.ts'],
   },
 });

@@ -6,10 +6,14 @@ import type { AppEnv } from './env';
 import { ApiError, errorResponse } from './http/errors';
 import { AllowedMethods } from './http/method-not-allowed';
 import { traceId } from './http/trace';
+import { conversationRoutes } from './routes/conversations';
 import { healthRoutes } from './routes/health';
 import { internalRoutes } from './routes/internal';
 import { jwksRoutes } from './routes/jwks';
 import { meRoutes } from './routes/me';
+import { modelRoutes } from './routes/models';
+import { streamRoutes } from './routes/stream';
+import { usageRoutes } from './routes/usage';
 import { API_VERSION } from './version';
 
 /** Largest request body any route accepts; chat messages are far smaller. */
@@ -30,6 +34,10 @@ app.route('/', healthRoutes);
 app.route('/', jwksRoutes);
 app.route('/', internalRoutes);
 app.route('/', meRoutes);
+app.route('/', conversationRoutes);
+app.route('/', modelRoutes);
+app.route('/', streamRoutes);
+app.route('/', usageRoutes);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',

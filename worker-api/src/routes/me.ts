@@ -2,11 +2,23 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { scopesForRoles } from '../auth/entitlements';
 import { requireAuth } from '../auth/verify';
 import { getDb } from '../db/client';
-import { completeOnboarding, getUserById } from '../db/queries/users';
-import type { UserRow } from '../db/schema';
+import { completeOnboarding } from '../db/queries/users';
+import type { PlanRow, UserRow } from '../db/schema';
 import { createRouter } from '../http/app';
 import { ApiError } from '../http/errors';
 import { bearer, errors } from '../http/schemas';
+import { getEntitled } from '../policy/plans';
+import { quotaStatus, type WindowStatus } from '../policy/quota';
+
+const QuotaWindowSchema = z
+  .object({
+    limit: z.number().int(),
+    used: z.number().int(),
+    reserved: z.number().int().openapi({ description: 'Held by answers still streaming' }),
+    remaining: z.number().int(),
+    resetAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('QuotaWindow');
 
 const Profile = z
   .object({
@@ -19,6 +31,15 @@ const Profile = z
     onboarded: z.boolean(),
     locale: z.string().nullable(),
     createdAt: z.string().openapi({ format: 'date-time' }),
+    plan: z.object({
+      id: z.string(),
+      name: z.string(),
+      models: z.array(z.string()),
+      maxTokensPerRequest: z.number().int(),
+      concurrentStreams: z.number().int(),
+      priceKrw: z.number().int(),
+    }),
+    quota: z.object({ daily: QuotaWindowSchema, monthly: QuotaWindowSchema }),
   })
   .openapi('Profile');
 
@@ -30,7 +51,13 @@ const OnboardingBody = z
   })
   .openapi('OnboardingRequest');
 
-function toProfile(user: UserRow) {
+function toWindow({ limit, used, reserved, remaining, resetAt }: WindowStatus) {
+  return { limit, used, reserved, remaining, resetAt };
+}
+
+async function profile(d1: D1Database, user: UserRow, plan: PlanRow) {
+  const [daily, monthly] = await quotaStatus(d1, user.id, plan);
+  if (!daily || !monthly) throw new Error('quota windows missing');
   return {
     id: user.id,
     email: user.email,
@@ -41,6 +68,15 @@ function toProfile(user: UserRow) {
     onboarded: user.onboarded,
     locale: user.locale,
     createdAt: new Date(user.createdAt).toISOString(),
+    plan: {
+      id: plan.id,
+      name: plan.name,
+      models: plan.models,
+      maxTokensPerRequest: plan.maxTokensPerRequest,
+      concurrentStreams: plan.concurrentStreams,
+      priceKrw: plan.priceKrw,
+    },
+    quota: { daily: toWindow(daily), monthly: toWindow(monthly) },
   };
 }
 
@@ -77,12 +113,13 @@ const postOnboarding = createRoute({
 
 export const meRoutes = createRouter()
   .openapi(getMe, async (c) => {
-    const user = await getUserById(getDb(c.env.DB), c.get('auth').sub);
-    if (!user) throw userNotFound();
-    return c.json(toProfile(user), 200);
+    const { user, plan } = await getEntitled(getDb(c.env.DB), c.get('auth').sub);
+    return c.json(await profile(c.env.DB, user, plan), 200);
   })
   .openapi(postOnboarding, async (c) => {
-    const user = await completeOnboarding(getDb(c.env.DB), c.get('auth').sub, c.req.valid('json'));
+    const db = getDb(c.env.DB);
+    const user = await completeOnboarding(db, c.get('auth').sub, c.req.valid('json'));
     if (!user) throw userNotFound();
-    return c.json(toProfile(user), 200);
+    const { plan } = await getEntitled(db, user.id);
+    return c.json(await profile(c.env.DB, user, plan), 200);
   });

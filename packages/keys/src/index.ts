@@ -1,0 +1,15 @@
+export { generateSigningKey } from './generate';
+export { parseJwks, type JwksDocument, type PublicJwk } from './jwks';
+export {
+  CLOCK_SKEW_S,
+  createTokenSigner,
+  DEFAULT_ACTIVE_KID_CACHE_MS,
+  DEFAULT_TOKEN_TTL_S,
+  MAX_TOKEN_TTL_S,
+  type AccessClaims,
+  type SignedToken,
+  type TokenSigner,
+  type TokenSignerOptions,
+} from './signer';
+export { KID_PATTERN, KV_KEYS, type KeyValueStore } from './store';
+export { readEnvelopeMeta, unwrapPrivateKey, withEnvelopeMeta, wrapPrivateKey } from './wrap';

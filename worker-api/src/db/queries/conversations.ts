@@ -1,0 +1,102 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { newId } from '../ids';
+import { conversations, messages, type ConversationRow, type MessageRow } from '../schema';
+
+/** The title a conversation gets until someone names it. */
+const DEFAULT_CONVERSATION_TITLE = 'New chat';
+
+/** Where a page of conversations ends: the last row's sort key, exclusive. */
+export type ConversationCursor = { updatedAt: number; id: string };
+
+/**
+ * One page of the user's conversations, most recently active first (`updatedAt`, then `id`,
+ * both descending), starting after `cursor`. `next` is present only when more rows follow.
+ *
+ * @example const { items, next } = await listConversations(db, userId, { limit: 20 })
+ */
+export async function listConversations(db: Db, userId: string, opts: { limit: number; cursor?: ConversationCursor }): Promise<{ items: ConversationRow[]; next?: ConversationCursor }> {
+  const { cursor } = opts;
+  // A row-value comparison, unlike the equivalent OR, lets SQLite seek the
+  // (user_id, updated_at, id) index instead of scanning every newer row of the user.
+  const after = cursor ? sql`(${conversations.updatedAt}, ${conversations.id}) < (${cursor.updatedAt}, ${cursor.id})` : undefined;
+  const rows = await db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.userId, userId), after))
+    .orderBy(desc(conversations.updatedAt), desc(conversations.id))
+    .limit(opts.limit + 1);
+  const items = rows.slice(0, opts.limit);
+  const last = items.at(-1);
+  if (rows.length <= opts.limit || !last) return { items };
+  return { items, next: { updatedAt: last.updatedAt, id: last.id } };
+}
+
+/** Starts a conversation for the user; untitled ones are called "New chat". */
+export async function createConversation(db: Db, userId: string, input: { title?: string; model?: string | null }): Promise<ConversationRow> {
+  // Timestamps set here rather than by the column default, which is fractional
+  // (`unixepoch('subsec') * 1000`) and would leak into cursors.
+  const now = Date.now();
+  const [row] = await db
+    .insert(conversations)
+    .values({ id: newId('conv'), userId, title: input.title ?? DEFAULT_CONVERSATION_TITLE, model: input.model ?? null, createdAt: now, updatedAt: now })
+    .returning();
+  if (!row) throw new Error('inserted conversation not returned');
+  return row;
+}
+
+/** The conversation if it exists and belongs to the user; a stranger's is indistinguishable from a missing one. */
+export async function getConversationForUser(db: Db, userId: string, id: string): Promise<ConversationRow | undefined> {
+  return db.query.conversations.findFirst({ where: and(eq(conversations.id, id), eq(conversations.userId, userId)) });
+}
+
+/** Renames the user's conversation or changes its model, and marks it active; undefined when it is not theirs. */
+export async function updateConversation(
+  db: Db,
+  userId: string,
+  id: string,
+  patch: { title?: string; model?: string | null },
+): Promise<ConversationRow | undefined> {
+  // drizzle leaves fields that are undefined out of the SET, so absent ones keep their value.
+  const [row] = await db
+    .update(conversations)
+    .set({ title: patch.title, model: patch.model, updatedAt: Date.now() })
+    .where(and(eq(conversations.id, id), eq(conversations.userId, userId)))
+    .returning();
+  return row;
+}
+
+/** Deletes the user's conversation (its messages go by `ON DELETE CASCADE`); false when it is not theirs. */
+export async function deleteConversation(db: Db, userId: string, id: string): Promise<boolean> {
+  const deleted = await db
+    .delete(conversations)
+    .where(and(eq(conversations.id, id), eq(conversations.userId, userId)))
+    .returning({ id: conversations.id });
+  return deleted.length > 0;
+}
+
+/**
+ * Stores a user turn and marks the conversation active, in one batch (a transaction), so
+ * the list order never disagrees with the messages. The caller has checked ownership.
+ */
+export async function addUserMessage(db: Db, conversationId: string, content: string): Promise<MessageRow> {
+  const now = Date.now();
+  const [inserted] = await db.batch([
+    db.insert(messages).values({ id: newId('msg'), conversationId, role: 'user', content, createdAt: now }).returning(),
+    db.update(conversations).set({ updatedAt: now }).where(eq(conversations.id, conversationId)),
+  ]);
+  const message = inserted[0];
+  if (!message) throw new Error('inserted message not returned');
+  return message;
+}
+
+/** The newest `limit` messages of a conversation, oldest first (the order a transcript and a prompt read in). */
+export async function getRecentMessages(db: Db, conversationId: string, limit: number): Promise<MessageRow[]> {
+  const newestFirst = await db
+    .select()
+    .from(messages)
+    .where(eq(messages.conversationId, conversationId))
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(limit);
+  return newestFirst.reverse();
+}

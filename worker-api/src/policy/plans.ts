@@ -1,0 +1,31 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { plans, users, type PlanRow, type UserRow } from '../db/schema';
+import { ApiError } from '../http/errors';
+
+/** A user together with the plan whose limits apply to them. */
+export type Entitled = { user: UserRow; plan: PlanRow };
+
+/** The user and their plan in one round trip; 404 when the token's user is gone. */
+export async function getEntitled(db: Db, userId: string): Promise<Entitled> {
+  const rows = await db.select({ user: users, plan: plans }).from(users).innerJoin(plans, eq(plans.id, users.planId)).where(eq(users.id, userId)).limit(1);
+  const row = rows[0];
+  if (!row) throw new ApiError(404, 'not_found', 'No user for this token: sign in again');
+  return row;
+}
+
+/** Every plan, cheapest first. */
+export async function listPlans(db: Db): Promise<PlanRow[]> {
+  return db.select().from(plans).orderBy(plans.sortOrder, plans.priceKrw);
+}
+
+/** The model to use: the one asked for if the plan allows it, else the plan's default. */
+export function resolveModel(plan: PlanRow, requested: string | undefined): string {
+  const fallback = plan.models[0];
+  if (!fallback) throw new ApiError(403, 'model_not_allowed', `The ${plan.name} plan allows no models`);
+  if (requested === undefined) return fallback;
+  if (!plan.models.includes(requested)) {
+    throw new ApiError(403, 'model_not_allowed', `The ${plan.name} plan does not include ${requested}; it allows ${plan.models.join(', ')}`);
+  }
+  return requested;
+}

@@ -1,0 +1,297 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requireScopes } from '../auth/guards';
+import { requireAuth } from '../auth/verify';
+import { getDb } from '../db/client';
+import {
+  addUserMessage,
+  createConversation,
+  deleteConversation,
+  getConversationForUser,
+  getRecentMessages,
+  listConversations,
+  updateConversation,
+  type ConversationCursor,
+} from '../db/queries/conversations';
+import type { ConversationRow, MessageRow } from '../db/schema';
+import { createRouter } from '../http/app';
+import { ApiError } from '../http/errors';
+import { bearer, errors } from '../http/schemas';
+
+/** Messages a conversation read returns at most; older ones stay stored. */
+const MAX_MESSAGES_SHOWN = 500;
+const MAX_MESSAGE_CHARS = 32_000;
+
+/** What `newId('conv')` makes, with slack; anything else cannot exist, so it is a 404 without a query. */
+const CONVERSATION_ID = /^conv_[0-9a-z]{10,40}$/;
+/**
+ * A decoded cursor: the last item's `updatedAt` (ms), then its id. The time may be fractional:
+ * rows that took the column default (`unixepoch('subsec') * 1000`) are.
+ */
+const CURSOR_TEXT = /^(\d{1,16}(?:\.\d{1,6})?):(conv_[0-9a-z]{10,40})$/;
+
+const Title = z.string().trim().min(1).max(200);
+const ModelId = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'must be a model id');
+
+const Conversation = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    model: z.string().nullable(),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+    updatedAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('Conversation');
+
+const ConversationPage = z
+  .object({
+    items: z.array(Conversation),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page' }),
+  })
+  .openapi('ConversationPage');
+
+const Message = z
+  .object({
+    id: z.string(),
+    role: z.enum(['user', 'assistant', 'system']),
+    content: z.string(),
+    model: z.string().nullable(),
+    finishReason: z.string().nullable(),
+    promptTokens: z.number().int().nullable(),
+    completionTokens: z.number().int().nullable(),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('Message');
+
+const ConversationDetail = Conversation.extend({
+  messages: z.array(Message).openapi({ description: `Oldest first; the newest ${MAX_MESSAGES_SHOWN} at most` }),
+  hasMoreMessages: z.boolean().openapi({ description: 'True when older messages were left out' }),
+}).openapi('ConversationDetail');
+
+const ListQuery = z.object({
+  cursor: z.string().optional().openapi({ description: 'The `nextCursor` of the previous page' }),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+const IdParams = z.object({
+  id: z.string().openapi({
+    param: { name: 'id', in: 'path' },
+    description: "A conversation id; an unknown or malformed one, or another user's, is a 404",
+    example: 'conv_0mf3k2x1a7q9z0c4r8b2xy',
+  }),
+});
+
+const CreateConversationBody = z.object({ title: Title.optional(), model: ModelId.optional() }).openapi('CreateConversationRequest');
+
+const UpdateConversationBody = z
+  .object({ title: Title.optional(), model: ModelId.optional() })
+  .refine((b) => b.title !== undefined || b.model !== undefined, 'must set title or model')
+  .openapi('UpdateConversationRequest');
+
+const CreateMessageBody = z
+  .object({
+    content: z
+      .string()
+      .max(MAX_MESSAGE_CHARS)
+      .refine((s) => s.trim().length > 0, 'must not be empty')
+      .openapi({ description: 'Stored as sent; whitespace-only is refused' }),
+  })
+  .openapi('CreateMessageRequest');
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/conversations',
+  tags: ['conversations'],
+  summary: "The caller's conversations, most recently active first",
+  security: bearer,
+  middleware: [requireAuth, requireScopes('conversations:read')] as const,
+  request: { query: ListQuery },
+  responses: {
+    200: { description: 'One page', content: { 'application/json': { schema: ConversationPage } } },
+    ...errors(400, 401, 403),
+  },
+});
+
+const createConversationRoute = createRoute({
+  method: 'post',
+  path: '/conversations',
+  tags: ['conversations'],
+  summary: 'Start a conversation (titled "New chat" unless named)',
+  security: bearer,
+  middleware: [requireAuth, requireScopes('conversations:write')] as const,
+  request: { body: { required: false, content: { 'application/json': { schema: CreateConversationBody } } } },
+  responses: {
+    201: { description: 'The new conversation', content: { 'application/json': { schema: Conversation } } },
+    ...errors(400, 401, 403, 404),
+  },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/conversations/{id}',
+  tags: ['conversations'],
+  summary: 'A conversation with its newest messages',
+  security: bearer,
+  middleware: [requireAuth, requireScopes('conversations:read')] as const,
+  request: { params: IdParams },
+  responses: {
+    200: { description: 'The conversation and its messages, oldest first', content: { 'application/json': { schema: ConversationDetail } } },
+    ...errors(401, 403, 404),
+  },
+});
+
+const updateRoute = createRoute({
+  method: 'patch',
+  path: '/conversations/{id}',
+  tags: ['conversations'],
+  summary: 'Rename a conversation or change its model',
+  security: bearer,
+  middleware: [requireAuth, requireScopes('conversations:write')] as const,
+  request: { params: IdParams, body: { required: true, content: { 'application/json': { schema: UpdateConversationBody } } } },
+  responses: {
+    200: { description: 'The updated conversation', content: { 'application/json': { schema: Conversation } } },
+    ...errors(400, 401, 403, 404),
+  },
+});
+
+const deleteRoute = createRoute({
+  method: 'delete',
+  path: '/conversations/{id}',
+  tags: ['conversations'],
+  summary: 'Delete a conversation and its messages',
+  security: bearer,
+  middleware: [requireAuth, requireScopes('conversations:write')] as const,
+  request: { params: IdParams },
+  responses: {
+    204: { description: 'Deleted' },
+    ...errors(401, 403, 404),
+  },
+});
+
+const addMessageRoute = createRoute({
+  method: 'post',
+  path: '/conversations/{id}/messages',
+  tags: ['conversations'],
+  summary: 'Store a user message (answer it with /ai/stream)',
+  security: bearer,
+  middleware: [requireAuth, requireScopes('conversations:write')] as const,
+  request: { params: IdParams, body: { required: true, content: { 'application/json': { schema: CreateMessageBody } } } },
+  responses: {
+    201: { description: 'The stored message', content: { 'application/json': { schema: Message } } },
+    ...errors(400, 401, 403, 404),
+  },
+});
+
+function conversationNotFound(): ApiError {
+  return new ApiError(404, 'not_found', 'No such conversation');
+}
+
+/** Checks the path id's shape, so a malformed id is the same 404 as a missing one. */
+function conversationId(id: string): string {
+  if (!CONVERSATION_ID.test(id)) throw conversationNotFound();
+  return id;
+}
+
+function toConversation(row: ConversationRow): z.infer<typeof Conversation> {
+  return {
+    id: row.id,
+    title: row.title,
+    model: row.model,
+    createdAt: new Date(row.createdAt).toISOString(),
+    updatedAt: new Date(row.updatedAt).toISOString(),
+  };
+}
+
+function toMessage(row: MessageRow): z.infer<typeof Message> {
+  return {
+    id: row.id,
+    role: row.role,
+    content: row.content,
+    model: row.model,
+    finishReason: row.finishReason,
+    promptTokens: row.promptTokens,
+    completionTokens: row.completionTokens,
+    createdAt: new Date(row.createdAt).toISOString(),
+  };
+}
+
+/** Opaque to callers: base64url of `updatedAt:id`, so the encoding can change without breaking them. */
+function encodeCursor({ updatedAt, id }: ConversationCursor): string {
+  return btoa(`${updatedAt}:${id}`).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+function decodeCursor(cursor: string): ConversationCursor {
+  const invalid = new ApiError(400, 'invalid_request', 'query.cursor: not a cursor this API issued');
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(cursor)) throw invalid;
+  let text: string;
+  try {
+    text = atob(cursor.replaceAll('-', '+').replaceAll('_', '/'));
+  } catch {
+    throw invalid;
+  }
+  const match = CURSOR_TEXT.exec(text);
+  if (!match?.[1] || !match[2]) throw invalid;
+  return { updatedAt: Number(match[1]), id: match[2] };
+}
+
+/**
+ * A token outlives its user by up to its lifetime, and inserting for a deleted user breaks
+ * the foreign key. drizzle wraps D1's error, so the reason is found down the `cause` chain.
+ */
+function isMissingUser(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (e.message.includes('FOREIGN KEY constraint failed')) return true;
+  }
+  return false;
+}
+
+export const conversationRoutes = createRouter()
+  .openapi(listRoute, async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const page = await listConversations(getDb(c.env.DB), c.get('auth').sub, {
+      limit,
+      ...(cursor !== undefined && { cursor: decodeCursor(cursor) }),
+    });
+    return c.json({ items: page.items.map(toConversation), nextCursor: page.next ? encodeCursor(page.next) : null }, 200);
+  })
+  .openapi(createConversationRoute, async (c) => {
+    const body = c.req.valid('json');
+    try {
+      const row = await createConversation(getDb(c.env.DB), c.get('auth').sub, body);
+      return c.json(toConversation(row), 201);
+    } catch (err) {
+      if (isMissingUser(err)) throw new ApiError(404, 'not_found', 'No user for this token: sign in again');
+      throw err;
+    }
+  })
+  .openapi(getRoute, async (c) => {
+    const id = conversationId(c.req.valid('param').id);
+    const db = getDb(c.env.DB);
+    // Read together to save a round trip; the messages are dropped unless the owner check passes.
+    const [conversation, recent] = await Promise.all([
+      getConversationForUser(db, c.get('auth').sub, id),
+      getRecentMessages(db, id, MAX_MESSAGES_SHOWN + 1),
+    ]);
+    if (!conversation) throw conversationNotFound();
+    const hasMoreMessages = recent.length > MAX_MESSAGES_SHOWN;
+    const shown = hasMoreMessages ? recent.slice(1) : recent;
+    return c.json({ ...toConversation(conversation), messages: shown.map(toMessage), hasMoreMessages }, 200);
+  })
+  .openapi(updateRoute, async (c) => {
+    const id = conversationId(c.req.valid('param').id);
+    const row = await updateConversation(getDb(c.env.DB), c.get('auth').sub, id, c.req.valid('json'));
+    if (!row) throw conversationNotFound();
+    return c.json(toConversation(row), 200);
+  })
+  .openapi(deleteRoute, async (c) => {
+    const id = conversationId(c.req.valid('param').id);
+    if (!(await deleteConversation(getDb(c.env.DB), c.get('auth').sub, id))) throw conversationNotFound();
+    return c.body(null, 204);
+  })
+  .openapi(addMessageRoute, async (c) => {
+    const id = conversationId(c.req.valid('param').id);
+    const db = getDb(c.env.DB);
+    const conversation = await getConversationForUser(db, c.get('auth').sub, id);
+    if (!conversation) throw conversationNotFound();
+    const message = await addUserMessage(db, conversation.id, c.req.valid('json').content);
+    return c.json(toMessage(message), 201);
+  });

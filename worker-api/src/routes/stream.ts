@@ -1,0 +1,138 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { requireScopes } from '../auth/guards';
+import { requireAuth } from '../auth/verify';
+import { buildPrompt } from '../chat/context';
+import { relayChatStream } from '../chat/relay';
+import { getDb, type Db } from '../db/client';
+import { addUserMessage, createConversation, getConversationForUser, getRecentMessages } from '../db/queries/conversations';
+import type { ConversationRow, MessageRow } from '../db/schema';
+import type { AppEnv } from '../env';
+import { createRouter } from '../http/app';
+import { ApiError } from '../http/errors';
+import { bearer, errors } from '../http/schemas';
+import { getEntitled, resolveModel, type Entitled } from '../policy/plans';
+
+/** Turns of history read to build the prompt; the token budget trims further. */
+const HISTORY_LIMIT = 100;
+const MAX_MESSAGE_CHARS = 32_000;
+
+const ModelId = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'must be a model id');
+const ConvId = z.string().min(1).max(64);
+
+const eventStream = {
+  200: {
+    description:
+      'Server-sent events: `meta`, then `delta`… as tokens arrive, `usage`, `done`; `: ping` comments while quiet; `error` if the provider fails mid-answer',
+    content: { 'text/event-stream': { schema: z.string() } },
+  },
+};
+
+const upstreamErrors = {
+  409: { description: 'Nothing to answer (`nothing_to_answer`)', content: errors(400)[400].content },
+  502: { description: 'The AI provider failed (`upstream_error`)', content: errors(400)[400].content },
+  503: { description: 'The AI provider is rate limiting (`upstream_rate_limited`)', content: errors(400)[400].content },
+};
+
+const getStream = createRoute({
+  method: 'get',
+  path: '/ai/stream',
+  tags: ['ai'],
+  summary: "Stream the answer to the conversation's last unanswered user message (EventSource)",
+  security: bearer,
+  middleware: [requireAuth, requireScopes('chat:write')] as const,
+  request: {
+    query: z.object({
+      convId: ConvId,
+      model: ModelId.optional(),
+      regenerate: z.enum(['0', '1', 'true', 'false']).optional().openapi({ description: 'Answer the last user message again, keeping the earlier answer' }),
+    }),
+  },
+  responses: { ...eventStream, ...errors(400, 401, 403, 404, 429), ...upstreamErrors },
+});
+
+const PostStreamBody = z
+  .object({
+    convId: ConvId.optional(),
+    content: z
+      .string()
+      .max(MAX_MESSAGE_CHARS)
+      .refine((s) => s.trim().length > 0, 'must not be empty'),
+    model: ModelId.optional(),
+    maxTokens: z.number().int().min(1).max(32_768).optional(),
+  })
+  .openapi('StreamRequest');
+
+const postStream = createRoute({
+  method: 'post',
+  path: '/ai/stream',
+  tags: ['ai'],
+  summary: 'Store a user message (in a new conversation when convId is absent) and stream the answer',
+  security: bearer,
+  middleware: [requireAuth, requireScopes('chat:write')] as const,
+  request: { body: { required: true, content: { 'application/json': { schema: PostStreamBody } } } },
+  responses: { ...eventStream, ...errors(400, 401, 403, 404, 429), ...upstreamErrors },
+});
+
+function notFound(): ApiError {
+  return new ApiError(404, 'not_found', 'No such conversation');
+}
+
+async function ownedConversation(db: Db, userId: string, id: string): Promise<ConversationRow> {
+  const conversation = await getConversationForUser(db, userId, id);
+  if (!conversation) throw notFound();
+  return conversation;
+}
+
+/** A model the conversation used may have left the plan since; then the plan's default answers. */
+function modelFor(entitled: Entitled, asked: string | undefined, conversation: ConversationRow): string {
+  if (asked !== undefined) return resolveModel(entitled.plan, asked);
+  const previous = conversation.model ?? undefined;
+  return resolveModel(entitled.plan, previous !== undefined && entitled.plan.models.includes(previous) ? previous : undefined);
+}
+
+function answer(c: Context<AppEnv>, db: Db, entitled: Entitled, conversation: ConversationRow, model: string, history: MessageRow[], maxTokens?: number) {
+  return relayChatStream({
+    db,
+    d1: c.env.DB,
+    env: c.env,
+    waitUntil: (p) => c.executionCtx.waitUntil(p),
+    traceId: c.get('traceId'),
+    userId: entitled.user.id,
+    plan: entitled.plan,
+    conversationId: conversation.id,
+    model,
+    prompt: buildPrompt(history),
+    requestedMaxTokens: maxTokens,
+  });
+}
+
+export const streamRoutes = createRouter()
+  .openapi(getStream, async (c) => {
+    const { convId, model: asked, regenerate } = c.req.valid('query');
+    const db = getDb(c.env.DB);
+    const userId = c.get('auth').sub;
+    const [entitled, conversation] = await Promise.all([getEntitled(db, userId), ownedConversation(db, userId, convId)]);
+    const model = modelFor(entitled, asked, conversation);
+    let history = await getRecentMessages(db, conversation.id, HISTORY_LIMIT);
+    if (regenerate === '1' || regenerate === 'true') {
+      while (history.at(-1)?.role === 'assistant') history = history.slice(0, -1);
+    }
+    if (history.at(-1)?.role !== 'user') {
+      throw new ApiError(409, 'nothing_to_answer', 'The conversation has no unanswered message; send one first');
+    }
+    return answer(c, db, entitled, conversation, model, history);
+  })
+  .openapi(postStream, async (c) => {
+    const body = c.req.valid('json');
+    const db = getDb(c.env.DB);
+    const userId = c.get('auth').sub;
+    const entitled = await getEntitled(db, userId);
+    // Refuse a model the plan lacks before storing anything.
+    const existing = body.convId ? await ownedConversation(db, userId, body.convId) : undefined;
+    const model = existing ? modelFor(entitled, body.model, existing) : resolveModel(entitled.plan, body.model);
+    const conversation = existing ?? (await createConversation(db, userId, { title: body.content.trim().slice(0, 60), model }));
+    await addUserMessage(db, conversation.id, body.content);
+    const history = await getRecentMessages(db, conversation.id, HISTORY_LIMIT);
+    return answer(c, db, entitled, conversation, model, history, body.maxTokens);
+  });
