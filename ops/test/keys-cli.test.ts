@@ -29,8 +29,17 @@ type Result = { code: number; stdout: string; stderr: string };
 
 /** One CLI run; a hung one is ended with its whole process group (wrangler runs workerd). */
 function cli(...args: string[]): Promise<Result> {
+  return runNode(TSX_CLI, 'ops/src/keys/main.ts', ...args);
+}
+
+/** wrangler itself, for what the CLI does not do (migrating the test's D1). */
+function runWrangler(...args: string[]): Promise<Result> {
+  return runNode(WRANGLER_BIN, ...args);
+}
+
+function runNode(...args: string[]): Promise<Result> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [TSX_CLI, 'ops/src/keys/main.ts', ...args], {
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...process.env, ...OFFLINE_ENV, KEY_WRAPPING_SECRET: SECRET },
       detached: true,
@@ -41,7 +50,7 @@ function cli(...args: string[]): Promise<Result> {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     const timer = setTimeout(() => {
-      stderr += `\n[test] keys ${args.join(' ')} still running after ${CLI_TIMEOUT_MS} ms: killed`;
+      stderr += `\n[test] ${args.join(' ')} still running after ${CLI_TIMEOUT_MS} ms: killed`;
       if (child.pid) process.kill(-child.pid, 'SIGKILL');
     }, CLI_TIMEOUT_MS);
     child.on('close', (code) => {
@@ -91,6 +100,7 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<Response> 
 }
 
 async function startWorker(): Promise<void> {
+  await ok(runWrangler('d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo));
   const port = await freePort();
   let inspectorPort = await freePort();
   while (inspectorPort === port) inspectorPort = await freePort();
@@ -190,8 +200,22 @@ describe('npm run keys (end to end over wrangler)', { timeout: 240_000 }, () => 
     const { payload } = await verifyAgainst(firstToken, await workerJwks());
     expect(payload).toMatchObject({ sub: 'usr_cli_test', roles: ['user'], scopes: ['chat:write', 'conversations:read'], onboarded: false });
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(600);
-    expect((await me(firstToken)).status).not.toBe(401);
     expect((await me('not.a.token')).status).toBe(401);
+  });
+
+  it('mints the service token that provisions a user, and a user token /me accepts', async () => {
+    const service = await ok(local('token', '--sub', 'svc:web', '--scopes', 'users:provision'));
+    const provisioned = await fetch(`${workerUrl}/internal/users/provision`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${service}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ provider: 'kakao', providerAccountId: 'cli-1', name: 'CLI' }),
+    });
+    expect(provisioned.status).toBe(200);
+    const { id } = (await provisioned.json()) as { id: string };
+    const token = await ok(local('token', '--sub', id, '--scopes', 'chat:write'));
+    const res = await me(token);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id, name: 'CLI' });
   });
 
   it('a second key is published at once but only activated early with --force', async () => {

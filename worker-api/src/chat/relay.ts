@@ -134,7 +134,8 @@ export async function relayChatStream(input: RelayInput): Promise<Response> {
       ? { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens, estimated: false }
       : { promptTokens, completionTokens: estimateTokens(text), estimated: true };
     if (status === 'ok') {
-      sse.send('usage', { ...counts, totalTokens: counts.promptTokens + counts.completionTokens });
+      const { promptTokens: prompt, completionTokens: completion } = counts;
+      sse.send('usage', { promptTokens: prompt, completionTokens: completion, totalTokens: prompt + completion });
     }
     try {
       await settleStream(input.db, {
