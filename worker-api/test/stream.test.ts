@@ -209,6 +209,8 @@ describe('policy before any upstream call', () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(86_400);
     expect((await fakeStats()).requests).toBe(before);
+    const refused = (await usageRows(user.id)).filter((r) => r.status === 'rejected');
+    expect(refused).toEqual([expect.objectContaining({ error_code: 'quota_exceeded', total_tokens: 0 })]);
   });
 
   it('refuses a second concurrent stream on a one-stream plan with 429 too_many_streams', async () => {

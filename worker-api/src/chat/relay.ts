@@ -4,7 +4,8 @@ import type { CompletionUsage } from 'openai/resources/completions';
 import type { Db } from '../db/client';
 import { newId } from '../db/ids';
 import type { PlanRow } from '../db/schema';
-import { reserveQuota } from '../policy/quota';
+import { ApiError } from '../http/errors';
+import { reserveQuota, type Reservation } from '../policy/quota';
 import { estimatePromptTokens, estimateTokens } from '../policy/tokens';
 import type { PromptMessage } from './context';
 import { openaiClient } from './openai';
@@ -43,15 +44,29 @@ function heartbeatMs(raw: string): number {
 export async function relayChatStream(input: RelayInput): Promise<Response> {
   const started = Date.now();
   const promptTokens = estimatePromptTokens(input.prompt);
-  const reservation = await reserveQuota(input.d1, {
-    id: newId('req'),
-    userId: input.userId,
-    plan: input.plan,
-    promptTokens,
-    requestedMaxTokens: input.requestedMaxTokens,
-  });
+  const requestId = newId('req');
+  const base = { reservationId: requestId, userId: input.userId, traceId: input.traceId, conversationId: input.conversationId, model: input.model };
+  let reservation: Reservation;
+  try {
+    reservation = await reserveQuota(input.d1, { id: requestId, userId: input.userId, plan: input.plan, promptTokens, requestedMaxTokens: input.requestedMaxTokens });
+  } catch (err) {
+    // Refusals go in the audit trail too, so an operator can see why a user got a 429.
+    if (err instanceof ApiError) {
+      await settleStream(input.db, {
+        ...base,
+        message: null,
+        promptTokens: 0,
+        completionTokens: 0,
+        estimated: false,
+        status: 'rejected',
+        errorCode: err.code,
+        ttftMs: null,
+        durationMs: Date.now() - started,
+      });
+    }
+    throw err;
+  }
   const messageId = newId('msg');
-  const base = { reservationId: reservation.id, userId: input.userId, traceId: input.traceId, conversationId: input.conversationId, model: input.model };
 
   const abort = new AbortController();
   let upstream: Stream<ChatCompletionChunk>;

@@ -14,7 +14,7 @@ export type StreamOutcome = {
   promptTokens: number;
   completionTokens: number;
   estimated: boolean;
-  status: 'ok' | 'aborted' | 'error';
+  status: 'ok' | 'aborted' | 'error' | 'rejected';
   errorCode: string | null;
   ttftMs: number | null;
   durationMs: number;
