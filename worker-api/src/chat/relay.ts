@@ -46,24 +46,15 @@ export async function relayChatStream(input: RelayInput): Promise<Response> {
   const promptTokens = estimatePromptTokens(input.prompt);
   const requestId = newId('req');
   const base = { reservationId: requestId, userId: input.userId, traceId: input.traceId, conversationId: input.conversationId, model: input.model };
+  /** Ends a request that never reached an answer: no tokens, no message. */
+  const settleUnanswered = (status: 'rejected' | 'error', errorCode: string) =>
+    settleStream(input.db, { ...base, message: null, promptTokens: 0, completionTokens: 0, estimated: false, status, errorCode, ttftMs: null, durationMs: Date.now() - started });
   let reservation: Reservation;
   try {
     reservation = await reserveQuota(input.d1, { id: requestId, userId: input.userId, plan: input.plan, promptTokens, requestedMaxTokens: input.requestedMaxTokens });
   } catch (err) {
     // Refusals go in the audit trail too, so an operator can see why a user got a 429.
-    if (err instanceof ApiError) {
-      await settleStream(input.db, {
-        ...base,
-        message: null,
-        promptTokens: 0,
-        completionTokens: 0,
-        estimated: false,
-        status: 'rejected',
-        errorCode: err.code,
-        ttftMs: null,
-        durationMs: Date.now() - started,
-      });
-    }
+    if (err instanceof ApiError) await settleUnanswered('rejected', err.code);
     throw err;
   }
   const messageId = newId('msg');
@@ -83,17 +74,7 @@ export async function relayChatStream(input: RelayInput): Promise<Response> {
     );
   } catch (err) {
     const failure = classifyUpstreamError(err);
-    await settleStream(input.db, {
-      ...base,
-      message: null,
-      promptTokens: 0,
-      completionTokens: 0,
-      estimated: false,
-      status: 'error',
-      errorCode: failure.code,
-      ttftMs: null,
-      durationMs: Date.now() - started,
-    });
+    await settleUnanswered('error', failure.code);
     throw upstreamApiError(failure);
   }
 

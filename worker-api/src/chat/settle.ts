@@ -28,10 +28,10 @@ export type StreamOutcome = {
  * the request had already been settled.
  */
 export async function settleStream(db: Db, o: StreamOutcome, now = Date.now()): Promise<boolean> {
-  const usage = db.insert(usageEvents).values({
-    id: o.reservationId,
-    userId: o.userId,
+  // The ledger row and the log line carry the same fields, so Workers Logs and D1 agree.
+  const record = {
     traceId: o.traceId,
+    userId: o.userId,
     conversationId: o.conversationId,
     messageId: o.message?.id ?? null,
     model: o.model,
@@ -43,8 +43,8 @@ export async function settleStream(db: Db, o: StreamOutcome, now = Date.now()): 
     errorCode: o.errorCode,
     ttftMs: o.ttftMs,
     durationMs: o.durationMs,
-    createdAt: now,
-  });
+  };
+  const usage = db.insert(usageEvents).values({ id: o.reservationId, ...record, createdAt: now });
   const release = db.delete(reservations).where(eq(reservations.id, o.reservationId));
   const touch = db.update(conversations).set({ updatedAt: now, model: o.model }).where(eq(conversations.id, o.conversationId));
   try {
@@ -73,23 +73,6 @@ export async function settleStream(db: Db, o: StreamOutcome, now = Date.now()): 
     if (String(err).includes('UNIQUE constraint failed: usage_events.id')) return false;
     throw err;
   }
-  console.log(
-    JSON.stringify({
-      event: 'ai_request',
-      traceId: o.traceId,
-      userId: o.userId,
-      conversationId: o.conversationId,
-      messageId: o.message?.id ?? null,
-      model: o.model,
-      promptTokens: o.promptTokens,
-      completionTokens: o.completionTokens,
-      totalTokens: o.promptTokens + o.completionTokens,
-      estimated: o.estimated,
-      status: o.status,
-      errorCode: o.errorCode,
-      ttftMs: o.ttftMs,
-      durationMs: o.durationMs,
-    }),
-  );
+  console.log(JSON.stringify({ event: 'ai_request', ...record }));
   return true;
 }
