@@ -1,140 +1,143 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chosenUser, exchangeToken, userInfo, type Client } from './oauth';
-import { consentPage, errorPage } from './pages';
-import { GrantStore } from './store';
+import { decide, showConsent, type AuthorizeOutcome } from './authorize';
+import { BodyTooLargeError, isFormBody, readBody, sendHtml, sendJson, sendRedirect } from './http';
+import { DEFAULT_PROFILE_SVG, errorPage } from './pages';
+import { GrantStore, type Client } from './store';
+import { exchangeToken } from './token';
+import { userInfo } from './userinfo';
 
 export type FakeKakaoOptions = {
+  /** 0 (the default) picks a free port. */
   port?: number;
+  /** Defaults to 127.0.0.1: the fake is never meant to be reachable from elsewhere. */
   host?: string;
+  /** The REST API key the app sends as client_id; default `local-kakao-client`. */
   clientId?: string;
+  /** The client secret the app sends; default `local-kakao-secret`. */
   clientSecret?: string;
+  /** One line per call; default console.log. */
   log?: (line: string) => void;
 };
 
 export type FakeKakao = { url: string; port: number; close(): Promise<void> };
 
-const AUTHORIZE_PARAMS = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'nonce'] as const;
+const IMAGE_PATH = '/img/default_profile.svg';
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function html(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(body);
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
-
-function redirect(res: ServerResponse, to: URL): void {
-  res.writeHead(302, { location: to.toString(), 'cache-control': 'no-store' });
-  res.end();
-}
+type Route = { methods: readonly string[]; handle: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void };
 
 /**
- * Starts a local stand-in for Kakao login (kauth.kakao.com and kapi.kakao.com on one
- * base URL): consent page, authorization-code + PKCE token endpoint, and the user API.
+ * Starts a local stand-in for Kakao login: kauth.kakao.com (consent page, authorization code +
+ * PKCE, token) and kapi.kakao.com (`/v2/user/me`) on one base URL, one registered client.
  *
- * @example const kakao = await startFakeKakao({ port: 0 }); // authorize at `${kakao.url}/oauth/authorize`
+ * @example
+ * const kakao = await startFakeKakao({ port: 0 });
+ * // Auth.js: authorization `${kakao.url}/oauth/authorize?scope`, token `${kakao.url}/oauth/token`,
+ * // userinfo `${kakao.url}/v2/user/me`
+ * await kakao.close();
  */
 export async function startFakeKakao(options: FakeKakaoOptions = {}): Promise<FakeKakao> {
   const client: Client = { id: options.clientId ?? 'local-kakao-client', secret: options.clientSecret ?? 'local-kakao-secret' };
-  const log = options.log ?? ((line: string) => console.log(line));
+  const sink = options.log ?? ((line: string) => console.log(line));
+  // Nicknames and codes come from the outside; keep them from forging extra log lines.
+  const log = (line: string) => sink(line.replace(/[\u0000-\u001f\u007f]/g, '?'));
+  const host = options.host ?? '127.0.0.1';
   const store = new GrantStore();
-  const connectedAt = new Date().toISOString();
+  let imageUrl = '';
 
-  function authorize(url: URL, res: ServerResponse): void {
-    const params: Record<string, string> = {};
-    for (const name of AUTHORIZE_PARAMS) {
-      const value = url.searchParams.get(name);
-      if (value !== null) params[name] = value;
-    }
-    if (params.client_id !== client.id) {
-      log(`authorize: unknown client_id ${params.client_id ?? '(none)'}`);
-      return html(res, 400, errorPage('KOE101', '잘못된 앱 키입니다. 앱 키를 확인해 주세요. (Unknown client_id)'));
-    }
-    if (!params.redirect_uri || !/^https?:\/\//.test(params.redirect_uri)) {
-      return html(res, 400, errorPage('KOE006', 'redirect_uri가 없거나 올바르지 않습니다. (Missing or invalid redirect_uri)'));
-    }
-    if (params.response_type !== 'code') {
-      return html(res, 400, errorPage('KOE205', 'response_type은 code여야 합니다. (response_type must be code)'));
-    }
-    log(`authorize: consent page for ${params.redirect_uri}`);
-    html(res, 200, consentPage(params, client.id));
+  function answer(res: ServerResponse, outcome: AuthorizeOutcome, what: string): void {
+    log(`${what}: ${outcome.log}`);
+    if (outcome.kind === 'redirect') sendRedirect(res, outcome.to);
+    else sendHtml(res, outcome.status, outcome.html);
   }
 
-  function decide(form: URLSearchParams, res: ServerResponse): void {
-    const redirectUri = form.get('redirect_uri') ?? '';
-    if (form.get('client_id') !== client.id || !/^https?:\/\//.test(redirectUri)) {
-      return html(res, 400, errorPage('KOE101', '잘못된 요청입니다. (Bad consent form)'));
-    }
-    const target = new URL(redirectUri);
-    const state = form.get('state');
-    if (form.get('decision') !== 'approve') {
-      target.searchParams.set('error', 'access_denied');
-      target.searchParams.set('error_description', 'User denied access');
-      if (state !== null) target.searchParams.set('state', state);
-      log('authorize: denied');
-      return redirect(res, target);
-    }
-    const user = chosenUser(form);
-    if (!user) return html(res, 400, errorPage('KOE320', '닉네임을 입력해 주세요. (Pick a user or type a nickname)'));
-    const method = form.get('code_challenge_method') === 'plain' ? 'plain' : 'S256';
-    const code = store.issueCode({ user, clientId: client.id, redirectUri, challenge: form.get('code_challenge'), challengeMethod: method });
-    target.searchParams.set('code', code);
-    if (state !== null) target.searchParams.set('state', state);
-    log(`authorize: approved as ${user.nickname} (${user.id})`);
-    redirect(res, target);
-  }
+  const routes: Record<string, Route> = {
+    '/health': { methods: ['GET', 'HEAD'], handle: (_req, res) => sendJson(res, 200, { ok: true }) },
+    '/__fake/reset': {
+      methods: ['POST'],
+      handle: (_req, res) => {
+        store.clear();
+        log('reset: codes and tokens cleared');
+        sendJson(res, 200, { ok: true });
+      },
+    },
+    '/oauth/authorize': {
+      methods: ['GET'],
+      handle: (_req, res, url) => answer(res, showConsent(url.searchParams, { client, store }), 'authorize'),
+    },
+    '/oauth/authorize/decision': {
+      methods: ['POST'],
+      handle: async (req, res) => {
+        if (!isFormBody(req)) {
+          log('authorize decision: 400 not a form post');
+          return sendHtml(res, 400, errorPage('KOE001', '잘못된 요청입니다.', 'The consent decision must be a form post.'));
+        }
+        answer(res, decide(new URLSearchParams(await readBody(req)), { client, store }), 'authorize decision');
+      },
+    },
+    '/oauth/token': {
+      methods: ['POST'],
+      handle: async (req, res) => {
+        const form = new URLSearchParams(await readBody(req));
+        const result = exchangeToken({ form, authorization: req.headers.authorization, isForm: isFormBody(req) }, { client, store });
+        log(`token (${form.get('grant_type') ?? 'no grant_type'}): ${result.log}`);
+        sendJson(res, result.status, result.body);
+      },
+    },
+    // kapi.kakao.com takes GET and POST for the user API alike.
+    '/v2/user/me': {
+      methods: ['GET', 'POST'],
+      handle: (req, res) => {
+        const result = userInfo(req.headers.authorization, { store, imageUrl });
+        log(`user/me: ${result.log}`);
+        sendJson(res, result.status, result.body);
+      },
+    },
+    [IMAGE_PATH]: {
+      methods: ['GET', 'HEAD'],
+      handle: (_req, res) => {
+        res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' });
+        res.end(DEFAULT_PROFILE_SVG);
+      },
+    },
+  };
 
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const handle = async () => {
-      if (url.pathname === '/health') return json(res, 200, { ok: true });
-      if (url.pathname === '/__fake/reset' && req.method === 'POST') {
-        store.clear();
-        return json(res, 200, { ok: true });
-      }
-      if (url.pathname === '/oauth/authorize' && req.method === 'GET') return authorize(url, res);
-      if (url.pathname === '/oauth/authorize/decision' && req.method === 'POST') return decide(new URLSearchParams(await readBody(req)), res);
-      if (url.pathname === '/oauth/token' && req.method === 'POST') {
-        const result = exchangeToken(new URLSearchParams(await readBody(req)), req.headers.authorization, client, store);
-        log(`token: ${result.status === 200 ? 'issued' : `${result.status} ${result.body.error}`}`);
-        return json(res, result.status, result.body);
-      }
-      if (url.pathname === '/v2/user/me' && (req.method === 'GET' || req.method === 'POST')) {
-        const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-        const user = bearer ? store.userForAccessToken(bearer) : undefined;
-        if (!user) return json(res, 401, { msg: 'this access token does not exist', code: -401 });
-        log(`user/me: ${user.id}`);
-        return json(res, 200, userInfo(user, connectedAt));
-      }
-      json(res, 404, { msg: `no such endpoint ${req.method} ${url.pathname}`, code: -404 });
-    };
-    handle().catch((err: unknown) => {
-      log(`! ${String(err)}`);
-      if (!res.headersSent) json(res, 500, { msg: 'internal error', code: -1 });
+    const url = new URL(req.url ?? '/', 'http://fake-kakao.invalid');
+    const route = routes[url.pathname];
+    const method = req.method ?? 'GET';
+    if (route === undefined) return sendJson(res, 404, { msg: `no such endpoint: ${url.pathname}`, code: -404 });
+    if (!route.methods.includes(method)) {
+      res.setHeader('allow', route.methods.join(', '));
+      return sendJson(res, 405, { msg: `method ${method} not allowed`, code: -405 });
+    }
+    Promise.resolve(route.handle(req, res, url)).catch((err: unknown) => {
+      const tooLarge = err instanceof BodyTooLargeError;
+      log(`${method} ${url.pathname}: ${tooLarge ? '413' : '500'} ${String(err)}`);
+      if (!res.headersSent) sendJson(res, tooLarge ? 413 : 500, { msg: tooLarge ? 'request body too large' : 'internal error', code: -1 });
+      else res.destroy();
     });
   });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  imageUrl = `${url}${IMAGE_PATH}`;
+
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url,
     port,
     close: () =>
-      new Promise<void>((resolve) => {
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // Browsers keep connections alive; without this, close() would wait for them to idle out.
         server.closeAllConnections();
-        server.close(() => resolve());
       }),
   };
 }

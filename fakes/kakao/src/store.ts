@@ -1,83 +1,118 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** A person who can sign in at the fake. */
-export type KakaoUser = { id: number; nickname: string; email: string | null; image: string | null };
+/**
+ * A person who can sign in at the fake. `email` is what the app may see; a person can have an
+ * address on file yet not have agreed to share it (`emailNeedsAgreement`), as on real Kakao.
+ */
+export type KakaoUser = { id: number; nickname: string; email: string | null; hasEmail: boolean; emailNeedsAgreement: boolean };
 
-/** Preset people on the consent page; custom ones get an id derived from what was typed. */
-export const PRESET_USERS: Record<string, KakaoUser> = {
-  minjun: { id: 3_100_000_001, nickname: '김민준', email: 'minjun@example.com', image: null },
-  alice: { id: 3_100_000_002, nickname: 'Alice', email: 'alice@example.com', image: null },
-  noemail: { id: 3_100_000_003, nickname: '이메일없음', email: null, image: null },
+/** The preset people on the consent page, keyed by the radio value (`#user-<key>`). */
+export const PRESET_USERS: Readonly<Record<string, KakaoUser>> = {
+  minjun: { id: 3_100_000_001, nickname: '김민준', email: 'minjun@example.com', hasEmail: true, emailNeedsAgreement: false },
+  alice: { id: 3_100_000_002, nickname: 'Alice', email: 'alice@example.com', hasEmail: true, emailNeedsAgreement: false },
+  noemail: { id: 3_100_000_003, nickname: '박서연', email: null, hasEmail: true, emailNeedsAgreement: true },
 };
 
-/** A stable numeric id for a typed-in person, so the same entry signs in as the same user. */
+/**
+ * A typed-in person. The id is derived from the email (or the nickname when there is none), so
+ * signing in again with the same entry lands on the same account, as a real Kakao id would.
+ */
 export function customUser(nickname: string, email: string | null): KakaoUser {
-  const digest = createHash('sha256').update(`${nickname}\u0000${email ?? ''}`).digest();
-  return { id: 4_000_000_000 + (digest.readUInt32BE(0) % 900_000_000), nickname, email, image: null };
+  const seed = email === null ? `nickname:${nickname}` : `email:${email.toLowerCase()}`;
+  const digest = createHash('sha256').update(seed).digest();
+  // Ten digits like real Kakao ids, clear of the preset range, and well inside a safe integer.
+  const id = 4_000_000_000 + (digest.readUInt32BE(0) % 900_000_000);
+  return { id, nickname, email, hasEmail: email !== null, emailNeedsAgreement: false };
 }
 
+/** The one app registered at the fake, as configured at start. */
+export type Client = { id: string; secret: string };
+
+export type PkceChallenge = { value: string; method: 'S256' | 'plain' };
+
+/** What an authorization code stands for; the token endpoint checks the request against it. */
 export type CodeGrant = {
   user: KakaoUser;
   clientId: string;
   redirectUri: string;
-  challenge: string | null;
-  challengeMethod: 'S256' | 'plain';
-  expiresAt: number;
+  challenge: PkceChallenge | null;
+  scope: string;
 };
 
-const CODE_TTL_MS = 10 * 60_000;
-const ACCESS_TTL_S = 21_599;
+/** What an access or refresh token stands for. */
+export type TokenGrant = { user: KakaoUser; clientId: string; scope: string };
 
-export const ACCESS_TOKEN_TTL_S = ACCESS_TTL_S;
+const CODE_TTL_S = 600;
+export const ACCESS_TOKEN_TTL_S = 21_599;
+export const REFRESH_TOKEN_TTL_S = 5_183_999;
 
-function token(bytes = 24): string {
+type Expiring<T> = T & { expiresAt: number };
+
+function randomToken(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
 }
 
-/** Codes, access tokens and refresh tokens, in memory. */
-export class GrantStore {
-  private codes = new Map<string, CodeGrant>();
-  private access = new Map<string, { user: KakaoUser; expiresAt: number }>();
-  private refresh = new Map<string, { user: KakaoUser; clientId: string }>();
+function live<T>(map: Map<string, Expiring<T>>, key: string): Expiring<T> | undefined {
+  const entry = map.get(key);
+  if (entry === undefined) return undefined;
+  if (entry.expiresAt <= Date.now()) {
+    map.delete(key);
+    return undefined;
+  }
+  return entry;
+}
 
-  issueCode(grant: Omit<CodeGrant, 'expiresAt'>): string {
-    const code = token();
-    this.codes.set(code, { ...grant, expiresAt: Date.now() + CODE_TTL_MS });
+/** Codes, tokens and first-connection times, in memory for the life of one server. */
+export class GrantStore {
+  private readonly codes = new Map<string, Expiring<CodeGrant>>();
+  private readonly accessTokens = new Map<string, Expiring<TokenGrant>>();
+  private readonly refreshTokens = new Map<string, Expiring<TokenGrant>>();
+  private readonly connectedAt = new Map<number, string>();
+
+  issueCode(grant: CodeGrant): string {
+    const code = randomToken(32);
+    this.codes.set(code, { ...grant, expiresAt: Date.now() + CODE_TTL_S * 1000 });
     return code;
   }
 
-  /** A code is good once: taking it removes it, whether or not the exchange then succeeds. */
+  /** A code is good once: taking it spends it, whether or not the exchange then succeeds. */
   takeCode(code: string): CodeGrant | undefined {
-    const grant = this.codes.get(code);
+    const grant = live(this.codes, code);
     this.codes.delete(code);
-    if (!grant || grant.expiresAt < Date.now()) return undefined;
     return grant;
   }
 
-  issueTokens(user: KakaoUser, clientId: string): { accessToken: string; refreshToken: string } {
-    const accessToken = token(32);
-    const refreshToken = token(32);
-    this.access.set(accessToken, { user, expiresAt: Date.now() + ACCESS_TTL_S * 1000 });
-    this.refresh.set(refreshToken, { user, clientId });
-    return { accessToken, refreshToken };
+  issueAccessToken(grant: TokenGrant): string {
+    const token = randomToken(32);
+    this.accessTokens.set(token, { ...grant, expiresAt: Date.now() + ACCESS_TOKEN_TTL_S * 1000 });
+    if (!this.connectedAt.has(grant.user.id)) this.connectedAt.set(grant.user.id, new Date().toISOString());
+    return token;
   }
 
-  userForAccessToken(accessToken: string): KakaoUser | undefined {
-    const entry = this.access.get(accessToken);
-    if (!entry || entry.expiresAt < Date.now()) return undefined;
-    return entry.user;
+  issueRefreshToken(grant: TokenGrant): string {
+    const token = randomToken(32);
+    this.refreshTokens.set(token, { ...grant, expiresAt: Date.now() + REFRESH_TOKEN_TTL_S * 1000 });
+    return token;
   }
 
-  takeRefreshToken(refreshToken: string, clientId: string): KakaoUser | undefined {
-    const entry = this.refresh.get(refreshToken);
-    if (!entry || entry.clientId !== clientId) return undefined;
-    this.refresh.delete(refreshToken);
-    return entry.user;
+  accessGrant(token: string): TokenGrant | undefined {
+    return live(this.accessTokens, token);
+  }
+
+  /** Unlike a code, a refresh token stays usable until it expires (Kakao rotates it only late in life). */
+  refreshGrant(token: string): TokenGrant | undefined {
+    return live(this.refreshTokens, token);
+  }
+
+  /** When the user first linked to the app: `connected_at` in the user API. */
+  connectedAtOf(user: KakaoUser): string {
+    return this.connectedAt.get(user.id) ?? new Date().toISOString();
   }
 
   clear(): void {
     this.codes.clear();
-    this.access.clear();
-    this.refresh.clear();
+    this.accessTokens.clear();
+    this.refreshTokens.clear();
+    this.connectedAt.clear();
   }
 }
