@@ -1,0 +1,103 @@
+import { fileURLToPath } from 'node:url';
+import { startFakeKakao } from '@chat/fake-kakao';
+import { startFakeOpenAI } from '@chat/fake-openai';
+import { ensureDevVars, readDevVars } from './dev-vars';
+import { ensureDevKey } from './dev-key';
+import { ProcessGroup, run, waitForHttp } from './processes';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const WORKER_PORT = Number(process.env.WORKER_PORT ?? 8787);
+const FAKE_OPENAI_PORT = Number(process.env.FAKE_OPENAI_PORT ?? 8790);
+const FAKE_KAKAO_PORT = Number(process.env.FAKE_KAKAO_PORT ?? 8791);
+const WEB_PORT = Number(process.env.WEB_PORT ?? 3000);
+
+const say = (line: string) => console.log(`[dev] ${line}`);
+
+/**
+ * `npm run dev`: everything local and offline. Creates local secrets and a signing key on
+ * first run, applies D1 migrations to the local state, starts the fakes that stand in for
+ * outside services and the Worker, and stops them all on Ctrl-C.
+ */
+async function main(): Promise<void> {
+  if (ensureDevVars(`${ROOT}.dev.vars`, `${ROOT}.dev.vars.example`)) say('created .dev.vars (Worker secrets)');
+  if (ensureDevVars(`${ROOT}web/.dev.vars`, `${ROOT}web/.dev.vars.example`)) say('created web/.dev.vars (web app and keys CLI secrets)');
+  const workerVars = readDevVars(`${ROOT}.dev.vars`);
+  const webVars = readDevVars(`${ROOT}web/.dev.vars`);
+
+  say('applying D1 migrations to the local database');
+  await run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local'], { cwd: ROOT, env: { CI: 'true' } });
+  await ensureDevKey(ROOT, say);
+
+  const stops: (() => Promise<void>)[] = [];
+  const group = new ProcessGroup((name, code) => {
+    say(`${name} exited unexpectedly (code ${code}); stopping everything`);
+    void shutdown(1);
+  });
+  let shuttingDown = false;
+  const shutdown = async (code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    say('stopping…');
+    await group.stopAll();
+    await Promise.all(stops.map((stop) => stop()));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  const workerArgs = ['wrangler', 'dev', '--port', String(WORKER_PORT), '--ip', '127.0.0.1'];
+  const realOpenAI = Boolean(process.env.OPENAI_API_KEY || workerVars.OPENAI_API_KEY);
+  if (realOpenAI) {
+    say('OPENAI_API_KEY is set: the Worker calls the real OpenAI API');
+    if (process.env.OPENAI_API_KEY) workerArgs.push('--var', `OPENAI_API_KEY:${process.env.OPENAI_API_KEY}`);
+  } else {
+    const fake = await startFakeOpenAI({ port: FAKE_OPENAI_PORT, log: (line) => console.log(`[openai] ${line}`) });
+    stops.push(() => fake.close());
+    say(`fake OpenAI on ${fake.url} (OPENAI_API_KEY is unset)`);
+    workerArgs.push('--var', `OPENAI_BASE_URL:${fake.url}`, '--var', 'OPENAI_API_KEY:sk-local-fake');
+  }
+
+  group.start('worker', 'npx', workerArgs, { cwd: ROOT });
+  await waitForHttp(`http://127.0.0.1:${WORKER_PORT}/health`);
+
+  // The browser is sent to the fake's consent page and the web app calls its token and user
+  // endpoints, so it gets the client id and secret the web app signs in with.
+  const kakao = await startFakeKakao({
+    port: FAKE_KAKAO_PORT,
+    host: '127.0.0.1',
+    clientId: webVars.AUTH_KAKAO_ID,
+    clientSecret: webVars.AUTH_KAKAO_SECRET,
+    log: (line) => console.log(`[kakao] ${line}`),
+  });
+  stops.push(() => kakao.close());
+  say(`fake Kakao on ${kakao.url}`);
+
+  // `next dev` (hot reload) rather than the Pages build: next.config.mjs calls
+  // setupDevPlatform, which binds AUTH_KEYS to this repository's .wrangler/state (where the
+  // signing key above lives) and reads web/.dev.vars. The variables below are the wiring.
+  const webUrl = `http://localhost:${WEB_PORT}`;
+  group.start('web', 'npx', ['next', 'dev', '--port', String(WEB_PORT), '--hostname', '127.0.0.1'], {
+    cwd: `${ROOT}web`,
+    env: {
+      ...webVars,
+      WORKER_API_URL: `http://127.0.0.1:${WORKER_PORT}`,
+      AUTH_URL: webUrl,
+      AUTH_TRUST_HOST: 'true',
+      KAKAO_AUTH_BASE: kakao.url,
+      KAKAO_API_BASE: kakao.url,
+    },
+  });
+  // The first request compiles the page, which takes a while.
+  await waitForHttp(`http://127.0.0.1:${WEB_PORT}/`, 180_000);
+
+  say('ready:');
+  say(`  open            ${webUrl}   (log in with the fake Kakao: pick a user, approve)`);
+  say(`  Worker API      http://127.0.0.1:${WORKER_PORT}   (reference: http://127.0.0.1:${WORKER_PORT}/docs)`);
+  say('  mint a token    npm run -s keys -- token --local --sub <user id> --scopes chat:write,conversations:read');
+  say('Ctrl-C stops everything.');
+}
+
+main().catch((err: unknown) => {
+  console.error(`[dev] ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,90 @@
+'use client';
+
+import { useState, useTransition, type FormEvent } from 'react';
+import { ErrorMessage } from '@/components/error-message';
+import { PreferenceControls } from '@/components/preference-controls';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { api, ApiError } from '@/lib/api';
+import { refreshSession } from '@/lib/auth-client';
+import { useT } from '@/lib/i18n/use-t';
+import type { ChatError } from '@/lib/stores/chat';
+import { usePreferences } from '@/lib/stores/preferences';
+
+export function OnboardingForm({ defaultName }: { defaultName: string }) {
+  const t = useT();
+  const locale = usePreferences((s) => s.locale);
+  const [name, setName] = useState(defaultName);
+  const [accepted, setAccepted] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [error, setError] = useState<ChatError | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    if (!name.trim()) return setProblem(t('onboarding.nameRequired'));
+    if (!accepted) return setProblem(t('onboarding.termsRequired'));
+    setProblem(null);
+    startTransition(async () => {
+      try {
+        await api.completeOnboarding({ name: name.trim(), acceptTerms: true, locale });
+        // The session's claims still say "not onboarded" until Auth.js re-reads them.
+        await refreshSession();
+        // A full navigation, so the chat page is rendered with the refreshed session cookie.
+        window.location.assign('/chat');
+      } catch (err) {
+        setError(err instanceof ApiError ? { code: err.code, message: err.message, traceId: err.traceId } : { code: 'network', message: String(err), traceId: '' });
+      }
+    });
+  };
+
+  return (
+    <div className="flex min-h-screen flex-col">
+      <header className="flex justify-end p-4">
+        <PreferenceControls />
+      </header>
+      <main className="flex flex-1 items-center justify-center p-4">
+        <Card className="w-full max-w-md">
+          <CardHeader>
+            <CardTitle>{t('onboarding.title')}</CardTitle>
+            <CardDescription>{t('onboarding.intro')}</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <form onSubmit={submit} className="space-y-5" noValidate>
+              <div className="space-y-2">
+                <Label htmlFor="onboarding-name">{t('onboarding.name')}</Label>
+                <Input id="onboarding-name" name="name" value={name} maxLength={50} autoComplete="name" onChange={(e) => setName(e.target.value)} autoFocus required />
+              </div>
+              <div className="flex items-start gap-3">
+                <input
+                  id="onboarding-terms"
+                  name="acceptTerms"
+                  type="checkbox"
+                  className="mt-0.5 size-4 accent-current"
+                  checked={accepted}
+                  onChange={(e) => setAccepted(e.target.checked)}
+                  required
+                />
+                <Label htmlFor="onboarding-terms" className="leading-snug">
+                  {t('onboarding.terms')}
+                </Label>
+              </div>
+              {problem && (
+                <p role="alert" className="text-sm text-destructive">
+                  {problem}
+                </p>
+              )}
+              {error && <ErrorMessage error={error} />}
+              <Button type="submit" className="w-full" disabled={pending}>
+                {pending ? t('onboarding.submitting') : t('onboarding.submit')}
+              </Button>
+            </form>
+          </CardContent>
+        </Card>
+      </main>
+    </div>
+  );
+}

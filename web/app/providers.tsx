@@ -1,0 +1,29 @@
+'use client';
+
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
+import { ApiError } from '@/lib/api';
+import type { Locale } from '@/lib/i18n/messages';
+import { PreferencesProvider, type Theme } from '@/lib/stores/preferences';
+
+/** Retries only what a retry can fix: lost connections and 5xx, not 4xx answers. */
+function shouldRetry(failures: number, error: Error): boolean {
+  if (error instanceof ApiError && error.status >= 400 && error.status < 500) return false;
+  return failures < 3;
+}
+
+export function Providers({ locale, theme, children }: { locale: Locale; theme: Theme; children: ReactNode }) {
+  const [client] = useState(
+    () =>
+      new QueryClient({
+        defaultOptions: {
+          queries: { retry: shouldRetry, staleTime: 30_000, refetchOnReconnect: true, refetchOnWindowFocus: false },
+        },
+      }),
+  );
+  return (
+    <PreferencesProvider locale={locale} theme={theme}>
+      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+    </PreferencesProvider>
+  );
+}

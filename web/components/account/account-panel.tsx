@@ -1,0 +1,79 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { LogOut } from 'lucide-react';
+import { AuthForm } from '@/components/auth-form';
+import { ErrorMessage } from '@/components/error-message';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import { api, ApiError } from '@/lib/api';
+import { useT } from '@/lib/i18n/use-t';
+import type { QuotaWindow } from '@/lib/schemas';
+import { usePreferences } from '@/lib/stores/preferences';
+
+function QuotaRow({ label, window, locale }: { label: string; window: QuotaWindow; locale: string }) {
+  const t = useT();
+  const format = new Intl.NumberFormat(locale);
+  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(window.resetAt));
+  const used = Math.min(100, Math.round((window.used / Math.max(1, window.limit)) * 100));
+  return (
+    <div className="space-y-1.5">
+      <div className="flex justify-between text-sm">
+        <span className="font-medium">{label}</span>
+        <span>{t('account.used', { used: format.format(window.used), limit: format.format(window.limit) })}</span>
+      </div>
+      <div role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={used} className="h-2 overflow-hidden rounded-full bg-muted">
+        <div className="h-full bg-primary" style={{ width: `${used}%` }} />
+      </div>
+      <p className="text-xs text-muted-foreground">{t('account.resetsAt', { time: when })}</p>
+    </div>
+  );
+}
+
+/** Profile, plan, quota windows with their reset times, and sign-out. */
+export function AccountPanel() {
+  const t = useT();
+  const locale = usePreferences((s) => s.locale);
+  const { data, error, isLoading } = useQuery({ queryKey: ['me'], queryFn: api.me });
+
+  return (
+    <div className="mx-auto max-w-2xl space-y-6 overflow-y-auto p-6">
+      <h1 className="text-2xl font-semibold">{t('account.title')}</h1>
+      {isLoading && <p className="text-muted-foreground">{t('chat.loading')}</p>}
+      {error && <ErrorMessage error={error instanceof ApiError ? { code: error.code, message: error.message, traceId: error.traceId } : { code: 'unknown', message: String(error), traceId: '' }} />}
+      {data && (
+        <>
+          <Card>
+            <CardHeader>
+              <CardTitle>{data.name ?? data.email ?? data.id}</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <dl className="grid grid-cols-[8rem_1fr] gap-y-2 text-sm">
+                <dt className="text-muted-foreground">{t('account.email')}</dt>
+                <dd>{data.email ?? '—'}</dd>
+                <dt className="text-muted-foreground">{t('account.plan')}</dt>
+                <dd data-testid="account-plan">{data.plan.name}</dd>
+                <dt className="text-muted-foreground">{t('account.models')}</dt>
+                <dd>{data.plan.models.join(', ')}</dd>
+              </dl>
+            </CardContent>
+          </Card>
+          <Card>
+            <CardContent className="space-y-5 pt-6">
+              <QuotaRow label={t('account.daily')} window={data.quota.daily} locale={locale} />
+              <QuotaRow label={t('account.monthly')} window={data.quota.monthly} locale={locale} />
+            </CardContent>
+          </Card>
+        </>
+      )}
+      <AuthForm action="/api/auth/signout" callbackUrl="/">
+        {(ready) => (
+          <Button type="submit" variant="outline" disabled={!ready}>
+            <LogOut aria-hidden />
+            {t('account.signOut')}
+          </Button>
+        )}
+      </AuthForm>
+    </div>
+  );
+}

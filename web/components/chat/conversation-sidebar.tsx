@@ -1,0 +1,172 @@
+'use client';
+
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { MoreHorizontal, Pencil, Plus, Trash2 } from 'lucide-react';
+import { useState, type FormEvent } from 'react';
+import { ErrorMessage } from '@/components/error-message';
+import { Button } from '@/components/ui/button';
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
+import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuTrigger } from '@/components/ui/dropdown-menu';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { api, ApiError } from '@/lib/api';
+import { useT } from '@/lib/i18n/use-t';
+import type { Conversation } from '@/lib/schemas';
+import { useChatStore, type ChatError } from '@/lib/stores/chat';
+import { cn } from '@/lib/utils';
+
+function asChatError(err: unknown): ChatError | null {
+  if (!err) return null;
+  return err instanceof ApiError ? { code: err.code, message: err.message, traceId: err.traceId } : { code: 'unknown', message: String(err), traceId: '' };
+}
+
+/** The user's conversations, newest first, a page at a time; new, rename, delete. */
+export function ConversationSidebar({ onNewChat, disabled }: { onNewChat: () => void; disabled: boolean }) {
+  const t = useT();
+  const queryClient = useQueryClient();
+  const activeId = useChatStore((s) => s.activeConversationId);
+  const selectConversation = useChatStore((s) => s.selectConversation);
+  const [renaming, setRenaming] = useState<Conversation | null>(null);
+  const [deleting, setDeleting] = useState<Conversation | null>(null);
+  const [title, setTitle] = useState('');
+
+  const list = useInfiniteQuery({
+    queryKey: ['conversations'],
+    queryFn: ({ pageParam }) => api.conversations(pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+
+  const rename = useMutation({
+    mutationFn: ({ id, title }: { id: string; title: string }) => api.renameConversation(id, title),
+    onSuccess: async (_data, { id }) => {
+      setRenaming(null);
+      await Promise.all([queryClient.invalidateQueries({ queryKey: ['conversations'] }), queryClient.invalidateQueries({ queryKey: ['conversation', id] })]);
+    },
+  });
+
+  const remove = useMutation({
+    mutationFn: (id: string) => api.deleteConversation(id),
+    onSuccess: async (_data, id) => {
+      setDeleting(null);
+      if (useChatStore.getState().activeConversationId === id) selectConversation(null);
+      queryClient.removeQueries({ queryKey: ['conversation', id] });
+      await queryClient.invalidateQueries({ queryKey: ['conversations'] });
+    },
+  });
+
+  const conversations = list.data?.pages.flatMap((p) => p.items) ?? [];
+
+  const submitRename = (e: FormEvent) => {
+    e.preventDefault();
+    if (renaming && title.trim()) rename.mutate({ id: renaming.id, title: title.trim() });
+  };
+
+  return (
+    <aside className="flex w-72 shrink-0 flex-col border-r" aria-label={t('chat.conversations')}>
+      <div className="p-3">
+        <Button className="w-full" variant="outline" onClick={onNewChat} disabled={disabled}>
+          <Plus aria-hidden />
+          {t('chat.newChat')}
+        </Button>
+      </div>
+      <h2 className="px-4 pb-2 text-xs font-semibold uppercase tracking-wide text-muted-foreground">{t('chat.conversations')}</h2>
+      <nav className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
+        {list.isLoading && <p className="px-2 text-sm text-muted-foreground">{t('chat.loading')}</p>}
+        {list.error && <ErrorMessage error={asChatError(list.error)!} />}
+        {!list.isLoading && conversations.length === 0 && <p className="px-2 text-sm text-muted-foreground">{t('chat.noConversations')}</p>}
+        <ul className="space-y-1" data-testid="conversation-list">
+          {conversations.map((c) => (
+            <li key={c.id} className={cn('group flex items-center rounded-md hover:bg-accent', c.id === activeId && 'bg-accent')}>
+              <button
+                type="button"
+                className="min-w-0 flex-1 truncate px-3 py-2 text-left text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring rounded-md"
+                aria-current={c.id === activeId ? 'true' : undefined}
+                onClick={() => selectConversation(c.id)}
+                disabled={disabled}
+                title={c.title}
+              >
+                {c.title}
+              </button>
+              <DropdownMenu>
+                <DropdownMenuTrigger asChild>
+                  <Button variant="ghost" size="icon" className="shrink-0" aria-label={t('chat.actionsFor', { title: c.title })}>
+                    <MoreHorizontal aria-hidden />
+                  </Button>
+                </DropdownMenuTrigger>
+                <DropdownMenuContent align="end">
+                  <DropdownMenuItem
+                    onSelect={() => {
+                      setTitle(c.title);
+                      rename.reset();
+                      setRenaming(c);
+                    }}
+                  >
+                    <Pencil aria-hidden />
+                    {t('chat.rename')}
+                  </DropdownMenuItem>
+                  <DropdownMenuItem
+                    className="text-destructive"
+                    onSelect={() => {
+                      remove.reset();
+                      setDeleting(c);
+                    }}
+                  >
+                    <Trash2 aria-hidden />
+                    {t('chat.delete')}
+                  </DropdownMenuItem>
+                </DropdownMenuContent>
+              </DropdownMenu>
+            </li>
+          ))}
+        </ul>
+        {list.hasNextPage && (
+          <Button variant="ghost" size="sm" className="mt-2 w-full" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+            {list.isFetchingNextPage ? t('chat.loading') : t('chat.loadMore')}
+          </Button>
+        )}
+      </nav>
+
+      <Dialog open={renaming !== null} onOpenChange={(open) => !open && setRenaming(null)}>
+        <DialogContent closeLabel={t('chat.cancel')}>
+          <form onSubmit={submitRename} className="space-y-4">
+            <DialogHeader>
+              <DialogTitle>{t('chat.renameTitle')}</DialogTitle>
+            </DialogHeader>
+            <div className="space-y-2">
+              <Label htmlFor="rename-title">{t('chat.renameLabel')}</Label>
+              <Input id="rename-title" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} autoFocus />
+            </div>
+            {rename.error && <ErrorMessage error={asChatError(rename.error)!} />}
+            <DialogFooter>
+              <Button type="button" variant="ghost" onClick={() => setRenaming(null)}>
+                {t('chat.cancel')}
+              </Button>
+              <Button type="submit" disabled={!title.trim() || rename.isPending}>
+                {t('chat.save')}
+              </Button>
+            </DialogFooter>
+          </form>
+        </DialogContent>
+      </Dialog>
+
+      <Dialog open={deleting !== null} onOpenChange={(open) => !open && setDeleting(null)}>
+        <DialogContent closeLabel={t('chat.cancel')}>
+          <DialogHeader>
+            <DialogTitle>{t('chat.deleteTitle')}</DialogTitle>
+            <DialogDescription>{t('chat.deleteBody', { title: deleting?.title ?? '' })}</DialogDescription>
+          </DialogHeader>
+          {remove.error && <ErrorMessage error={asChatError(remove.error)!} />}
+          <DialogFooter>
+            <Button type="button" variant="ghost" onClick={() => setDeleting(null)}>
+              {t('chat.cancel')}
+            </Button>
+            <Button type="button" variant="destructive" disabled={remove.isPending} onClick={() => deleting && remove.mutate(deleting.id)}>
+              {t('chat.delete')}
+            </Button>
+          </DialogFooter>
+        </DialogContent>
+      </Dialog>
+    </aside>
+  );
+}

@@ -1,0 +1,86 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { Bot, RefreshCw, User } from 'lucide-react';
+import { useEffect, useRef } from 'react';
+import { Button } from '@/components/ui/button';
+import { api } from '@/lib/api';
+import { useT } from '@/lib/i18n/use-t';
+import type { Message } from '@/lib/schemas';
+import { useChatStore } from '@/lib/stores/chat';
+import { cn } from '@/lib/utils';
+import { Markdown } from './markdown';
+
+function Bubble({ role, children, testId }: { role: 'user' | 'assistant'; children: React.ReactNode; testId: string }) {
+  const t = useT();
+  const Icon = role === 'user' ? User : Bot;
+  return (
+    <article data-testid={testId} data-role={role} className={cn('flex gap-3', role === 'user' && 'flex-row-reverse')}>
+      <div className="mt-1 flex size-8 shrink-0 items-center justify-center rounded-full bg-muted" aria-hidden>
+        <Icon className="size-4" />
+      </div>
+      <div className={cn('max-w-[80%] rounded-lg px-4 py-2', role === 'user' ? 'bg-primary text-primary-foreground' : 'bg-muted')}>
+        <h3 className="sr-only">{role === 'user' ? t('chat.you') : t('chat.assistant')}</h3>
+        {children}
+      </div>
+    </article>
+  );
+}
+
+/** The conversation: stored messages, then the answer arriving right now. */
+export function MessageList({ onAnswer, streaming }: { onAnswer: (regenerate: boolean) => void; streaming: boolean }) {
+  const t = useT();
+  const conversationId = useChatStore((s) => s.activeConversationId);
+  const live = useChatStore((s) => s.live);
+  const stopped = useChatStore((s) => s.stopped);
+  const { data, isLoading } = useQuery({
+    queryKey: ['conversation', conversationId],
+    queryFn: () => api.conversation(conversationId!),
+    enabled: conversationId !== null,
+  });
+  const messages: Message[] = conversationId ? (data?.messages ?? []) : [];
+  const visible = messages.filter((m) => m.role !== 'system');
+  const last = visible.at(-1);
+  // The stored copy of the message just sent replaces the optimistic one once it has been read.
+  const showLiveUser = live?.userMessage != null && !(last?.role === 'user' && last.content === live.userMessage);
+
+  const endRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    endRef.current?.scrollIntoView({ block: 'end' });
+  }, [visible.length, live?.content]);
+
+  return (
+    <div role="log" aria-label={t('chat.messages')} aria-busy={streaming} className="min-h-0 flex-1 overflow-y-auto px-4 py-6">
+      <div className="mx-auto flex max-w-3xl flex-col gap-4">
+        {isLoading && conversationId && <p className="text-sm text-muted-foreground">{t('chat.loading')}</p>}
+        {!conversationId && !live && <p className="py-20 text-center text-lg text-muted-foreground">{t('chat.empty')}</p>}
+        {visible.map((m) => (
+          <Bubble key={m.id} role={m.role === 'user' ? 'user' : 'assistant'} testId={m.role === 'user' ? 'user-message' : 'assistant-message'}>
+            {m.role === 'user' ? <p className="whitespace-pre-wrap">{m.content}</p> : <Markdown text={m.content} />}
+          </Bubble>
+        ))}
+        {showLiveUser && (
+          <Bubble role="user" testId="user-message">
+            <p className="whitespace-pre-wrap">{live.userMessage}</p>
+          </Bubble>
+        )}
+        {live && (
+          <Bubble role="assistant" testId="streaming-message">
+            {live.content ? <Markdown text={live.content} /> : <p className="animate-pulse text-muted-foreground">{t('chat.thinking')}</p>}
+            <span className="sr-only">{t('chat.streaming')}</span>
+          </Bubble>
+        )}
+        {stopped && !live && <p className="text-center text-sm text-muted-foreground" role="status">{t('chat.stopped')}</p>}
+        {!live && !streaming && last && (
+          <div className="flex justify-start">
+            <Button variant="outline" size="sm" onClick={() => onAnswer(last.role === 'assistant')}>
+              <RefreshCw aria-hidden />
+              {last.role === 'assistant' ? t('chat.regenerate') : t('chat.answer')}
+            </Button>
+          </div>
+        )}
+        <div ref={endRef} />
+      </div>
+    </div>
+  );
+}

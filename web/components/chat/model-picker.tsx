@@ -1,0 +1,37 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { Label } from '@/components/ui/label';
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
+import { api } from '@/lib/api';
+import { useT } from '@/lib/i18n/use-t';
+import { useChatStore } from '@/lib/stores/chat';
+
+/** Picks among the models the plan allows (`/api/models`); the plan's default until the user chooses. */
+export function ModelPicker() {
+  const t = useT();
+  const { data } = useQuery({ queryKey: ['models'], queryFn: api.models });
+  const chosen = useChatStore((s) => s.model);
+  const setModel = useChatStore((s) => s.setModel);
+  if (!data || data.models.length === 0) return null;
+  const value = chosen && data.models.some((m) => m.id === chosen) ? chosen : data.defaultModel;
+  return (
+    <div className="flex items-center gap-2">
+      <Label htmlFor="model-picker" className="text-muted-foreground">
+        {t('chat.model')}
+      </Label>
+      <Select value={value} onValueChange={setModel}>
+        <SelectTrigger id="model-picker" className="w-48">
+          <SelectValue />
+        </SelectTrigger>
+        <SelectContent>
+          {data.models.map((m) => (
+            <SelectItem key={m.id} value={m.id}>
+              {m.id}
+            </SelectItem>
+          ))}
+        </SelectContent>
+      </Select>
+    </div>
+  );
+}

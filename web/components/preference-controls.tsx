@@ -1,0 +1,43 @@
+'use client';
+
+import { Moon, Sun } from 'lucide-react';
+import { Button } from '@/components/ui/button';
+import { LOCALES } from '@/lib/i18n/messages';
+import { useT } from '@/lib/i18n/use-t';
+import { usePreferences } from '@/lib/stores/preferences';
+
+const LOCALE_NAMES = { ko: '한국어', en: 'English' } as const;
+
+/** Language switcher and dark-mode toggle. */
+export function PreferenceControls() {
+  const t = useT();
+  const { locale, theme, setLocale, setTheme } = usePreferences((s) => s);
+  return (
+    <div className="flex items-center gap-2">
+      <label className="sr-only" htmlFor="locale-select">
+        {t('prefs.language')}
+      </label>
+      <select
+        id="locale-select"
+        value={locale}
+        onChange={(e) => setLocale(e.target.value === 'en' ? 'en' : 'ko')}
+        className="h-9 rounded-md border border-input bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+      >
+        {LOCALES.map((l) => (
+          <option key={l} value={l}>
+            {LOCALE_NAMES[l]}
+          </option>
+        ))}
+      </select>
+      <Button
+        variant="ghost"
+        size="icon"
+        aria-label={theme === 'dark' ? t('prefs.light') : t('prefs.dark')}
+        title={t('prefs.theme')}
+        onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+      >
+        {theme === 'dark' ? <Sun aria-hidden /> : <Moon aria-hidden />}
+      </Button>
+    </div>
+  );
+}

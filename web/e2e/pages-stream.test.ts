@@ -1,0 +1,115 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, ProcessSet } from './support/processes';
+import { createSigningKey, randomSecret, sessionCookie, startWebApp, WEB_DIR } from './support/web-app';
+
+/**
+ * The built app under `wrangler pages dev` (workerd, as on Pages) in front of a stub Worker:
+ * the BFF mints a real token from the key in local KV, streams the event stream through as
+ * it is written, and forwards the browser's abort.
+ */
+const processes = new ProcessSet(join(WEB_DIR, 'test-results/logs/pages-stream'));
+const persistTo = mkdtempSync(join(tmpdir(), 'chat-e2e-state-'));
+const secrets = { AUTH_SECRET: randomSecret(), KEY_WRAPPING_SECRET: randomSecret() };
+const CLAIMS = { sub: 'usr_e2e_stream', roles: ['user'], scopes: ['chat:write', 'conversations:read'], onboarded: true };
+
+type Seen = { headers: IncomingHttpHeaders; closed: Promise<void> };
+const seen: Seen[] = [];
+let release: () => void = () => {};
+let stub: Server;
+let app: string;
+let kid: string;
+let cookie: string;
+
+beforeAll(async () => {
+  stub = createServer((req, res) => {
+    let closed: () => void = () => {};
+    seen.push({ headers: req.headers, closed: new Promise((r) => (closed = r)) });
+    res.on('close', closed);
+    if (req.url?.startsWith('/ai/stream')) {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform' });
+      res.write('event: meta\ndata: {"conversationId":"c1","messageId":"m1","model":"gpt-4o-mini","traceId":"t1"}\n\n');
+      res.write('event: delta\ndata: {"content":"첫"}\n\n');
+      // Heartbeats, as the Worker sends: a dropped connection shows at the next write.
+      const ping = setInterval(() => res.write(': ping\n\n'), 250);
+      res.on('close', () => clearInterval(ping));
+      release = () => res.end('event: delta\ndata: {"content":"끝"}\n\nevent: done\ndata: {"finishReason":"stop"}\n\n');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+  });
+  const stubPort = await freePort();
+  await new Promise<void>((r) => stub.listen(stubPort, '127.0.0.1', r));
+
+  kid = await createSigningKey(persistTo, secrets.KEY_WRAPPING_SECRET);
+  const port = await freePort();
+  app = `http://127.0.0.1:${port}`;
+  await startWebApp(processes, {
+    port,
+    persistTo,
+    vars: { ...secrets, AUTH_KAKAO_ID: 'x', AUTH_KAKAO_SECRET: 'y', AUTH_URL: `http://localhost:${port}`, AUTH_TRUST_HOST: 'true', WORKER_API_URL: `http://127.0.0.1:${stubPort}` },
+  });
+  cookie = await sessionCookie(secrets.AUTH_SECRET, CLAIMS);
+}, 180_000);
+
+afterAll(async () => {
+  await processes.stopAll();
+  stub?.closeAllConnections();
+  stub?.close();
+  rmSync(persistTo, { recursive: true, force: true });
+});
+
+describe('the built app on wrangler pages dev', () => {
+  it('answers 401 without a session and refuses /internal', async () => {
+    expect((await fetch(`${app}/api/me`)).status).toBe(401);
+    const internal = await fetch(`${app}/api/internal/users/provision`, { headers: { Cookie: cookie } });
+    expect(internal.status).toBe(404);
+  });
+
+  it('streams each event through as the Worker writes it, with a fresh RS256 token', async () => {
+    const res = await fetch(`${app}/api/ai/stream?convId=c1`, { headers: { Cookie: cookie, Accept: 'text/event-stream' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    // The stub holds the rest back: the first delta can only arrive if nothing buffers.
+    while (!text.includes('첫')) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`stream ended early: ${text}`);
+      text += decoder.decode(value, { stream: true });
+    }
+    expect(text).not.toContain('끝');
+    release();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) text += decoder.decode(r.value, { stream: true });
+    expect(text).toContain('event: done');
+
+    const request = seen.at(-1)!;
+    expect(request.headers.cookie).toBeUndefined();
+    const token = String(request.headers.authorization).replace(/^Bearer /, '');
+    expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'RS256', kid });
+    const claims = decodeJwt(token);
+    expect(claims).toMatchObject({ sub: CLAIMS.sub, scopes: CLAIMS.scopes, onboarded: true, iss: 'chat-web', aud: 'chat-api' });
+    expect(claims.exp! - claims.iat!).toBe(900);
+    expect(text).not.toContain(token);
+  });
+
+  it("ends the Worker request when the browser aborts", async () => {
+    const browser = new AbortController();
+    const res = await fetch(`${app}/api/ai/stream?convId=c1`, { headers: { Cookie: cookie }, signal: browser.signal });
+    const reader = res.body!.getReader();
+    await reader.read();
+    const request = seen.at(-1)!;
+    browser.abort();
+    await expect(Promise.race([request.closed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open'), 10_000))])).resolves.toBe('closed');
+  });
+
+  it('refuses a state-changing request from another origin', async () => {
+    const res = await fetch(`${app}/api/conversations`, { method: 'POST', headers: { Cookie: cookie, Origin: 'https://evil.example', 'Content-Type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(403);
+  });
+});

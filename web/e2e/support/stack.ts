@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFakeKakao } from '@chat/fake-kakao';
+import { startFakeOpenAI } from '@chat/fake-openai';
+import { freePort, ProcessSet, runCommand, waitForHttp } from './processes';
+import { createSigningKey, randomSecret, ROOT, startWebApp, WEB_DIR, WRANGLER } from './web-app';
+
+export type Stack = {
+  /** Where the browser opens the app. */
+  appUrl: string;
+  /** The Worker under `wrangler dev`. */
+  workerUrl: string;
+  /** The web app's secrets (to mint sessions and tokens the way the app does). */
+  secrets: { AUTH_SECRET: string; KEY_WRAPPING_SECRET: string };
+  persistTo: string;
+  /** Runs SQL against the Worker's local D1. */
+  sql: (command: string) => Promise<string>;
+  stop: () => Promise<void>;
+};
+
+/**
+ * The whole product on loopback, from scratch: a temporary wrangler state with the D1
+ * migrations applied and a signing key made by the keys CLI, the fake OpenAI and fake Kakao,
+ * the Worker under `wrangler dev`, and the BUILT web app under `wrangler pages dev`.
+ * `stop` ends every process by its group and deletes the state, also after a failed start.
+ */
+export async function startStack(name: string): Promise<Stack> {
+  const processes = new ProcessSet(join(WEB_DIR, `test-results/logs/${name}`));
+  const persistTo = mkdtempSync(join(tmpdir(), 'chat-e2e-state-'));
+  const closers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    await processes.stopAll();
+    await Promise.allSettled(closers.map((close) => close()));
+    rmSync(persistTo, { recursive: true, force: true });
+  };
+
+  try {
+    const secrets = { AUTH_SECRET: randomSecret(), KEY_WRAPPING_SECRET: randomSecret() };
+    await runCommand(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { cwd: ROOT });
+    await createSigningKey(persistTo, secrets.KEY_WRAPPING_SECRET);
+
+    const openai = await startFakeOpenAI({ port: await freePort(), ttftMs: 20, gapMs: 20, tokens: 12 });
+    closers.push(() => openai.close());
+    const kakao = await startFakeKakao({ port: await freePort(), host: '127.0.0.1' });
+    closers.push(() => kakao.close());
+
+    const workerPort = await freePort();
+    const workerInspector = await freePort();
+    processes.start(
+      'worker',
+      WRANGLER,
+      [
+        'dev',
+        '--port', String(workerPort),
+        '--ip', '127.0.0.1',
+        '--inspector-port', String(workerInspector),
+        '--persist-to', persistTo,
+        '--show-interactive-dev-session=false',
+        '--var', `OPENAI_BASE_URL:${openai.url}`,
+        '--var', 'OPENAI_API_KEY:sk-e2e-fake',
+        '--var', 'HEARTBEAT_MS:1000',
+      ],
+      { cwd: ROOT },
+    );
+    await waitForHttp(`http://127.0.0.1:${workerPort}/health`, 90_000);
+
+    const webPort = await freePort();
+    const appUrl = await startWebApp(processes, {
+      port: webPort,
+      persistTo,
+      vars: {
+        ...secrets,
+        AUTH_KAKAO_ID: 'local-kakao-client',
+        AUTH_KAKAO_SECRET: 'local-kakao-secret',
+        AUTH_URL: `http://localhost:${webPort}`,
+        AUTH_TRUST_HOST: 'true',
+        WORKER_API_URL: `http://127.0.0.1:${workerPort}`,
+        KAKAO_AUTH_BASE: kakao.url,
+        KAKAO_API_BASE: kakao.url,
+      },
+    });
+
+    const sql = (command: string) => runCommand(WRANGLER, ['d1', 'execute', 'DB', '--local', '--persist-to', persistTo, '--json', '--command', command], { cwd: ROOT });
+    return { appUrl, workerUrl: `http://127.0.0.1:${workerPort}`, secrets, persistTo, sql, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

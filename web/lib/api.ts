@@ -1,0 +1,84 @@
+import type { z } from 'zod';
+import { ApiErrorBody, ConversationDetail, ConversationPage, Models, Profile, Usage } from './schemas';
+
+/**
+ * The browser's client of the BFF (`/api/*`). Every answer is validated; every failure is an
+ * `ApiError` carrying the contract's code and trace id, `network` when the request never
+ * got an answer.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly traceId: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** True for an abort the user caused (stop button, navigation). */
+export function isAbortError(err: unknown): boolean {
+  return err instanceof DOMException && err.name === 'AbortError';
+}
+
+async function send(path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set('Accept', headers.get('Accept') ?? 'application/json');
+  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
+  let res: Response;
+  try {
+    res = await fetch(`/api${path}`, { ...init, headers, credentials: 'same-origin', cache: 'no-store' });
+  } catch (err) {
+    if (isAbortError(err)) throw err;
+    throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err), '');
+  }
+  if (!res.ok) throw await errorFrom(res);
+  return res;
+}
+
+async function errorFrom(res: Response): Promise<ApiError> {
+  const traceId = res.headers.get('X-Trace-Id') ?? '';
+  const parsed = ApiErrorBody.safeParse(await res.json().catch(() => null));
+  if (parsed.success) return new ApiError(res.status, parsed.data.error.code, parsed.data.error.message, parsed.data.error.traceId || traceId);
+  return new ApiError(res.status, 'unknown', `HTTP ${res.status}`, traceId);
+}
+
+async function json<T>(path: string, schema: z.ZodType<T>, init?: RequestInit): Promise<T> {
+  const res = await send(path, init);
+  return schema.parse(await res.json());
+}
+
+/** What starts an answer: a new message, or the last message of a conversation answered (again). */
+export type StreamRequest =
+  | { kind: 'send'; conversationId: string | null; content: string; model: string | null }
+  | { kind: 'answer'; conversationId: string; model: string | null; regenerate: boolean };
+
+export const api = {
+  me: () => json('/me', Profile),
+  models: () => json('/models', Models),
+  usage: () => json('/usage', Usage),
+  completeOnboarding: (input: { name: string; acceptTerms: true; locale: 'ko' | 'en' }) =>
+    json('/me/onboarding', Profile, { method: 'POST', body: JSON.stringify(input) }),
+  conversations: (cursor: string | null) => json(`/conversations?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, ConversationPage),
+  conversation: (id: string) => json(`/conversations/${encodeURIComponent(id)}`, ConversationDetail),
+  renameConversation: async (id: string, title: string) => {
+    await send(`/conversations/${encodeURIComponent(id)}`, { method: 'PATCH', body: JSON.stringify({ title }) });
+  },
+  deleteConversation: async (id: string) => {
+    await send(`/conversations/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  },
+  /** Opens the answer's event stream: POST for a new message, GET (EventSource-style) to answer again. */
+  openStream: (request: StreamRequest, signal: AbortSignal): Promise<Response> => {
+    const init: RequestInit = { signal, headers: { Accept: 'text/event-stream' } };
+    if (request.kind === 'send') {
+      const body = { content: request.content, ...(request.conversationId ? { convId: request.conversationId } : {}), ...(request.model ? { model: request.model } : {}) };
+      return send('/ai/stream', { ...init, method: 'POST', body: JSON.stringify(body) });
+    }
+    const query = new URLSearchParams({ convId: request.conversationId });
+    if (request.model) query.set('model', request.model);
+    if (request.regenerate) query.set('regenerate', '1');
+    return send(`/ai/stream?${query}`, init);
+  },
+};

@@ -1,0 +1,132 @@
+import NextAuth, { type NextAuthConfig } from 'next-auth';
+import Kakao from 'next-auth/providers/kakao';
+import { readEnv } from './platform';
+import { Profile, ProvisionedUser } from './schemas';
+import { accessTokens, SERVICE_CLAIMS, type AccessClaims } from './token';
+import { WorkerError, workerJson } from './worker';
+
+declare module '@auth/core/jwt' {
+  interface JWT {
+    roles?: string[];
+    scopes?: string[];
+    onboarded?: boolean;
+    /** When roles, scopes and onboarding were last read from the Worker (epoch ms). */
+    claimsAt?: number;
+  }
+}
+
+declare module 'next-auth' {
+  interface Session {
+    /** What the Worker token is minted from; never the token itself. */
+    claims: AccessClaims;
+  }
+}
+
+/** Claims older than this are re-read from `/me`, so plan and role changes reach the token. */
+const CLAIMS_MAX_AGE_MS = 5 * 60_000;
+/** Idle timeout of the session cookie: Auth.js pushes the expiry forward on every read. */
+const SESSION_MAX_AGE_S = 30 * 24 * 3600;
+
+/** Finds or creates the Worker's user for a Kakao identity (contract: `/internal/users/provision`). */
+async function provision(input: { provider: string; providerAccountId: string; email?: string | null; name?: string | null; image?: string | null }) {
+  const token = await accessTokens().tokenFor(SERVICE_CLAIMS);
+  const body = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined && value !== null && value !== ''));
+  return workerJson('/internal/users/provision', { token, method: 'POST', body }, ProvisionedUser);
+}
+
+/** The user's current roles, scopes and onboarding state, as the Worker has them. */
+async function readClaims(claims: AccessClaims) {
+  const token = await accessTokens().tokenFor(claims);
+  return workerJson('/me', { token }, Profile);
+}
+
+/**
+ * Auth.js configuration, built per request: on Pages the environment exists only inside a
+ * request. Kakao's endpoints can point at a local fake (KAKAO_AUTH_BASE, KAKAO_API_BASE); the
+ * bare `?scope` on authorize keeps Auth.js from asking Kakao for `openid`.
+ */
+export function authConfig(): NextAuthConfig {
+  const authBase = (readEnv('KAKAO_AUTH_BASE') ?? 'https://kauth.kakao.com').replace(/\/+$/, '');
+  const apiBase = (readEnv('KAKAO_API_BASE') ?? 'https://kapi.kakao.com').replace(/\/+$/, '');
+  const appUrl = readEnv('AUTH_URL');
+  return {
+    secret: readEnv('AUTH_SECRET'),
+    trustHost: readEnv('AUTH_TRUST_HOST') === 'true' || appUrl !== undefined,
+    // Said explicitly: when auth() reads the session outside a route handler, Auth.js assumes
+    // https unless a proxy header says otherwise, and would look for the __Secure- cookie
+    // on plain-http localhost. Secure cookies everywhere the app is served over https.
+    useSecureCookies: appUrl === undefined ? undefined : appUrl.startsWith('https:'),
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_S },
+    pages: { signIn: '/', error: '/' },
+    providers: [
+      Kakao({
+        clientId: readEnv('AUTH_KAKAO_ID'),
+        clientSecret: readEnv('AUTH_KAKAO_SECRET'),
+        authorization: `${authBase}/oauth/authorize?scope`,
+        token: `${authBase}/oauth/token`,
+        userinfo: `${apiBase}/v2/user/me`,
+      }),
+    ],
+    callbacks: {
+      async jwt({ token, account, user, trigger }) {
+        if (account) {
+          // First request of a sign-in: the Worker's user id replaces Kakao's as `sub`.
+          const provisioned = await provision({
+            provider: account.provider,
+            providerAccountId: account.providerAccountId,
+            email: user.email,
+            name: user.name,
+            image: user.image,
+          });
+          return {
+            sub: provisioned.id,
+            name: user.name ?? null,
+            email: user.email ?? null,
+            picture: user.image ?? null,
+            roles: provisioned.roles,
+            scopes: provisioned.scopes,
+            onboarded: provisioned.onboarded,
+            claimsAt: Date.now(),
+          };
+        }
+        const claims = claimsOf(token);
+        if (!claims) return null;
+        if (trigger !== 'update' && Date.now() - (token.claimsAt ?? 0) < CLAIMS_MAX_AGE_MS) return token;
+        try {
+          const me = await readClaims(claims);
+          return { ...token, name: me.name ?? token.name, roles: me.roles, scopes: me.scopes, onboarded: me.onboarded, claimsAt: Date.now() };
+        } catch (err) {
+          // The user is gone or the key set no longer trusts us: end the session.
+          if (err instanceof WorkerError && (err.status === 401 || err.status === 404)) return null;
+          // Anything else is passing (Worker down); keep the claims we have and try later.
+          return token;
+        }
+      },
+      session({ session, token }) {
+        const claims = claimsOf(token);
+        if (claims) session.claims = claims;
+        if (token.sub) session.user.id = token.sub;
+        return session;
+      },
+    },
+    events: {
+      signOut(message) {
+        const sub = 'token' in message ? message.token?.sub : undefined;
+        if (sub) accessTokens().forget(sub);
+      },
+    },
+  };
+}
+
+function claimsOf(token: { sub?: string | undefined; roles?: string[]; scopes?: string[]; onboarded?: boolean }): AccessClaims | null {
+  if (!token.sub || !token.sub.startsWith('usr_')) return null;
+  return { sub: token.sub, roles: token.roles ?? [], scopes: token.scopes ?? [], onboarded: token.onboarded ?? false };
+}
+
+export const { handlers, auth } = NextAuth(() => authConfig());
+
+/** The signed-in user's token claims, or null without a session. */
+export async function currentClaims(): Promise<AccessClaims | null> {
+  const session = await auth();
+  return session?.claims ?? null;
+}

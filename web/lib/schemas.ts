@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/**
+ * The Worker's response bodies the app reads (contract section 5), validated where they
+ * enter: in the BFF for server-side calls, in lib/api.ts for the browser's.
+ */
+
+export const ApiErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), traceId: z.string().optional().default('') }),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
+
+export const ProvisionedUser = z.object({
+  id: z.string(),
+  roles: z.array(z.string()),
+  scopes: z.array(z.string()),
+  onboarded: z.boolean(),
+});
+export type ProvisionedUser = z.infer<typeof ProvisionedUser>;
+
+export const QuotaWindow = z.object({
+  limit: z.number(),
+  used: z.number(),
+  reserved: z.number().optional().default(0),
+  remaining: z.number(),
+  resetAt: z.string(),
+});
+export type QuotaWindow = z.infer<typeof QuotaWindow>;
+
+export const Profile = z.object({
+  id: z.string(),
+  email: z.string().nullable(),
+  name: z.string().nullable(),
+  image: z.string().nullable(),
+  roles: z.array(z.string()),
+  scopes: z.array(z.string()),
+  onboarded: z.boolean(),
+  locale: z.string().nullable(),
+  plan: z.object({
+    id: z.string(),
+    name: z.string(),
+    models: z.array(z.string()),
+    maxTokensPerRequest: z.number(),
+    concurrentStreams: z.number(),
+    priceKrw: z.number(),
+  }),
+  quota: z.object({ daily: QuotaWindow, monthly: QuotaWindow }),
+});
+export type Profile = z.infer<typeof Profile>;
+
+export const Models = z.object({
+  plan: z.string(),
+  defaultModel: z.string(),
+  maxTokensPerRequest: z.number(),
+  models: z.array(z.object({ id: z.string() })),
+});
+export type Models = z.infer<typeof Models>;
+
+export const Conversation = z.object({
+  id: z.string(),
+  title: z.string(),
+  model: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Conversation = z.infer<typeof Conversation>;
+
+export const ConversationPage = z.object({
+  items: z.array(Conversation),
+  nextCursor: z.string().nullable(),
+});
+export type ConversationPage = z.infer<typeof ConversationPage>;
+
+export const Message = z.object({
+  id: z.string(),
+  role: z.enum(['user', 'assistant', 'system']),
+  content: z.string(),
+  model: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const ConversationDetail = Conversation.extend({ messages: z.array(Message) });
+export type ConversationDetail = z.infer<typeof ConversationDetail>;
+
+const UsageDay = z.object({
+  date: z.string(),
+  requests: z.number(),
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  totalTokens: z.number(),
+});
+export const Usage = z.object({
+  from: z.string(),
+  to: z.string(),
+  days: z.array(UsageDay),
+  totals: UsageDay.omit({ date: true }),
+});
+export type Usage = z.infer<typeof Usage>;
+
+/** The stream's events (contract section 6). */
+export const StreamMeta = z.object({ conversationId: z.string(), messageId: z.string(), model: z.string(), traceId: z.string() });
+export const StreamDelta = z.object({ content: z.string() });
+export const StreamUsage = z.object({ promptTokens: z.number(), completionTokens: z.number(), totalTokens: z.number() });
+export const StreamDone = z.object({ finishReason: z.string().nullable().optional() });
+export const StreamError = z.object({ code: z.string(), message: z.string() });
