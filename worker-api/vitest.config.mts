@@ -14,6 +14,9 @@ export default defineConfig({
           OPENAI_BASE_URL: inject('openaiBaseUrl'),
           // Short enough that a slow fake shows pings within a test.
           HEARTBEAT_MS: '300',
+          TOSS_API_BASE: inject('tossBaseUrl'),
+          TOSS_SECRET_KEY: 'test_sk_worker_tests',
+          BILLING_KEY_SECRET: 'billing-key-secret-for-tests',
         },
       },
     })),

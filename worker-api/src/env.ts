@@ -8,6 +8,8 @@ import type { AuthContext } from './auth/claims';
 export type Bindings = Cloudflare.Env & {
   OPENAI_API_KEY?: string;
   TOSS_SECRET_KEY?: string;
+  /** Encrypts Toss billing keys at rest (AES-GCM); billing-key routes answer 503 without it. */
+  BILLING_KEY_SECRET?: string;
 };
 
 /** Per-request values set by middleware and read with `c.get(...)`. */

@@ -2,10 +2,12 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { renewDueSubscriptions } from './billing/subscriptions';
 import type { AppEnv } from './env';
 import { ApiError, errorResponse } from './http/errors';
 import { AllowedMethods } from './http/method-not-allowed';
 import { traceId } from './http/trace';
+import { billingRoutes } from './routes/billing';
 import { conversationRoutes } from './routes/conversations';
 import { healthRoutes } from './routes/health';
 import { internalRoutes } from './routes/internal';
@@ -38,6 +40,7 @@ app.route('/', conversationRoutes);
 app.route('/', modelRoutes);
 app.route('/', streamRoutes);
 app.route('/', usageRoutes);
+app.route('/', billingRoutes);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',
@@ -80,4 +83,6 @@ export { app };
 
 export default {
   fetch: app.fetch,
+  // The hourly cron (wrangler.toml [triggers]): renews, retries and ends subscriptions that are due.
+  scheduled: (controller, env, ctx) => ctx.waitUntil(renewDueSubscriptions(env, controller.scheduledTime)),
 } satisfies ExportedHandler<AppEnv['Bindings']>;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () =>
   integer('created_at', { mode: 'number' })
@@ -20,6 +20,8 @@ export const users = sqliteTable(
     locale: text('locale'),
     /** The plan whose limits apply (`plans.id`); every user starts on `free`. */
     planId: text('plan_id').notNull().default('free'),
+    /** When a paid plan lapses (epoch ms); past it the user is on `free`. Null: no end (free, or set by hand). */
+    planExpiresAt: integer('plan_expires_at', { mode: 'number' }),
     termsAcceptedAt: integer('terms_accepted_at', { mode: 'number' }),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'number' })
@@ -152,3 +154,114 @@ export const usageEvents = sqliteTable(
 );
 
 export type UsageEventRow = typeof usageEvents.$inferSelect;
+
+/**
+ * A purchase priced by the server; `id` is the Toss `orderId`. A one-time order buys a month
+ * of a plan; a subscription order is one charge attempt of one subscription period.
+ */
+export const orders = sqliteTable(
+  'orders',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    planId: text('plan_id').notNull(),
+    amount: integer('amount').notNull(),
+    orderName: text('order_name').notNull(),
+    kind: text('kind', { enum: ['one_time', 'subscription'] }).notNull(),
+    /** `pending` until Toss approves; `waiting_for_deposit` for a virtual account; `paid`; `failed`, `canceled`, `expired` from Toss. */
+    status: text('status', { enum: ['pending', 'waiting_for_deposit', 'paid', 'failed', 'canceled', 'expired'] })
+      .notNull()
+      .default('pending'),
+    subscriptionId: text('subscription_id'),
+    /** When the plan this order bought was granted; set in the same batch as the grant, so it happens once. */
+    activatedAt: integer('activated_at', { mode: 'number' }),
+    failureCode: text('failure_code'),
+    failureMessage: text('failure_message'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'number' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [index('orders_user_created_idx').on(t.userId, t.createdAt), index('orders_subscription_idx').on(t.subscriptionId)],
+);
+
+export type OrderRow = typeof orders.$inferSelect;
+
+/** A payment Toss approved (or holds for a deposit), as Toss last described it. */
+export const payments = sqliteTable(
+  'payments',
+  {
+    paymentKey: text('payment_key').primaryKey(),
+    orderId: text('order_id').notNull(),
+    userId: text('user_id').notNull(),
+    /** Toss's label: `카드`, `가상계좌`, `간편결제`, … */
+    method: text('method'),
+    /** Toss's status: `WAITING_FOR_DEPOSIT`, `DONE`, `CANCELED`, … */
+    status: text('status').notNull(),
+    amount: integer('amount').notNull(),
+    approvedAt: integer('approved_at', { mode: 'number' }),
+    /** A virtual account's `secret`: deposit callbacks must quote it. */
+    secret: text('secret'),
+    /** The Payment object Toss last returned (without `secret`). */
+    raw: text('raw', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'number' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [index('payments_user_created_idx').on(t.userId, t.createdAt), index('payments_order_idx').on(t.orderId)],
+);
+
+export type PaymentRow = typeof payments.$inferSelect;
+
+/**
+ * A monthly renewal on a Toss billing key; one per user. Period `n` (1-based) covers
+ * [anchor + n-1 months, anchor + n months), so month lengths never drift.
+ */
+export const subscriptions = sqliteTable(
+  'subscriptions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    planId: text('plan_id').notNull(),
+    /** The billing key, AES-GCM encrypted under `BILLING_KEY_SECRET`: it can charge the card. */
+    billingKeyCiphertext: text('billing_key_ciphertext').notNull(),
+    customerKey: text('customer_key').notNull(),
+    /** Masked card number from Toss, for the UI. */
+    cardNumber: text('card_number'),
+    status: text('status', { enum: ['active', 'past_due', 'canceled'] }).notNull(),
+    anchorAt: integer('anchor_at', { mode: 'number' }).notNull(),
+    /** Periods paid so far; the current one. */
+    period: integer('period').notNull(),
+    currentPeriodStart: integer('current_period_start', { mode: 'number' }).notNull(),
+    currentPeriodEnd: integer('current_period_end', { mode: 'number' }).notNull(),
+    /** When the renewal cron next acts (charge, retry or end); null once canceled. */
+    nextChargeAt: integer('next_charge_at', { mode: 'number' }),
+    /** Declined renewal attempts for the period due; reset by a successful charge. */
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    cancelAtPeriodEnd: integer('cancel_at_period_end', { mode: 'boolean' }).notNull().default(false),
+    /** The last failure, or why the subscription ended. */
+    lastError: text('last_error'),
+    endedAt: integer('ended_at', { mode: 'number' }),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'number' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [uniqueIndex('subscriptions_user_idx').on(t.userId), index('subscriptions_due_idx').on(t.status, t.nextChargeAt)],
+);
+
+export type SubscriptionRow = typeof subscriptions.$inferSelect;
+
+/**
+ * Toss webhook events already applied, keyed by what they proved (e.g. a payment reaching
+ * DONE): written in the same batch as the change, so a replay applies nothing.
+ */
+export const billingEvents = sqliteTable('billing_events', {
+  eventKey: text('event_key').primaryKey(),
+  eventType: text('event_type').notNull(),
+  paymentKey: text('payment_key'),
+  orderId: text('order_id'),
+  status: text('status').notNull(),
+  receivedAt: integer('received_at', { mode: 'number' }).notNull(),
+});

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { plans, users, type PlanRow, type UserRow } from '../db/schema';
 import { ApiError } from '../http/errors';
@@ -6,9 +6,16 @@ import { ApiError } from '../http/errors';
 /** A user together with the plan whose limits apply to them. */
 export type Entitled = { user: UserRow; plan: PlanRow };
 
-/** The user and their plan in one round trip; 404 when the token's user is gone. */
-export async function getEntitled(db: Db, userId: string): Promise<Entitled> {
-  const rows = await db.select({ user: users, plan: plans }).from(users).innerJoin(plans, eq(plans.id, users.planId)).where(eq(users.id, userId)).limit(1);
+/** The plan everyone has without paying, and falls back to when a paid plan lapses. */
+export const FREE_PLAN_ID = 'free';
+
+/**
+ * The user and the plan in force in one round trip; 404 when the token's user is gone. A paid
+ * plan past its `plan_expires_at` counts as free here, whether or not the renewal cron has run.
+ */
+export async function getEntitled(db: Db, userId: string, now = Date.now()): Promise<Entitled> {
+  const planInForce = sql`CASE WHEN ${users.planExpiresAt} <= ${now} THEN ${FREE_PLAN_ID} ELSE ${users.planId} END`;
+  const rows = await db.select({ user: users, plan: plans }).from(users).innerJoin(plans, eq(plans.id, planInForce)).where(eq(users.id, userId)).limit(1);
   const row = rows[0];
   if (!row) throw new ApiError(404, 'not_found', 'No user for this token: sign in again');
   return row;
