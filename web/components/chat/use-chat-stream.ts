@@ -34,6 +34,7 @@ export function useChatStream() {
       store.setStopped(false);
       store.setLive({ conversationId: request.conversationId, userMessage: request.kind === 'send' ? request.content : null, content: '', phase: 'waiting' });
       let conversationId = request.conversationId;
+      let networkLost = false;
       retryRef.current = null;
       try {
         const res = await api.openStream(request, controller.signal);
@@ -55,22 +56,25 @@ export function useChatStream() {
           useChatStore.getState().setStopped(true);
         } else {
           const error = toChatError(err);
-          useChatStore.getState().setError(error);
+          networkLost = error.code === 'network';
           if (RETRYABLE.has(error.code)) {
-            // Once the message is stored, retrying answers it instead of sending it twice.
+            // Once the message is stored, retrying answers it instead of sending it twice;
+            // `regenerate` also covers a partial answer the Worker kept from the cut stream.
             const known = conversationId;
-            retryRef.current = known
-              ? () => void run({ kind: 'answer', conversationId: known, model: request.model, regenerate: request.kind === 'answer' && request.regenerate })
-              : () => void run(request);
+            retryRef.current = known ? () => void run({ kind: 'answer', conversationId: known, model: request.model, regenerate: true }) : () => void run(request);
           }
+          useChatStore.getState().setError(error);
         }
       } finally {
         abortRef.current = null;
-        await Promise.all([
+        const reread = Promise.all([
           conversationId ? queryClient.invalidateQueries({ queryKey: ['conversation', conversationId] }) : undefined,
           queryClient.invalidateQueries({ queryKey: ['conversations'] }),
           queryClient.invalidateQueries({ queryKey: ['me'] }),
         ]);
+        // The stored answer replaces the live one without a flicker; offline, re-reading
+        // would only retry and keep the page "answering", so it is not waited for.
+        if (!networkLost) await reread;
         useChatStore.getState().setLive(null);
       }
     },

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeKakao } from '@chat/fake-kakao';
@@ -26,7 +26,9 @@ export type Stack = {
  * `stop` ends every process by its group and deletes the state, also after a failed start.
  */
 export async function startStack(name: string): Promise<Stack> {
-  const processes = new ProcessSet(join(WEB_DIR, `test-results/logs/${name}`));
+  const logDir = join(WEB_DIR, `test-results/logs/${name}`);
+  const processes = new ProcessSet(logDir);
+  const logTo = (file: string) => (line: string) => appendFileSync(join(logDir, file), `${line}\n`);
   const persistTo = mkdtempSync(join(tmpdir(), 'chat-e2e-state-'));
   const closers: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -40,9 +42,9 @@ export async function startStack(name: string): Promise<Stack> {
     await runCommand(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { cwd: ROOT });
     await createSigningKey(persistTo, secrets.KEY_WRAPPING_SECRET);
 
-    const openai = await startFakeOpenAI({ port: await freePort(), ttftMs: 20, gapMs: 20, tokens: 12 });
+    const openai = await startFakeOpenAI({ port: await freePort(), ttftMs: 20, gapMs: 20, tokens: 12, log: logTo('openai.log') });
     closers.push(() => openai.close());
-    const kakao = await startFakeKakao({ port: await freePort(), host: '127.0.0.1' });
+    const kakao = await startFakeKakao({ port: await freePort(), host: '127.0.0.1', log: logTo('kakao.log') });
     closers.push(() => kakao.close());
 
     const workerPort = await freePort();

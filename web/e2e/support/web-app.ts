@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encode } from 'next-auth/jwt';
@@ -40,7 +39,8 @@ export type WebAppOptions = {
  * developer's web/.dev.vars never leaks in. KV state is `persistTo`, shared with the Worker.
  */
 export async function startWebApp(processes: ProcessSet, options: WebAppOptions): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'chat-web-e2e-'));
+  // Inside the state directory, so the suite's clean-up removes it too.
+  const dir = mkdtempSync(join(options.persistTo, 'web-config-'));
   const config = readFileSync(join(WEB_DIR, 'wrangler.toml'), 'utf8').replace(/^pages_build_output_dir = .*$/m, `pages_build_output_dir = ${JSON.stringify(OUTPUT)}`);
   writeFileSync(join(dir, 'wrangler.toml'), config);
   writeFileSync(join(dir, '.dev.vars'), Object.entries(options.vars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
