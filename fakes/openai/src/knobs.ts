@@ -1,90 +1,192 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
+export type FailMode = 'error' | 'drop';
+export type RateLimitType = 'requests' | 'tokens';
+
 /** How one fake completion behaves. */
 export type Knobs = {
-  /** Delay before the first content token (ms). */
+  /** Delay before the first content token, in ms. */
   ttftMs: number;
-  /** Delay between content tokens (ms). */
+  /** Delay before each later frame, in ms. */
   gapMs: number;
-  /** Content tokens in the answer (before max_tokens cuts it). */
+  /** Content tokens in the answer before max_tokens cuts it. */
   tokens: number;
   /** Answer with this HTTP status and OpenAI's error body instead of a completion. */
-  status?: number;
-  /** Fail after this many content tokens. */
-  failAfter?: number;
+  status: number | null;
+  /** Fail once this many content tokens have gone out. */
+  failAfter: number | null;
   /** `error`: an OpenAI error frame, then end; `drop`: cut the connection. */
-  failMode: 'error' | 'drop';
+  failMode: FailMode;
+  /** Which limit a 429 reports as hit. */
+  limit: RateLimitType;
   /** Accept the request and never answer. */
   hang: boolean;
-  /** Stream lines that are not JSON. */
+  /** Send lines that are not JSON instead of chunks. */
   garbage: boolean;
 };
 
-export const DEFAULT_KNOBS: Knobs = { ttftMs: 200, gapMs: 20, tokens: 50, failMode: 'error', hang: false, garbage: false };
+export const DEFAULT_KNOBS: Readonly<Knobs> = {
+  ttftMs: 200,
+  gapMs: 20,
+  tokens: 50,
+  status: null,
+  failAfter: null,
+  failMode: 'error',
+  limit: 'requests',
+  hang: false,
+  garbage: false,
+};
 
-const DIRECTIVE = /\[\[fake([^\]]*)\]\]/g;
+/** A knob value that does not parse; the caller answers 400 (or the CLI exits) rather than ignore a typo. */
+export class KnobError extends Error {}
 
-function toNumber(value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) && n >= 0 ? n : undefined;
+type Spec<K extends keyof Knobs> = {
+  /** The name inside a `[[fake …]]` directive. */
+  directive: string;
+  header: string;
+  parse: (raw: string) => Knobs[K] | undefined;
+};
+
+function count(raw: string): number | undefined {
+  const n = Number(raw);
+  return raw.trim() !== '' && Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
-function toFlag(value: string | undefined): boolean | undefined {
-  if (value === undefined) return undefined;
-  return value === '1' || value === 'true';
+function flag(raw: string): boolean | undefined {
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  return undefined;
 }
 
-function fromPairs(pairs: Record<string, string | undefined>): Partial<Knobs> {
-  const knobs: Partial<Knobs> = {};
-  const set = <K extends keyof Knobs>(key: K, value: Knobs[K] | undefined) => {
-    if (value !== undefined) knobs[key] = value;
-  };
-  set('ttftMs', toNumber(pairs.ttft));
-  set('gapMs', toNumber(pairs.gap));
-  set('tokens', toNumber(pairs.tokens));
-  set('status', toNumber(pairs.status));
-  set('failAfter', toNumber(pairs.fail_after));
-  if (pairs.fail_mode === 'error' || pairs.fail_mode === 'drop') knobs.failMode = pairs.fail_mode;
-  set('hang', toFlag(pairs.hang));
-  set('garbage', toFlag(pairs.garbage));
-  return knobs;
+function oneOf<T extends string>(...values: T[]): (raw: string) => T | undefined {
+  return (raw) => values.find((v) => v === raw);
+}
+
+const SPECS: { [K in keyof Knobs]: Spec<K> } = {
+  ttftMs: { directive: 'ttft', header: 'x-fake-ttft-ms', parse: count },
+  gapMs: { directive: 'gap', header: 'x-fake-gap-ms', parse: count },
+  tokens: { directive: 'tokens', header: 'x-fake-tokens', parse: count },
+  status: {
+    directive: 'status',
+    header: 'x-fake-status',
+    parse: (raw) => {
+      const n = count(raw);
+      return n !== undefined && n >= 400 && n <= 599 ? n : undefined;
+    },
+  },
+  failAfter: { directive: 'fail_after', header: 'x-fake-fail-after', parse: count },
+  failMode: { directive: 'fail_mode', header: 'x-fake-fail-mode', parse: oneOf('error', 'drop') },
+  limit: { directive: 'limit', header: 'x-fake-limit', parse: oneOf('requests', 'tokens') },
+  hang: { directive: 'hang', header: 'x-fake-hang', parse: flag },
+  garbage: { directive: 'garbage', header: 'x-fake-garbage', parse: flag },
+};
+
+const KEYS = Object.keys(SPECS) as (keyof Knobs)[];
+
+function set<K extends keyof Knobs>(into: Partial<Knobs>, key: K, raw: string, source: string): void {
+  const value = SPECS[key].parse(raw);
+  if (value === undefined) throw new KnobError(`${source}: "${raw}" is not a valid value`);
+  into[key] = value;
 }
 
 /** Knobs from `x-fake-*` request headers. */
 export function knobsFromHeaders(headers: IncomingHttpHeaders): Partial<Knobs> {
-  const h = (name: string) => {
-    const v = headers[`x-fake-${name}`];
-    return Array.isArray(v) ? v[0] : v;
-  };
-  return fromPairs({
-    ttft: h('ttft-ms'),
-    gap: h('gap-ms'),
-    tokens: h('tokens'),
-    status: h('status'),
-    fail_after: h('fail-after'),
-    fail_mode: h('fail-mode'),
-    hang: h('hang'),
-    garbage: h('garbage'),
-  });
+  const knobs: Partial<Knobs> = {};
+  for (const key of KEYS) {
+    const header = SPECS[key].header;
+    const value = headers[header];
+    const raw = Array.isArray(value) ? value[0] : value;
+    if (raw !== undefined) set(knobs, key, raw, header);
+  }
+  return knobs;
+}
+
+const DIRECTIVE = /\[\[fake\b([^\]]*)\]\]/g;
+
+/**
+ * Knobs from `[[fake ttft=500 gap=10 …]]` directives in a message: callers that reach the
+ * fake through our Worker cannot set headers, but they choose the text. A bare name means
+ * `=1`. Returns the text without the directives, so the answer does not echo them.
+ */
+export function knobsFromDirective(text: string): { knobs: Partial<Knobs>; text: string } {
+  const knobs: Partial<Knobs> = {};
+  for (const match of text.matchAll(DIRECTIVE)) {
+    for (const pair of (match[1] ?? '').trim().split(/\s+/).filter(Boolean)) {
+      const [name = '', raw = '1'] = pair.split('=', 2);
+      const key = KEYS.find((k) => SPECS[k].directive === name);
+      if (!key) throw new KnobError(`[[fake]]: unknown knob "${name}" (known: ${KEYS.map((k) => SPECS[k].directive).join(', ')})`);
+      set(knobs, key, raw, `[[fake ${name}]]`);
+    }
+  }
+  return { knobs, text: text.replace(DIRECTIVE, ' ').replace(/\s+/g, ' ').trim() };
 }
 
 /**
- * Knobs from `[[fake ttft=500 gap=10 …]]` directives in a message, for callers that reach
- * the fake through a service that does not pass headers on; returns the text without them.
+ * A `POST /__fake/config` body: knob names as in {@link Knobs}; `null` drops the runtime
+ * value so the server default shows through again.
  */
-export function knobsFromText(text: string): { knobs: Partial<Knobs>; text: string } {
-  const pairs: Record<string, string> = {};
-  for (const match of text.matchAll(DIRECTIVE)) {
-    for (const pair of (match[1] ?? '').trim().split(/\s+/)) {
-      const [key, value] = pair.split('=');
-      if (key) pairs[key] = value ?? '1';
-    }
+export function knobsFromConfig(raw: unknown): { set: Partial<Knobs>; clear: (keyof Knobs)[] } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new KnobError('config must be a JSON object');
+  const result = { set: {} as Partial<Knobs>, clear: [] as (keyof Knobs)[] };
+  for (const [name, value] of Object.entries(raw)) {
+    const key = KEYS.find((k) => k === name);
+    if (!key) throw new KnobError(`config: unknown knob "${name}" (known: ${KEYS.join(', ')})`);
+    if (value === null) result.clear.push(key);
+    else if (['string', 'number', 'boolean'].includes(typeof value)) set(result.set, key, String(value), `config ${name}`);
+    else throw new KnobError(`config ${name}: expected a string, number, boolean or null`);
   }
-  return { knobs: fromPairs(pairs), text: text.replace(DIRECTIVE, '').trim() };
+  return result;
 }
 
-/** Parses `FAKE_OPENAI_*` environment defaults for the CLI. */
-export function knobsFromEnv(env: NodeJS.ProcessEnv): Partial<Knobs> {
-  return fromPairs({ ttft: env.FAKE_OPENAI_TTFT_MS, gap: env.FAKE_OPENAI_GAP_MS, tokens: env.FAKE_OPENAI_TOKENS });
+type EnvKnobs = Pick<Knobs, 'ttftMs' | 'gapMs' | 'tokens'>;
+
+const ENV: Record<keyof EnvKnobs, string> = {
+  ttftMs: 'FAKE_OPENAI_TTFT_MS',
+  gapMs: 'FAKE_OPENAI_GAP_MS',
+  tokens: 'FAKE_OPENAI_TOKENS',
+};
+
+/** The CLI's defaults from `FAKE_OPENAI_TTFT_MS`, `FAKE_OPENAI_GAP_MS`, `FAKE_OPENAI_TOKENS`. */
+export function knobsFromEnv(env: NodeJS.ProcessEnv): Partial<EnvKnobs> {
+  const knobs: Partial<Knobs> = {};
+  for (const key of Object.keys(ENV) as (keyof EnvKnobs)[]) {
+    const raw = env[ENV[key]];
+    if (raw !== undefined && raw !== '') set(knobs, key, raw, ENV[key]);
+  }
+  return { ttftMs: knobs.ttftMs, gapMs: knobs.gapMs, tokens: knobs.tokens };
+}
+
+/**
+ * The knobs a request runs with. Precedence, lowest first: built-in defaults, server
+ * options, runtime config (`/__fake/config`), then the request's own headers and directive.
+ */
+export class KnobSettings {
+  private runtime: Partial<Knobs> = {};
+  private readonly base: Knobs;
+
+  constructor(options: Partial<Knobs>) {
+    this.base = { ...DEFAULT_KNOBS, ...withoutUndefined(options) };
+  }
+
+  defaults(): Knobs {
+    return { ...this.base, ...this.runtime };
+  }
+
+  forRequest(...layers: Partial<Knobs>[]): Knobs {
+    return Object.assign(this.defaults(), ...layers) as Knobs;
+  }
+
+  configure(change: { set: Partial<Knobs>; clear: (keyof Knobs)[] }): void {
+    const runtime = { ...this.runtime, ...change.set };
+    for (const key of change.clear) delete runtime[key];
+    this.runtime = runtime;
+  }
+
+  reset(): void {
+    this.runtime = {};
+  }
+}
+
+function withoutUndefined(knobs: Partial<Knobs>): Partial<Knobs> {
+  return Object.fromEntries(Object.entries(knobs).filter(([, v]) => v !== undefined)) as Partial<Knobs>;
 }
