@@ -100,7 +100,8 @@ describe('chat in the browser', () => {
     await expect.poll(async () => (await streaming().textContent())?.length ?? 0).toBeGreaterThan(early.length);
     await page.screenshot({ path: join(SHOTS, 'chat-streaming.png') });
     await expect.poll(() => assistantMessages().count(), { timeout: 20_000 }).toBe(1);
-    expect(await streaming().count()).toBe(0);
+    // The finished message replaces the streaming one on the next render, not in the same frame.
+    await expect.poll(() => streaming().count()).toBe(0);
     expect(await page.getByTestId('user-message').first().textContent()).toContain('안녕하세요');
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('composer');
     await expect.poll(() => page.getByTestId('conversation-list').getByRole('listitem').count()).toBe(1);
