@@ -23,6 +23,8 @@ export default defineConfig({
   ],
   test: {
     include: ['test/**/*.test.ts'],
+    // The Worker logs one JSON line per request; show them only for a failing test.
+    silent: 'passed-only',
     globalSetup: ['./test/global-setup.ts'],
     setupFiles: ['./test/setup.ts'],
   },
