@@ -13,6 +13,9 @@ const WEB_PORT = Number(process.env.WEB_PORT ?? 3000);
 
 const say = (line: string) => console.log(`[dev] ${line}`);
 
+/** Set once processes are running, so a failure later in start-up can stop them. */
+let stopEverything: ((code: number) => Promise<void>) | undefined;
+
 /**
  * `npm run dev`: everything local and offline. Creates local secrets and a signing key on
  * first run, applies D1 migrations to the local state, starts the fakes that stand in for
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
     await Promise.all(stops.map((stop) => stop()));
     process.exit(code);
   };
+  stopEverything = shutdown;
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
@@ -97,7 +101,9 @@ async function main(): Promise<void> {
   say('Ctrl-C stops everything.');
 }
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
   console.error(`[dev] ${err instanceof Error ? err.message : String(err)}`);
+  // A failed start must not leave the Worker or the web app running behind it.
+  await stopEverything?.(1);
   process.exit(1);
 });
