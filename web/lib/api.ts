@@ -1,22 +1,13 @@
-import type { z } from 'zod';
-import { ApiErrorBody, ConversationDetail, ConversationPage, Models, Profile, Usage } from './schemas';
-
 /**
  * The browser's client of the BFF (`/api/*`). Every answer is validated; every failure is an
  * `ApiError` carrying the contract's code and trace id, `network` when the request never
  * got an answer.
  */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly traceId: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+import type { z } from 'zod';
+import { ApiError } from './errors';
+import { ApiErrorBody, ConversationDetail, ConversationPage, Models, Profile, Usage } from './schemas';
+
+export { ApiError };
 
 /** True for an abort the user caused (stop button, navigation). */
 export function isAbortError(err: unknown): boolean {

@@ -3,7 +3,8 @@ import Kakao from 'next-auth/providers/kakao';
 import { readEnv } from './platform';
 import { Profile, ProvisionedUser } from './schemas';
 import { accessTokens, SERVICE_CLAIMS, type AccessClaims } from './token';
-import { WorkerError, workerJson } from './worker';
+import { ApiError } from './errors';
+import { workerJson } from './worker';
 
 declare module '@auth/core/jwt' {
   interface JWT {
@@ -97,7 +98,7 @@ export function authConfig(): NextAuthConfig {
           return { ...token, name: me.name ?? token.name, roles: me.roles, scopes: me.scopes, onboarded: me.onboarded, claimsAt: Date.now() };
         } catch (err) {
           // The user is gone or the key set no longer trusts us: end the session.
-          if (err instanceof WorkerError && (err.status === 401 || err.status === 404)) return null;
+          if (err instanceof ApiError && (err.status === 401 || err.status === 404)) return null;
           // Anything else is passing (Worker down); keep the claims we have and try later.
           return token;
         }

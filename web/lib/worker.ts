@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { getBindings, readEnv } from './platform';
+import { ApiError } from './errors';
 import { ApiErrorBody } from './schemas';
 
 /** Where the Worker listens when no service binding is there (`wrangler dev`'s default). */
@@ -24,19 +25,6 @@ export function callWorker(path: string, init: WorkerRequestInit): Promise<Respo
   return fetch(`${base}${path}`, init);
 }
 
-/** A Worker error response, as thrown by `workerJson`. */
-export class WorkerError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly traceId: string,
-  ) {
-    super(message);
-    this.name = 'WorkerError';
-  }
-}
-
 /**
  * A server-side JSON call to the Worker with a bearer token, its answer validated.
  *
@@ -58,8 +46,8 @@ export async function workerJson<T>(
   if (!res.ok) {
     const parsed = ApiErrorBody.safeParse(json);
     const traceId = res.headers.get('X-Trace-Id') ?? '';
-    if (parsed.success) throw new WorkerError(res.status, parsed.data.error.code, parsed.data.error.message, parsed.data.error.traceId || traceId);
-    throw new WorkerError(res.status, 'upstream_error', `The API answered ${res.status}`, traceId);
+    if (parsed.success) throw new ApiError(res.status, parsed.data.error.code, parsed.data.error.message, parsed.data.error.traceId || traceId);
+    throw new ApiError(res.status, 'upstream_error', `The API answered ${res.status}`, traceId);
   }
   return schema.parse(json);
 }
