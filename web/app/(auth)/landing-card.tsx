@@ -2,8 +2,8 @@
 
 import { MessageCircle } from 'lucide-react';
 import { AuthForm } from '@/components/auth-form';
-import { PreferenceControls } from '@/components/preference-controls';
 import { Alert } from '@/components/ui/alert';
+import { CenteredPage } from '@/components/centered-page';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { useT } from '@/lib/i18n/use-t';
@@ -11,30 +11,25 @@ import { useT } from '@/lib/i18n/use-t';
 export function LandingCard({ failed }: { failed: boolean }) {
   const t = useT();
   return (
-    <div className="flex min-h-screen flex-col">
-      <header className="flex justify-end p-4">
-        <PreferenceControls />
-      </header>
-      <main className="flex flex-1 items-center justify-center p-4">
-        <Card className="w-full max-w-sm text-center">
-          <CardHeader>
-            <CardTitle className="text-3xl">{t('app.name')}</CardTitle>
-            <CardDescription>{t('app.tagline')}</CardDescription>
-          </CardHeader>
-          <CardContent className="space-y-4">
-            {failed && <Alert variant="destructive">{t('landing.error')}</Alert>}
-            <AuthForm action="/api/auth/signin/kakao" callbackUrl="/chat">
-              {(ready) => (
-                <Button type="submit" variant="kakao" size="lg" className="w-full" disabled={!ready}>
-                  <MessageCircle aria-hidden />
-                  {t('landing.login')}
-                </Button>
-              )}
-            </AuthForm>
-            <p className="text-xs text-muted-foreground">{t('landing.loginHint')}</p>
-          </CardContent>
-        </Card>
-      </main>
-    </div>
+    <CenteredPage>
+      <Card className="w-full max-w-sm text-center">
+        <CardHeader>
+          <CardTitle className="text-3xl">{t('app.name')}</CardTitle>
+          <CardDescription>{t('app.tagline')}</CardDescription>
+        </CardHeader>
+        <CardContent className="space-y-4">
+          {failed && <Alert variant="destructive">{t('landing.error')}</Alert>}
+          <AuthForm action="/api/auth/signin/kakao" callbackUrl="/chat">
+            {(ready) => (
+              <Button type="submit" variant="kakao" size="lg" className="w-full" disabled={!ready}>
+                <MessageCircle aria-hidden />
+                {t('landing.login')}
+              </Button>
+            )}
+          </AuthForm>
+          <p className="text-xs text-muted-foreground">{t('landing.loginHint')}</p>
+        </CardContent>
+      </Card>
+    </CenteredPage>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useState, useTransition, type FormEvent } from 'react';
 import { ErrorMessage } from '@/components/error-message';
-import { PreferenceControls } from '@/components/preference-controls';
+import { CenteredPage } from '@/components/centered-page';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Input } from '@/components/ui/input';
@@ -42,49 +42,44 @@ export function OnboardingForm({ defaultName }: { defaultName: string }) {
   };
 
   return (
-    <div className="flex min-h-screen flex-col">
-      <header className="flex justify-end p-4">
-        <PreferenceControls />
-      </header>
-      <main className="flex flex-1 items-center justify-center p-4">
-        <Card className="w-full max-w-md">
-          <CardHeader>
-            <CardTitle>{t('onboarding.title')}</CardTitle>
-            <CardDescription>{t('onboarding.intro')}</CardDescription>
-          </CardHeader>
-          <CardContent>
-            <form onSubmit={submit} className="space-y-5" noValidate>
-              <div className="space-y-2">
-                <Label htmlFor="onboarding-name">{t('onboarding.name')}</Label>
-                <Input id="onboarding-name" name="name" value={name} maxLength={50} autoComplete="name" onChange={(e) => setName(e.target.value)} autoFocus required />
-              </div>
-              <div className="flex items-start gap-3">
-                <input
-                  id="onboarding-terms"
-                  name="acceptTerms"
-                  type="checkbox"
-                  className="mt-0.5 size-4 accent-current"
-                  checked={accepted}
-                  onChange={(e) => setAccepted(e.target.checked)}
-                  required
-                />
-                <Label htmlFor="onboarding-terms" className="leading-snug">
-                  {t('onboarding.terms')}
-                </Label>
-              </div>
-              {problem && (
-                <p role="alert" className="text-sm text-destructive">
-                  {problem}
-                </p>
-              )}
-              {error && <ErrorMessage error={error} />}
-              <Button type="submit" className="w-full" disabled={pending}>
-                {pending ? t('onboarding.submitting') : t('onboarding.submit')}
-              </Button>
-            </form>
-          </CardContent>
-        </Card>
-      </main>
-    </div>
+    <CenteredPage>
+      <Card className="w-full max-w-md">
+        <CardHeader>
+          <CardTitle>{t('onboarding.title')}</CardTitle>
+          <CardDescription>{t('onboarding.intro')}</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <form onSubmit={submit} className="space-y-5" noValidate>
+            <div className="space-y-2">
+              <Label htmlFor="onboarding-name">{t('onboarding.name')}</Label>
+              <Input id="onboarding-name" name="name" value={name} maxLength={50} autoComplete="name" onChange={(e) => setName(e.target.value)} autoFocus required />
+            </div>
+            <div className="flex items-start gap-3">
+              <input
+                id="onboarding-terms"
+                name="acceptTerms"
+                type="checkbox"
+                className="mt-0.5 size-4 accent-current"
+                checked={accepted}
+                onChange={(e) => setAccepted(e.target.checked)}
+                required
+              />
+              <Label htmlFor="onboarding-terms" className="leading-snug">
+                {t('onboarding.terms')}
+              </Label>
+            </div>
+            {problem && (
+              <p role="alert" className="text-sm text-destructive">
+                {problem}
+              </p>
+            )}
+            {error && <ErrorMessage error={error} />}
+            <Button type="submit" className="w-full" disabled={pending}>
+              {pending ? t('onboarding.submitting') : t('onboarding.submit')}
+            </Button>
+          </form>
+        </CardContent>
+      </Card>
+    </CenteredPage>
   );
 }
