@@ -11,6 +11,8 @@ import { cn } from '@/lib/utils';
 const LINKS = [
   { href: '/chat', key: 'nav.chat' },
   { href: '/usage', key: 'nav.usage' },
+  { href: '/plans', key: 'nav.plans' },
+  { href: '/billing', key: 'nav.billing' },
   { href: '/account', key: 'nav.account' },
 ] as const;
 

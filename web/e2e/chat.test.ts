@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, newKoreanPage, skipAfterFirstFailure } from './support/browser';
 import { startStack, type Stack } from './support/stack';
 import { WEB_DIR } from './support/web-app';
 
@@ -24,14 +25,8 @@ const bodies: string[] = [];
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   stack = await startStack('chat');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'],
-  });
-  context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  browser = await launchBrowser();
+  ({ context, page } = await newKoreanPage(browser));
   page.on('response', (response) => {
     const type = response.headers()['content-type'] ?? '';
     if (type.includes('event-stream') || !/json|html|text|x-component/.test(type)) return;
@@ -59,14 +54,7 @@ async function expectNoTokenInBrowser(): Promise<void> {
   for (const body of bodies) expect(body).not.toMatch(JWS);
 }
 
-// The steps build on each other: after the first failure the rest would only time out.
-let failed = false;
-beforeEach((ctx) => {
-  if (failed) ctx.skip();
-});
-afterEach((ctx) => {
-  if (ctx.task.result?.state === 'fail') failed = true;
-});
+skipAfterFirstFailure();
 
 describe('chat in the browser', () => {
   it('logs in with Kakao (the fake) and onboards', async () => {

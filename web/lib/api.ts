@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { ApiError } from './errors';
-import { ApiErrorBody, ConversationDetail, ConversationPage, Models, Profile, Usage } from './schemas';
+import { ApiErrorBody, Confirmation, ConversationDetail, ConversationPage, Models, Order, Payments, Plans, Profile, SubscriptionState, Usage } from './schemas';
 
 export { ApiError };
 
@@ -60,6 +60,15 @@ export const api = {
   deleteConversation: async (id: string) => {
     await send(`/conversations/${encodeURIComponent(id)}`, { method: 'DELETE' });
   },
+  plans: () => json('/billing/plans', Plans),
+  subscription: () => json('/billing/subscription', SubscriptionState),
+  payments: () => json('/billing/payments', Payments),
+  createOrder: (planId: string) => json('/billing/orders', Order, { method: 'POST', body: JSON.stringify({ planId }) }),
+  confirmPayment: (input: { paymentKey: string; orderId: string; amount: number }) =>
+    json('/billing/confirm', Confirmation, { method: 'POST', body: JSON.stringify(input) }),
+  startSubscription: (input: { authKey: string; customerKey: string; planId: string }) =>
+    json('/billing/billing-key', SubscriptionState, { method: 'POST', body: JSON.stringify(input) }),
+  cancelSubscription: () => json('/billing/subscription/cancel', SubscriptionState, { method: 'POST' }),
   /** Opens the answer's event stream: POST for a new message, GET (EventSource-style) to answer again. */
   openStream: (request: StreamRequest, signal: AbortSignal): Promise<Response> => {
     const init: RequestInit = { signal, headers: { Accept: 'text/event-stream' } };

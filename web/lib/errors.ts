@@ -13,3 +13,11 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 }
+
+/** What the UI shows for any failure: the contract's code, message and trace id when there are any. */
+export type DisplayError = { code: string; message: string; traceId: string };
+
+export function toDisplayError(err: unknown): DisplayError {
+  if (err instanceof ApiError) return { code: err.code, message: err.message, traceId: err.traceId };
+  return { code: 'unknown', message: err instanceof Error ? err.message : String(err), traceId: '' };
+}

@@ -104,3 +104,59 @@ export const StreamDelta = z.object({ content: z.string() });
 export const StreamUsage = z.object({ promptTokens: z.number(), completionTokens: z.number(), totalTokens: z.number() });
 export const StreamDone = z.object({ finishReason: z.string().nullable().optional() });
 export const StreamError = z.object({ code: z.string(), message: z.string() });
+
+/** Billing (contract section 5): plans for sale, the user's plan, subscription and payments. */
+export const Plan = z.object({
+  id: z.string(),
+  name: z.string(),
+  priceKrw: z.number(),
+  models: z.array(z.string()),
+  maxTokensPerRequest: z.number(),
+  dailyTokenQuota: z.number(),
+  monthlyTokenQuota: z.number(),
+  concurrentStreams: z.number(),
+});
+export type Plan = z.infer<typeof Plan>;
+export const Plans = z.object({ plans: z.array(Plan) });
+
+export const PlanState = z.object({ id: z.string(), name: z.string(), expiresAt: z.string().nullable() });
+export type PlanState = z.infer<typeof PlanState>;
+
+export const Payment = z.object({
+  paymentKey: z.string(),
+  orderId: z.string(),
+  orderName: z.string(),
+  planId: z.string(),
+  kind: z.enum(['one_time', 'subscription']),
+  method: z.string().nullable(),
+  status: z.string(),
+  amount: z.number(),
+  approvedAt: z.string().nullable(),
+  receiptUrl: z.string().nullable(),
+  virtualAccount: z.object({ accountNumber: z.string(), bankCode: z.string(), dueDate: z.string() }).nullable(),
+});
+export type Payment = z.infer<typeof Payment>;
+export const Payments = z.object({ payments: z.array(Payment) });
+
+export const Subscription = z.object({
+  id: z.string(),
+  planId: z.string(),
+  status: z.enum(['active', 'past_due', 'canceled']),
+  cardNumber: z.string().nullable(),
+  currentPeriodStart: z.string(),
+  currentPeriodEnd: z.string(),
+  nextChargeAt: z.string().nullable(),
+  cancelAtPeriodEnd: z.boolean(),
+  failedAttempts: z.number(),
+  lastError: z.string().nullable(),
+  endedAt: z.string().nullable(),
+});
+export type Subscription = z.infer<typeof Subscription>;
+export const SubscriptionState = z.object({ subscription: Subscription.nullable(), plan: PlanState });
+export type SubscriptionState = z.infer<typeof SubscriptionState>;
+
+export const Order = z.object({ orderId: z.string(), amount: z.number(), orderName: z.string(), customerKey: z.string(), planId: z.string() });
+export type Order = z.infer<typeof Order>;
+
+export const Confirmation = z.object({ payment: Payment, plan: PlanState });
+export type Confirmation = z.infer<typeof Confirmation>;

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { startFakeKakao } from '@chat/fake-kakao';
 import { startFakeOpenAI } from '@chat/fake-openai';
+import { startFakeToss } from '@chat/fake-toss';
 import { ensureDevVars, readDevVars } from './dev-vars';
 import { ensureDevKey } from './dev-key';
 import { ProcessGroup, run, waitForHttp } from './processes';
@@ -9,6 +10,9 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const WORKER_PORT = Number(process.env.WORKER_PORT ?? 8787);
 const FAKE_OPENAI_PORT = Number(process.env.FAKE_OPENAI_PORT ?? 8790);
 const FAKE_KAKAO_PORT = Number(process.env.FAKE_KAKAO_PORT ?? 8791);
+const FAKE_TOSS_PORT = Number(process.env.FAKE_TOSS_PORT ?? 8792);
+/** The fake's SDK stand-in accepts any `test_ck_` key; this one says where it comes from. */
+const FAKE_TOSS_CLIENT_KEY = 'test_ck_local_fake_toss';
 const WEB_PORT = Number(process.env.WEB_PORT ?? 3000);
 
 const say = (line: string) => console.log(`[dev] ${line}`);
@@ -49,7 +53,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
-  const workerArgs = ['wrangler', 'dev', '--port', String(WORKER_PORT), '--ip', '127.0.0.1'];
+  // --test-scheduled: /__scheduled runs the cron handler by hand (subscription renewals).
+  const workerArgs = ['wrangler', 'dev', '--port', String(WORKER_PORT), '--ip', '127.0.0.1', '--test-scheduled'];
   const realOpenAI = Boolean(process.env.OPENAI_API_KEY || workerVars.OPENAI_API_KEY);
   if (realOpenAI) {
     say('OPENAI_API_KEY is set: the Worker calls the real OpenAI API');
@@ -59,6 +64,25 @@ async function main(): Promise<void> {
     stops.push(() => fake.close());
     say(`fake OpenAI on ${fake.url} (OPENAI_API_KEY is unset)`);
     workerArgs.push('--var', `OPENAI_BASE_URL:${fake.url}`, '--var', 'OPENAI_API_KEY:sk-local-fake');
+  }
+
+  // Toss: the fake unless web/.dev.vars names a real (test) client key, in which case the
+  // Worker uses TOSS_SECRET_KEY from .dev.vars against the real API.
+  const tossWeb: Record<string, string> = {};
+  if (webVars.TOSS_CLIENT_KEY) {
+    say('TOSS_CLIENT_KEY is set in web/.dev.vars: payments go to the real Toss API');
+  } else {
+    const toss = await startFakeToss({
+      port: FAKE_TOSS_PORT,
+      host: '127.0.0.1',
+      webhookUrl: `http://127.0.0.1:${WORKER_PORT}/billing/webhook`,
+      log: (line) => console.log(`[toss] ${line}`),
+    });
+    stops.push(() => toss.close());
+    say(`fake Toss Payments on ${toss.url} (webhooks to the Worker)`);
+    workerArgs.push('--var', `TOSS_API_BASE:${toss.url}`);
+    if (!workerVars.TOSS_SECRET_KEY) workerArgs.push('--var', 'TOSS_SECRET_KEY:test_sk_local_fake_key');
+    Object.assign(tossWeb, { TOSS_CLIENT_KEY: FAKE_TOSS_CLIENT_KEY, TOSS_SDK_URL: `${toss.url}/v2/standard` });
   }
 
   group.start('worker', 'npx', workerArgs, { cwd: ROOT });
@@ -89,6 +113,7 @@ async function main(): Promise<void> {
       AUTH_TRUST_HOST: 'true',
       KAKAO_AUTH_BASE: kakao.url,
       KAKAO_API_BASE: kakao.url,
+      ...tossWeb,
     },
   });
   // The first request compiles the page, which takes a while.
@@ -96,6 +121,7 @@ async function main(): Promise<void> {
 
   say('ready:');
   say(`  open            ${webUrl}   (log in with the fake Kakao: pick a user, approve)`);
+  say(`  run the cron    curl 'http://127.0.0.1:${WORKER_PORT}/__scheduled?cron=0+*+*+*+*'   (billing renewals, as the hourly trigger does)`);
   say(`  Worker API      http://127.0.0.1:${WORKER_PORT}   (reference: http://127.0.0.1:${WORKER_PORT}/docs)`);
   say('  mint a token    npm run -s keys -- token --local --sub <user id> --scopes chat:write,conversations:read');
   say('Ctrl-C stops everything.');

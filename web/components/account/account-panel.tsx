@@ -6,7 +6,8 @@ import { AuthForm } from '@/components/auth-form';
 import { ErrorMessage } from '@/components/error-message';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
-import { api, ApiError } from '@/lib/api';
+import { api } from '@/lib/api';
+import { toDisplayError } from '@/lib/errors';
 import { useT } from '@/lib/i18n/use-t';
 import type { QuotaWindow } from '@/lib/schemas';
 import { usePreferences } from '@/lib/stores/preferences';
@@ -40,7 +41,7 @@ export function AccountPanel() {
     <div className="mx-auto max-w-2xl space-y-6 overflow-y-auto p-6">
       <h1 className="text-2xl font-semibold">{t('account.title')}</h1>
       {isLoading && <p className="text-muted-foreground">{t('chat.loading')}</p>}
-      {error && <ErrorMessage error={error instanceof ApiError ? { code: error.code, message: error.message, traceId: error.traceId } : { code: 'unknown', message: String(error), traceId: '' }} />}
+      {error && <ErrorMessage error={toDisplayError(error)} />}
       {data && (
         <>
           <Card>

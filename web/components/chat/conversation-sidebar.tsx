@@ -9,15 +9,15 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuTrigger } from '@/components/ui/dropdown-menu';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
-import { api, ApiError } from '@/lib/api';
+import { api } from '@/lib/api';
+import { toDisplayError } from '@/lib/errors';
 import { useT } from '@/lib/i18n/use-t';
 import type { Conversation } from '@/lib/schemas';
 import { useChatStore, type ChatError } from '@/lib/stores/chat';
 import { cn } from '@/lib/utils';
 
 function asChatError(err: unknown): ChatError | null {
-  if (!err) return null;
-  return err instanceof ApiError ? { code: err.code, message: err.message, traceId: err.traceId } : { code: 'unknown', message: String(err), traceId: '' };
+  return err ? toDisplayError(err) : null;
 }
 
 /** The user's conversations, newest first, a page at a time; new, rename, delete. */

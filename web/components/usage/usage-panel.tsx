@@ -4,7 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ErrorMessage } from '@/components/error-message';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { api, ApiError } from '@/lib/api';
+import { api } from '@/lib/api';
+import { toDisplayError } from '@/lib/errors';
 import { useT } from '@/lib/i18n/use-t';
 import { usePreferences } from '@/lib/stores/preferences';
 
@@ -19,7 +20,7 @@ export function UsagePanel() {
     <div className="mx-auto max-w-4xl space-y-6 overflow-y-auto p-6">
       <h1 className="text-2xl font-semibold">{t('usage.title')}</h1>
       {isLoading && <p className="text-muted-foreground">{t('chat.loading')}</p>}
-      {error && <ErrorMessage error={error instanceof ApiError ? { code: error.code, message: error.message, traceId: error.traceId } : { code: 'unknown', message: String(error), traceId: '' }} />}
+      {error && <ErrorMessage error={toDisplayError(error)} />}
       {data && (
         <Card>
           <CardHeader>

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeKakao } from '@chat/fake-kakao';
 import { startFakeOpenAI } from '@chat/fake-openai';
+import { startFakeToss } from '@chat/fake-toss';
 import { freePort, ProcessSet, runCommand, waitForHttp } from './processes';
 import { createSigningKey, randomSecret, ROOT, startWebApp, WEB_DIR, WRANGLER } from './web-app';
 
@@ -11,6 +12,8 @@ export type Stack = {
   appUrl: string;
   /** The Worker under `wrangler dev`. */
   workerUrl: string;
+  /** The fake Toss Payments (API, payment window, controls under `/__fake`). */
+  tossUrl: string;
   /** The web app's secrets (to mint sessions and tokens the way the app does). */
   secrets: { AUTH_SECRET: string; KEY_WRAPPING_SECRET: string };
   persistTo: string;
@@ -49,6 +52,8 @@ export async function startStack(name: string): Promise<Stack> {
 
     const workerPort = await freePort();
     const workerInspector = await freePort();
+    const toss = await startFakeToss({ port: await freePort(), host: '127.0.0.1', webhookUrl: `http://127.0.0.1:${workerPort}/billing/webhook`, log: logTo('toss.log') });
+    closers.push(() => toss.close());
     processes.start(
       'worker',
       WRANGLER,
@@ -62,6 +67,9 @@ export async function startStack(name: string): Promise<Stack> {
         '--var', `OPENAI_BASE_URL:${openai.url}`,
         '--var', 'OPENAI_API_KEY:sk-e2e-fake',
         '--var', 'HEARTBEAT_MS:1000',
+        '--var', `TOSS_API_BASE:${toss.url}`,
+        '--var', 'TOSS_SECRET_KEY:test_sk_e2e_fake',
+        '--var', `BILLING_KEY_SECRET:${randomSecret()}`,
       ],
       { cwd: ROOT },
     );
@@ -80,11 +88,13 @@ export async function startStack(name: string): Promise<Stack> {
         WORKER_API_URL: `http://127.0.0.1:${workerPort}`,
         KAKAO_AUTH_BASE: kakao.url,
         KAKAO_API_BASE: kakao.url,
+        TOSS_CLIENT_KEY: 'test_ck_e2e_fake',
+        TOSS_SDK_URL: `${toss.url}/v2/standard`,
       },
     });
 
     const sql = (command: string) => runCommand(WRANGLER, ['d1', 'execute', 'DB', '--local', '--persist-to', persistTo, '--json', '--command', command], { cwd: ROOT });
-    return { appUrl, workerUrl: `http://127.0.0.1:${workerPort}`, secrets, persistTo, sql, stop };
+    return { appUrl, workerUrl: `http://127.0.0.1:${workerPort}`, tossUrl: toss.url, secrets, persistTo, sql, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,7 +1,8 @@
 import { create } from 'zustand';
+import type { DisplayError } from '../errors';
 
 /** A user-facing error: a Worker/BFF error code, its message, and the trace id to quote. */
-export type ChatError = { code: string; message: string; traceId: string };
+export type ChatError = DisplayError;
 
 /** The answer being received right now, shown until the stored conversation is re-read. */
 export type LiveStream = {

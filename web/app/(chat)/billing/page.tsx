@@ -1,0 +1,7 @@
+import { BillingPanel } from '@/components/billing/billing-panel';
+
+export const runtime = 'edge';
+
+export default function BillingPage() {
+  return <BillingPanel />;
+}

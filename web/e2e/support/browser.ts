@@ -1,0 +1,48 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterEach, beforeEach, expect } from 'vitest';
+
+/** Debian's Chromium, headless and quiet (nothing may reach beyond loopback). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'],
+  });
+}
+
+export async function newKoreanPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return { context, page };
+}
+
+/**
+ * Logs in through the fake Kakao as one of its preset people (`#user-<key>`) and, for a new
+ * account, completes onboarding; ends on /chat.
+ */
+export async function signInWithKakao(page: Page, appUrl: string, user: string, name: string): Promise<void> {
+  await page.goto(appUrl);
+  await page.getByRole('button', { name: '카카오 로그인' }).click();
+  await page.locator(`#user-${user}`).check();
+  await page.locator('button[name=decision][value=approve]').click();
+  await page.waitForURL((url) => url.pathname === '/onboarding' || url.pathname === '/chat');
+  if (new URL(page.url()).pathname === '/onboarding') {
+    await page.getByLabel('이름').fill(name);
+    await page.getByLabel('이용약관과 개인정보 처리방침에 동의합니다').check();
+    await page.getByRole('button', { name: '시작하기' }).click();
+    await page.waitForURL('**/chat');
+  }
+  await expect.poll(() => page.getByTestId('quota-indicator').textContent()).toMatch(/\d/);
+}
+
+/** For suites whose steps build on each other: after the first failure the rest would only time out. */
+export function skipAfterFirstFailure(): void {
+  let failed = false;
+  beforeEach((ctx) => {
+    if (failed) ctx.skip();
+  });
+  afterEach((ctx) => {
+    if (ctx.task.result?.state === 'fail') failed = true;
+  });
+}
