@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { renewDueSubscriptions } from './billing/subscriptions';
+import { runBillingCron } from './billing/cron';
 import type { AppEnv } from './env';
 import { ApiError, errorResponse } from './http/errors';
 import { AllowedMethods } from './http/method-not-allowed';
@@ -83,6 +83,6 @@ export { app };
 
 export default {
   fetch: app.fetch,
-  // The hourly cron (wrangler.toml [triggers]): renews, retries and ends subscriptions that are due.
-  scheduled: (controller, env, ctx) => ctx.waitUntil(renewDueSubscriptions(env, controller.scheduledTime)),
+  // The hourly cron (wrangler.toml [triggers]): subscription renewals and deposit reconciliation.
+  scheduled: (controller, env, ctx) => ctx.waitUntil(runBillingCron(env, controller.scheduledTime)),
 } satisfies ExportedHandler<AppEnv['Bindings']>;

@@ -2,6 +2,7 @@ import { createExecutionContext, createScheduledController, env, SELF, waitOnExe
 import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { openBillingKey } from '../src/billing/billing-key-cipher';
 import { confirmIdempotencyKey } from '../src/billing/orders';
+import { reconcileWaitingDeposits } from '../src/billing/reconcile';
 import { addMonths, DAY_MS } from '../src/billing/periods';
 import { chargeIdempotencyKey, periodOrderId, renewDueSubscriptions } from '../src/billing/subscriptions';
 import type { Bindings } from '../src/env';
@@ -357,6 +358,34 @@ describe('virtual accounts and webhooks', () => {
     expect(callback).toBeDefined();
     expect(await relay({ eventType: 'DEPOSIT_CALLBACK', data: callback?.body })).toBe('applied');
     expect((await me(user.token)).plan.id).toBe('pro');
+  });
+
+  it('activates a deposit whose webhook was lost when the cron reads it back from Toss, once', async () => {
+    const { user, quote } = await waitingOrder();
+    // The deposit happens, but no webhook ever reaches the Worker (the fake's deliveries fail).
+    await fake(`/__fake/virtual-accounts/${quote.orderId}/deposit`, {});
+    expect((await me(user.token)).plan.id).toBe('free');
+
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '0 * * * *' }), bindings, ctx);
+    await waitOnExecutionContext(ctx);
+    expect((await me(user.token)).plan.id).toBe('pro');
+    expect(await orderStatus(quote.orderId)).toBe('paid');
+    const granted = await userRow(user.id);
+
+    // A second run, and the webhook arriving late, grant nothing more.
+    expect((await reconcileWaitingDeposits(bindings)).failed).toBe(0);
+    for (const d of await webhooksFor(quote.orderId)) await relay(d.body);
+    expect(await userRow(user.id)).toEqual(granted);
+  });
+
+  it('leaves a deposit still unpaid waiting, and checks it again on a later run', async () => {
+    const { user, quote } = await waitingOrder();
+    const summary = await reconcileWaitingDeposits(bindings);
+    expect(summary.failed).toBe(0);
+    expect(summary.checked).toBeGreaterThanOrEqual(1);
+    expect(await orderStatus(quote.orderId)).toBe('waiting_for_deposit');
+    expect((await me(user.token)).plan.id).toBe('free');
   });
 
   it('ignores forged webhooks: a status Toss does not confirm, a wrong secret, an unknown payment', async () => {

@@ -122,3 +122,18 @@ export async function listDueSubscriptions(db: Db, now: number, limit: number): 
     .orderBy(subscriptions.nextChargeAt)
     .limit(limit);
 }
+
+/**
+ * One-time orders still waiting for a deposit with the payment Toss holds for them, the one
+ * checked longest ago first (every check rewrites the payment), so a long queue rotates.
+ */
+export async function listWaitingDeposits(db: Db, limit: number): Promise<PaymentWithOrder[]> {
+  const rows = await db
+    .select({ payment: payments, order: orders })
+    .from(orders)
+    .innerJoin(payments, eq(payments.orderId, orders.id))
+    .where(and(eq(orders.status, 'waiting_for_deposit'), eq(payments.status, 'WAITING_FOR_DEPOSIT')))
+    .orderBy(payments.updatedAt)
+    .limit(limit);
+  return rows;
+}

@@ -1,0 +1,35 @@
+import { getDb } from '../db/client';
+import { listWaitingDeposits } from '../db/queries/billing';
+import type { Bindings } from '../env';
+import { applyOneTimePayment } from './orders';
+import { tossClient } from './toss';
+
+/** How many waiting virtual accounts one cron run re-reads from Toss. */
+const DEPOSITS_PER_RUN = 50;
+
+export type ReconcileSummary = { checked: number; failed: number };
+
+/**
+ * The safety net under the deposit webhook: a webhook that arrived while Toss could not be
+ * read back was acknowledged (Toss would not retry it) and is gone. Each cron run asks Toss
+ * about orders still waiting for a deposit and applies what it says, exactly as the webhook
+ * would; granting is idempotent, so a webhook arriving at the same time changes nothing.
+ */
+export async function reconcileWaitingDeposits(env: Bindings, now = Date.now()): Promise<ReconcileSummary> {
+  const db = getDb(env.DB);
+  const waiting = await listWaitingDeposits(db, DEPOSITS_PER_RUN);
+  const summary: ReconcileSummary = { checked: 0, failed: 0 };
+  if (waiting.length === 0) return summary;
+  const toss = tossClient(env);
+  for (const { payment, order } of waiting) {
+    try {
+      await applyOneTimePayment(db, order, await toss.getPayment(payment.paymentKey), now);
+      summary.checked++;
+    } catch (err) {
+      summary.failed++;
+      console.log(JSON.stringify({ level: 'error', event: 'deposit_reconcile_failed', orderId: order.id, error: String(err) }));
+    }
+  }
+  console.log(JSON.stringify({ level: 'info', event: 'deposit_reconcile_run', at: new Date(now).toISOString(), ...summary }));
+  return summary;
+}
