@@ -1,4 +1,5 @@
 import type { AuthContext } from './auth/claims';
+import type { AccountState } from './auth/suspension';
 
 /**
  * The Worker's bindings: vars and bindings come from wrangler.toml (generated into
@@ -10,12 +11,16 @@ export type Bindings = Cloudflare.Env & {
   TOSS_SECRET_KEY?: string;
   /** Encrypts Toss billing keys at rest (AES-GCM); billing-key routes answer 503 without it. */
   BILLING_KEY_SECRET?: string;
+  /** Comma-separated emails that get the admin role when they sign in (wrangler.toml [vars]). */
+  ADMIN_EMAILS?: string;
 };
 
 /** Per-request values set by middleware and read with `c.get(...)`. */
 export type Variables = {
   traceId: string;
   auth: AuthContext;
+  /** The caller's row in D1, loaded on first use by `accountOf`. */
+  account: Promise<AccountState | null> | undefined;
 };
 
 export type AppEnv = { Bindings: Bindings; Variables: Variables };

@@ -7,6 +7,7 @@ import type { AppEnv } from './env';
 import { ApiError, errorResponse } from './http/errors';
 import { AllowedMethods } from './http/method-not-allowed';
 import { traceId } from './http/trace';
+import { adminRoutes } from './routes/admin';
 import { billingRoutes } from './routes/billing';
 import { conversationRoutes } from './routes/conversations';
 import { healthRoutes } from './routes/health';
@@ -41,6 +42,7 @@ app.route('/', modelRoutes);
 app.route('/', streamRoutes);
 app.route('/', usageRoutes);
 app.route('/', billingRoutes);
+app.route('/', adminRoutes);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',

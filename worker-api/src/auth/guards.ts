@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env';
 import { ApiError } from '../http/errors';
+import { accountOf } from './suspension';
 
 function insufficient(message: string, scope: string): ApiError {
   return new ApiError(403, 'insufficient_scope', message, {
@@ -40,3 +41,24 @@ export const requireService = createMiddleware<AppEnv>(async (c, next) => {
   if (!c.get('auth').isService) throw insufficient('This route is for services only', 'svc');
   await next();
 });
+
+/** The scopes the admin API checks: reads need `admin:read`, changes `admin:write`. */
+export type AdminScope = 'admin:read' | 'admin:write';
+
+/**
+ * Lets an admin through: the token must carry the role and the scope, and D1 must still list
+ * the role, since a token outlives a demotion by up to its lifetime. Goes after `requireAuth`,
+ * whose account read it shares.
+ *
+ * @example middleware: [requireAuth, requireAdmin('admin:write')]
+ */
+export function requireAdmin(scope: AdminScope) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const auth = c.get('auth');
+    if (auth.isService || !auth.roles.includes('admin')) throw insufficient('This needs the role admin', 'role:admin');
+    if (!auth.scopes.includes(scope)) throw insufficient(`This needs the scope ${scope}`, scope);
+    const account = await accountOf(c);
+    if (!account?.roles.includes('admin')) throw insufficient('You are no longer an admin: sign in again', 'role:admin');
+    await next();
+  });
+}

@@ -4,6 +4,7 @@ import type { AppEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { AccessClaimsSchema, CLOCK_SKEW_S, MAX_TOKEN_LIFETIME_S, type AuthContext } from './claims';
 import { jwksCacheFor } from './jwks';
+import { refuseIfSuspended } from './suspension';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
 
@@ -27,7 +28,8 @@ function describe(err: unknown): string {
 
 /**
  * Verifies `Authorization: Bearer <jwt>` (RS256 only; iss, aud, exp required; 30 s skew)
- * against the JWK Set cache and puts the caller in `c.get('auth')`.
+ * against the JWK Set cache and puts the caller in `c.get('auth')`. A suspended user is
+ * refused here with 403 `account_suspended`, whatever their token says.
  */
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header('Authorization');
@@ -70,5 +72,6 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
 
   const auth: AuthContext = { sub, jti, roles, scopes, onboarded, expiresAt: exp, isService: sub.startsWith('svc:') };
   c.set('auth', auth);
+  if (!auth.isService) await refuseIfSuspended(c);
   await next();
 });

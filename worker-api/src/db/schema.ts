@@ -27,8 +27,11 @@ export const users = sqliteTable(
     updatedAt: integer('updated_at', { mode: 'number' })
       .notNull()
       .default(sql`(unixepoch('subsec') * 1000)`),
+    /** Set by an operator (epoch ms): every request with a user token is refused until cleared. */
+    suspendedAt: integer('suspended_at', { mode: 'number' }),
+    suspendedReason: text('suspended_reason'),
   },
-  (t) => [index('users_email_idx').on(t.email)],
+  (t) => [index('users_email_idx').on(t.email), index('users_created_idx').on(t.createdAt, t.id)],
 );
 
 /** Links an identity at a login provider (Kakao) to a user; one user per provider account. */
@@ -150,7 +153,11 @@ export const usageEvents = sqliteTable(
     durationMs: integer('duration_ms').notNull(),
     createdAt: integer('created_at', { mode: 'number' }).notNull(),
   },
-  (t) => [index('usage_events_user_created_idx').on(t.userId, t.createdAt), index('usage_events_trace_idx').on(t.traceId)],
+  (t) => [
+    index('usage_events_user_created_idx').on(t.userId, t.createdAt),
+    index('usage_events_trace_idx').on(t.traceId),
+    index('usage_events_created_idx').on(t.createdAt),
+  ],
 );
 
 export type UsageEventRow = typeof usageEvents.$inferSelect;
@@ -265,3 +272,46 @@ export const billingEvents = sqliteTable('billing_events', {
   status: text('status').notNull(),
   receivedAt: integer('received_at', { mode: 'number' }).notNull(),
 });
+
+/**
+ * Tokens an operator added to a user's limits by hand: while live (`expiresAt` in the future)
+ * they raise both the daily and the monthly limit; after that the limits are the plan's again.
+ */
+export const quotaGrants = sqliteTable(
+  'quota_grants',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokens: integer('tokens').notNull(),
+    reason: text('reason').notNull(),
+    expiresAt: integer('expires_at', { mode: 'number' }).notNull(),
+    createdAt: integer('created_at', { mode: 'number' }).notNull(),
+    /** The admin's user id. */
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [index('quota_grants_user_expires_idx').on(t.userId, t.expiresAt)],
+);
+
+export type QuotaGrantRow = typeof quotaGrants.$inferSelect;
+
+/** The audit log of admin changes: who did what to which target, and the state before and after. */
+export const adminActions = sqliteTable(
+  'admin_actions',
+  {
+    id: text('id').primaryKey(),
+    /** The admin's user id, or `config:ADMIN_EMAILS` for the first-admin promotion at sign-in. */
+    actorId: text('actor_id').notNull(),
+    /** e.g. `user.update`, `user.suspend`, `grant.create`, `plan.update`. */
+    action: text('action').notNull(),
+    targetType: text('target_type', { enum: ['user', 'plan'] }).notNull(),
+    targetId: text('target_id').notNull(),
+    before: text('before', { mode: 'json' }).$type<unknown>(),
+    after: text('after', { mode: 'json' }).$type<unknown>(),
+    createdAt: integer('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('admin_actions_target_created_idx').on(t.targetId, t.createdAt), index('admin_actions_created_idx').on(t.createdAt)],
+);
+
+export type AdminActionRow = typeof adminActions.$inferSelect;

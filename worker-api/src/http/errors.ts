@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'invalid_request'
   | 'invalid_token'
   | 'insufficient_scope'
+  | 'account_suspended'
+  | 'conflict'
   | 'not_found'
   | 'method_not_allowed'
   | 'payload_too_large'

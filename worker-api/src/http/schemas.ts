@@ -17,7 +17,7 @@ const errorContent = { 'application/json': { schema: ErrorBody } };
 export const errorResponses = {
   400: { description: 'Invalid request (`invalid_request`, naming the field)', content: errorContent },
   401: { description: 'Missing or invalid token (`invalid_token`)', content: errorContent },
-  403: { description: 'Token lacks the scope or role (`insufficient_scope`)', content: errorContent },
+  403: { description: 'Token lacks the scope or role (`insufficient_scope`), or the account is suspended (`account_suspended`)', content: errorContent },
   404: { description: 'Not found, or not yours (`not_found`)', content: errorContent },
   429: { description: 'Quota or concurrency limit reached', content: errorContent },
 } as const;

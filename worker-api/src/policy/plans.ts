@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { accountSuspended } from '../auth/suspension';
 import type { Db } from '../db/client';
 import { plans, users, type PlanRow, type UserRow } from '../db/schema';
 import { ApiError } from '../http/errors';
@@ -10,14 +11,25 @@ export type Entitled = { user: UserRow; plan: PlanRow };
 export const FREE_PLAN_ID = 'free';
 
 /**
- * The user and the plan in force in one round trip; 404 when the token's user is gone. A paid
- * plan past its `plan_expires_at` counts as free here, whether or not the renewal cron has run.
+ * The user and the plan in force in one round trip, or undefined when there is no such user.
+ * A paid plan past its `plan_expires_at` counts as free here, whether or not the renewal cron
+ * has run. Plans are read from D1 every time, so an operator's edit applies to the next request.
  */
-export async function getEntitled(db: Db, userId: string, now = Date.now()): Promise<Entitled> {
+export async function findEntitled(db: Db, userId: string, now = Date.now()): Promise<Entitled | undefined> {
   const planInForce = sql`CASE WHEN ${users.planExpiresAt} <= ${now} THEN ${FREE_PLAN_ID} ELSE ${users.planId} END`;
   const rows = await db.select({ user: users, plan: plans }).from(users).innerJoin(plans, eq(plans.id, planInForce)).where(eq(users.id, userId)).limit(1);
-  const row = rows[0];
+  return rows[0];
+}
+
+/**
+ * The caller and the plan in force; 404 when the token's user is gone, 403 `account_suspended`
+ * when an operator suspended them. Routes that start with this need no separate suspension
+ * check (see `auth/suspension.ts`).
+ */
+export async function getEntitled(db: Db, userId: string, now = Date.now()): Promise<Entitled> {
+  const row = await findEntitled(db, userId, now);
   if (!row) throw new ApiError(404, 'not_found', 'No user for this token: sign in again');
+  if (row.user.suspendedAt !== null) throw accountSuspended();
   return row;
 }
 

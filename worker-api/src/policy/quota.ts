@@ -14,34 +14,47 @@ const IN_FLIGHT_RETRY_S = 5;
 
 export type WindowStatus = { window: QuotaWindow; limit: number; used: number; reserved: number; remaining: number; resetAt: string };
 
-type Snapshot = { usedDay: number; usedMonth: number; reserved: number; streams: number };
+/** Token sums of one user at one instant; `granted` is what live operator grants add to each limit. */
+type Snapshot = { usedDay: number; usedMonth: number; reserved: number; streams: number; granted: number };
+
+/** The limits in force: the plan's, each raised by the live grants. */
+type Limits = { daily: number; monthly: number };
 
 const SNAPSHOT_SQL = `
 SELECT
   (SELECT coalesce(sum(total_tokens), 0) FROM usage_events WHERE user_id = ?1 AND created_at >= ?2) AS usedDay,
   (SELECT coalesce(sum(total_tokens), 0) FROM usage_events WHERE user_id = ?1 AND created_at >= ?3) AS usedMonth,
   (SELECT coalesce(sum(tokens), 0) FROM reservations WHERE user_id = ?1 AND expires_at > ?4) AS reserved,
-  (SELECT count(*) FROM reservations WHERE user_id = ?1 AND expires_at > ?4) AS streams`;
+  (SELECT count(*) FROM reservations WHERE user_id = ?1 AND expires_at > ?4) AS streams,
+  (SELECT coalesce(sum(tokens), 0) FROM quota_grants WHERE user_id = ?1 AND expires_at > ?4) AS granted`;
 
 // One statement decides and reserves: D1 runs statements one at a time, so no other
-// request can slip between the check and the insert.
+// request can slip between the check and the insert. Live grants are summed inside it for
+// the same reason: a grant that expires or is revoked meanwhile cannot be counted twice.
 const RESERVE_SQL = `
 INSERT INTO reservations (id, user_id, tokens, created_at, expires_at)
 SELECT ?1, ?2, ?3, ?4, ?5
 WHERE (SELECT count(*) FROM reservations WHERE user_id = ?2 AND expires_at > ?4) < ?6
   AND (SELECT coalesce(sum(total_tokens), 0) FROM usage_events WHERE user_id = ?2 AND created_at >= ?7)
-    + (SELECT coalesce(sum(tokens), 0) FROM reservations WHERE user_id = ?2 AND expires_at > ?4) + ?3 <= ?8
+    + (SELECT coalesce(sum(tokens), 0) FROM reservations WHERE user_id = ?2 AND expires_at > ?4) + ?3
+    <= ?8 + (SELECT coalesce(sum(tokens), 0) FROM quota_grants WHERE user_id = ?2 AND expires_at > ?4)
   AND (SELECT coalesce(sum(total_tokens), 0) FROM usage_events WHERE user_id = ?2 AND created_at >= ?9)
-    + (SELECT coalesce(sum(tokens), 0) FROM reservations WHERE user_id = ?2 AND expires_at > ?4) + ?3 <= ?10`;
+    + (SELECT coalesce(sum(tokens), 0) FROM reservations WHERE user_id = ?2 AND expires_at > ?4) + ?3
+    <= ?10 + (SELECT coalesce(sum(tokens), 0) FROM quota_grants WHERE user_id = ?2 AND expires_at > ?4)`;
 
 async function snapshot(d1: D1Database, userId: string, now: number): Promise<Snapshot> {
   const row = await d1.prepare(SNAPSHOT_SQL).bind(userId, dayWindow(now).start, monthWindow(now).start, now).first<Snapshot>();
-  return row ?? { usedDay: 0, usedMonth: 0, reserved: 0, streams: 0 };
+  return row ?? { usedDay: 0, usedMonth: 0, reserved: 0, streams: 0, granted: 0 };
 }
 
-/** The user's quota windows as `/me` reports them. */
+function limitsOf(plan: PlanRow, s: Snapshot): Limits {
+  return { daily: plan.dailyTokenQuota + s.granted, monthly: plan.monthlyTokenQuota + s.granted };
+}
+
+/** The user's quota windows as `/me` reports them, live grants included in the limits. */
 export async function quotaStatus(d1: D1Database, userId: string, plan: PlanRow, now = Date.now()): Promise<WindowStatus[]> {
   const s = await snapshot(d1, userId, now);
+  const limits = limitsOf(plan, s);
   const day = dayWindow(now);
   const month = monthWindow(now);
   const status = (window: QuotaWindow, limit: number, used: number, resetAt: number): WindowStatus => ({
@@ -52,7 +65,7 @@ export async function quotaStatus(d1: D1Database, userId: string, plan: PlanRow,
     remaining: Math.max(0, limit - used - s.reserved),
     resetAt: new Date(resetAt).toISOString(),
   });
-  return [status('daily', plan.dailyTokenQuota, s.usedDay, day.resetAt), status('monthly', plan.monthlyTokenQuota, s.usedMonth, month.resetAt)];
+  return [status('daily', limits.daily, s.usedDay, day.resetAt), status('monthly', limits.monthly, s.usedMonth, month.resetAt)];
 }
 
 export type Reservation = { id: string; tokens: number; maxTokens: number };
@@ -72,7 +85,8 @@ export async function reserveQuota(
   const s = await snapshot(d1, userId, now);
   refuseIfOver(plan, s, promptTokens + MIN_COMPLETION_TOKENS, now);
 
-  const room = Math.min(plan.dailyTokenQuota - s.usedDay, plan.monthlyTokenQuota - s.usedMonth) - s.reserved - promptTokens;
+  const limits = limitsOf(plan, s);
+  const room = Math.min(limits.daily - s.usedDay, limits.monthly - s.usedMonth) - s.reserved - promptTokens;
   const maxTokens = Math.min(plan.maxTokensPerRequest, input.requestedMaxTokens ?? plan.maxTokensPerRequest, room);
   const tokens = promptTokens + maxTokens;
 
@@ -108,13 +122,14 @@ function refuseIfOver(plan: PlanRow, s: Snapshot, need: number, now: number): vo
       { 'Retry-After': String(IN_FLIGHT_RETRY_S) },
     );
   }
-  if (s.usedMonth + need > plan.monthlyTokenQuota) {
-    throw quotaExceeded(`Monthly token quota of ${plan.monthlyTokenQuota} reached`, secondsUntil(monthWindow(now).resetAt, now));
+  const limits = limitsOf(plan, s);
+  if (s.usedMonth + need > limits.monthly) {
+    throw quotaExceeded(`Monthly token quota of ${limits.monthly} reached`, secondsUntil(monthWindow(now).resetAt, now));
   }
-  if (s.usedDay + need > plan.dailyTokenQuota) {
-    throw quotaExceeded(`Daily token quota of ${plan.dailyTokenQuota} reached`, secondsUntil(dayWindow(now).resetAt, now));
+  if (s.usedDay + need > limits.daily) {
+    throw quotaExceeded(`Daily token quota of ${limits.daily} reached`, secondsUntil(dayWindow(now).resetAt, now));
   }
-  if (s.usedDay + s.reserved + need > plan.dailyTokenQuota || s.usedMonth + s.reserved + need > plan.monthlyTokenQuota) {
+  if (s.usedDay + s.reserved + need > limits.daily || s.usedMonth + s.reserved + need > limits.monthly) {
     throw quotaExceeded('Your remaining quota is held by answers still streaming', IN_FLIGHT_RETRY_S);
   }
 }

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { promoteListedAdmin } from '../admin/first-admin';
 import { requireScopes, requireService } from '../auth/guards';
 import { scopesForRoles } from '../auth/entitlements';
 import { requireAuth } from '../auth/verify';
@@ -24,6 +25,9 @@ const ProvisionedUser = z
     scopes: z.array(z.string()),
     onboarded: z.boolean(),
     created: z.boolean(),
+    // Present only for a suspended user, so an active user's answer keeps its original shape.
+    suspendedAt: z.string().optional().openapi({ format: 'date-time', description: 'Set when an operator suspended the user: their API requests are refused' }),
+    suspendedReason: z.string().nullable().optional(),
   })
   .openapi('ProvisionedUser');
 
@@ -31,7 +35,7 @@ const provision = createRoute({
   method: 'post',
   path: '/internal/users/provision',
   tags: ['internal'],
-  summary: 'Find or create the user of a login-provider identity (service token with users:provision)',
+  summary: 'Find or create the user of a login-provider identity (service token with users:provision); emails in ADMIN_EMAILS get the admin role',
   security: bearer,
   middleware: [requireAuth, requireService, requireScopes('users:provision')] as const,
   request: { body: { required: true, content: { 'application/json': { schema: ProvisionBody } } } },
@@ -42,6 +46,8 @@ const provision = createRoute({
 });
 
 export const internalRoutes = createRouter().openapi(provision, async (c) => {
-  const { user, created } = await provisionUser(getDb(c.env.DB), c.req.valid('json'));
-  return c.json({ id: user.id, roles: user.roles, scopes: scopesForRoles(user.roles), onboarded: user.onboarded, created }, 200);
+  const provisioned = await provisionUser(getDb(c.env.DB), c.req.valid('json'));
+  const user = await promoteListedAdmin(c.env.DB, provisioned.user, c.env.ADMIN_EMAILS);
+  const suspension = user.suspendedAt === null ? {} : { suspendedAt: new Date(user.suspendedAt).toISOString(), suspendedReason: user.suspendedReason };
+  return c.json({ id: user.id, roles: user.roles, scopes: scopesForRoles(user.roles), onboarded: user.onboarded, created: provisioned.created, ...suspension }, 200);
 });

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { requireScopes } from '../auth/guards';
 import { requireAuth } from '../auth/verify';
 import { buildPrompt } from '../chat/context';
+import { withRefusalsAudited } from '../chat/refusals';
 import { relayChatStream } from '../chat/relay';
 import { getDb, type Db } from '../db/client';
 import { addUserMessage, createConversation, getConversationForUser, getRecentMessages } from '../db/queries/conversations';
@@ -112,8 +113,10 @@ export const streamRoutes = createRouter()
     const { convId, model: asked, regenerate } = c.req.valid('query');
     const db = getDb(c.env.DB);
     const userId = c.get('auth').sub;
-    const [entitled, conversation] = await Promise.all([getEntitled(db, userId), ownedConversation(db, userId, convId)]);
-    const model = modelFor(entitled, asked, conversation);
+    const { entitled, conversation, model } = await withRefusalsAudited(c, asked, async () => {
+      const [entitled, conversation] = await Promise.all([getEntitled(db, userId), ownedConversation(db, userId, convId)]);
+      return { entitled, conversation, model: modelFor(entitled, asked, conversation) };
+    });
     let history = await getRecentMessages(db, conversation.id, HISTORY_LIMIT);
     if (regenerate === '1' || regenerate === 'true') {
       while (history.at(-1)?.role === 'assistant') history = history.slice(0, -1);
@@ -127,10 +130,12 @@ export const streamRoutes = createRouter()
     const body = c.req.valid('json');
     const db = getDb(c.env.DB);
     const userId = c.get('auth').sub;
-    const entitled = await getEntitled(db, userId);
-    // Refuse a model the plan lacks before storing anything.
-    const existing = body.convId ? await ownedConversation(db, userId, body.convId) : undefined;
-    const model = existing ? modelFor(entitled, body.model, existing) : resolveModel(entitled.plan, body.model);
+    // Refuse a suspended account or a model the plan lacks before storing anything.
+    const { entitled, existing, model } = await withRefusalsAudited(c, body.model, async () => {
+      const entitled = await getEntitled(db, userId);
+      const existing = body.convId ? await ownedConversation(db, userId, body.convId) : undefined;
+      return { entitled, existing, model: existing ? modelFor(entitled, body.model, existing) : resolveModel(entitled.plan, body.model) };
+    });
     const conversation = existing ?? (await createConversation(db, userId, { title: body.content.trim().slice(0, 60), model }));
     await addUserMessage(db, conversation.id, body.content);
     const history = await getRecentMessages(db, conversation.id, HISTORY_LIMIT);

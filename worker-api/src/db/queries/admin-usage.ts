@@ -1,0 +1,108 @@
+import { and, asc, desc, eq, gte, lt } from 'drizzle-orm';
+import type { Db } from '../client';
+import { usageEvents, users, type UsageEventRow } from '../schema';
+import { olderThan, toPage, type TimeCursor } from './admin-pagination';
+
+/** Statuses counted as errors: a client abort is the user's choice, not a failure. */
+const ERROR_STATUSES = `('error', 'rejected')`;
+const IS_ERROR = `CASE WHEN status IN ${ERROR_STATUSES} THEN 1 ELSE 0 END`;
+// ?3: one user's id, or null for everyone.
+const IN_RANGE = 'created_at >= ?1 AND created_at < ?2 AND (?3 IS NULL OR user_id = ?3)';
+
+export type DayModelUsage = { date: string; model: string; requests: number; errors: number; promptTokens: number; completionTokens: number; totalTokens: number };
+export type ModelUsage = { model: string; requests: number; errors: number; totalTokens: number };
+export type TopUser = { userId: string; email: string | null; name: string | null; requests: number; totalTokens: number };
+export type ErrorCount = { code: string; count: number };
+export type TtftPercentiles = { p50: number | null; p95: number | null };
+
+export type UsageAggregates = { byDay: DayModelUsage[]; byModel: ModelUsage[]; topUsers: TopUser[]; errorsByCode: ErrorCount[]; ttft: TtftPercentiles };
+
+const BY_DAY_SQL = `
+SELECT strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS date, model,
+  count(*) AS requests, sum(${IS_ERROR}) AS errors,
+  sum(prompt_tokens) AS promptTokens, sum(completion_tokens) AS completionTokens, sum(total_tokens) AS totalTokens
+FROM usage_events WHERE ${IN_RANGE}
+GROUP BY date, model ORDER BY date, model`;
+
+const BY_MODEL_SQL = `
+SELECT model, count(*) AS requests, sum(${IS_ERROR}) AS errors, sum(total_tokens) AS totalTokens
+FROM usage_events WHERE ${IN_RANGE}
+GROUP BY model ORDER BY totalTokens DESC, model`;
+
+// Aggregated before the join, so only the ten winners are looked up; a deleted user keeps their row.
+const TOP_USERS_SQL = `
+SELECT t.userId, users.email AS email, users.name AS name, t.requests, t.totalTokens
+FROM (
+  SELECT user_id AS userId, count(*) AS requests, sum(total_tokens) AS totalTokens
+  FROM usage_events WHERE ${IN_RANGE}
+  GROUP BY user_id ORDER BY totalTokens DESC, user_id LIMIT ?4
+) AS t LEFT JOIN users ON users.id = t.userId
+ORDER BY t.totalTokens DESC, t.userId`;
+
+const ERRORS_SQL = `
+SELECT coalesce(error_code, status) AS code, count(*) AS count
+FROM usage_events WHERE ${IN_RANGE} AND status IN ${ERROR_STATUSES}
+GROUP BY code ORDER BY count DESC, code`;
+
+// Nearest-rank percentiles computed in D1: the sort stays in the database and two numbers
+// come back, however many requests the range holds.
+const TTFT_SQL = `
+WITH t AS (SELECT ttft_ms AS v FROM usage_events WHERE ${IN_RANGE} AND ttft_ms IS NOT NULL),
+     n AS (SELECT count(*) AS c FROM t)
+SELECT
+  (SELECT v FROM t ORDER BY v LIMIT 1 OFFSET (SELECT max(0, (c * 50 + 99) / 100 - 1) FROM n)) AS p50,
+  (SELECT v FROM t ORDER BY v LIMIT 1 OFFSET (SELECT max(0, (c * 95 + 99) / 100 - 1) FROM n)) AS p95`;
+
+function rowsOf<T>(result: D1Result<unknown> | undefined): T[] {
+  return (result?.results ?? []) as T[];
+}
+
+/** Every aggregate of the usage report over [fromMs, toMs), of everyone or of one user, in one D1 round trip. */
+export async function usageAggregates(d1: D1Database, fromMs: number, toMs: number, topUsers: number, userId: string | null = null): Promise<UsageAggregates> {
+  const range = [fromMs, toMs, userId] as const;
+  const [byDay, byModel, top, errors, ttft] = await d1.batch([
+    d1.prepare(BY_DAY_SQL).bind(...range),
+    d1.prepare(BY_MODEL_SQL).bind(...range),
+    d1.prepare(TOP_USERS_SQL).bind(...range, topUsers),
+    d1.prepare(ERRORS_SQL).bind(...range),
+    d1.prepare(TTFT_SQL).bind(...range),
+  ]);
+  return {
+    byDay: rowsOf<DayModelUsage>(byDay),
+    byModel: rowsOf<ModelUsage>(byModel),
+    topUsers: rowsOf<TopUser>(top),
+    errorsByCode: rowsOf<ErrorCount>(errors),
+    ttft: rowsOf<TtftPercentiles>(ttft)[0] ?? { p50: null, p95: null },
+  };
+}
+
+/** A usage row with who made the request (null fields when the user is gone). */
+export type AuditedRequest = { event: UsageEventRow; email: string | null; name: string | null };
+
+function auditSelect(db: Db) {
+  return db.select({ event: usageEvents, email: users.email, name: users.name }).from(usageEvents).leftJoin(users, eq(users.id, usageEvents.userId));
+}
+
+/** Every usage row of one trace id, oldest first (a trace is one request, so there are few). */
+export async function requestsByTrace(db: Db, traceId: string, limit: number): Promise<AuditedRequest[]> {
+  return auditSelect(db).where(eq(usageEvents.traceId, traceId)).orderBy(asc(usageEvents.createdAt), asc(usageEvents.id)).limit(limit);
+}
+
+/** One page of usage rows, newest first, filtered by user and by time [fromMs, toMs). */
+export async function listRequests(
+  db: Db,
+  opts: { userId?: string | undefined; fromMs?: number | undefined; toMs?: number | undefined; cursor?: TimeCursor | undefined; limit: number },
+): Promise<{ items: AuditedRequest[]; next?: TimeCursor }> {
+  const rows = await auditSelect(db)
+    .where(
+      and(
+        opts.userId === undefined ? undefined : eq(usageEvents.userId, opts.userId),
+        opts.fromMs === undefined ? undefined : gte(usageEvents.createdAt, opts.fromMs),
+        opts.toMs === undefined ? undefined : lt(usageEvents.createdAt, opts.toMs),
+        olderThan(opts.cursor, usageEvents.createdAt, usageEvents.id),
+      ),
+    )
+    .orderBy(desc(usageEvents.createdAt), desc(usageEvents.id))
+    .limit(opts.limit + 1);
+  return toPage(rows, opts.limit, (r) => ({ at: r.event.createdAt, id: r.event.id }));
+}
