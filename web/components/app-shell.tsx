@@ -1,11 +1,14 @@
 'use client';
 
 import Link from 'next/link';
+import { useQuery } from '@tanstack/react-query';
 import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { QuotaIndicator } from '@/components/quota-indicator';
 import { PreferenceControls } from '@/components/preference-controls';
+import { api } from '@/lib/api';
 import { useT } from '@/lib/i18n/use-t';
+import { isAdmin } from '@/lib/roles';
 import { cn } from '@/lib/utils';
 
 const LINKS = [
@@ -20,6 +23,9 @@ const LINKS = [
 export function AppShell({ children }: { children: ReactNode }) {
   const t = useT();
   const pathname = usePathname();
+  const { data: me } = useQuery({ queryKey: ['me'], queryFn: api.me });
+  // Only a convenience: the console itself is refused on the server to anyone else.
+  const links = isAdmin(me?.roles) ? [...LINKS, { href: '/admin/users', key: 'nav.admin' } as const] : LINKS;
   return (
     <div className="flex h-screen flex-col">
       <header className="flex h-14 shrink-0 items-center justify-between gap-4 border-b px-4">
@@ -28,7 +34,7 @@ export function AppShell({ children }: { children: ReactNode }) {
             {t('app.name')}
           </Link>
           <nav aria-label={t('nav.main')} className="flex gap-1">
-            {LINKS.map((link) => (
+            {links.map((link) => (
               <Link
                 key={link.href}
                 href={link.href}

@@ -14,7 +14,7 @@ export function isAbortError(err: unknown): boolean {
   return err instanceof DOMException && err.name === 'AbortError';
 }
 
-async function send(path: string, init: RequestInit = {}): Promise<Response> {
+export async function send(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set('Accept', headers.get('Accept') ?? 'application/json');
   if (init.body !== undefined) headers.set('Content-Type', 'application/json');
@@ -36,7 +36,7 @@ async function errorFrom(res: Response): Promise<ApiError> {
   return new ApiError(res.status, 'unknown', `HTTP ${res.status}`, traceId);
 }
 
-async function json<T>(path: string, schema: z.ZodType<T>, init?: RequestInit): Promise<T> {
+export async function json<T>(path: string, schema: z.ZodType<T>, init?: RequestInit): Promise<T> {
   const res = await send(path, init);
   return schema.parse(await res.json());
 }

@@ -13,6 +13,8 @@ const FAKE_KAKAO_PORT = Number(process.env.FAKE_KAKAO_PORT ?? 8791);
 const FAKE_TOSS_PORT = Number(process.env.FAKE_TOSS_PORT ?? 8792);
 /** The fake's SDK stand-in accepts any `test_ck_` key; this one says where it comes from. */
 const FAKE_TOSS_CLIENT_KEY = 'test_ck_local_fake_toss';
+/** Who gets the admin role on signing in locally: Alice of the fake Kakao, unless ADMIN_EMAILS says otherwise. */
+const DEV_ADMIN_EMAILS = process.env.ADMIN_EMAILS ?? 'alice@example.com';
 const WEB_PORT = Number(process.env.WEB_PORT ?? 3000);
 
 const say = (line: string) => console.log(`[dev] ${line}`);
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
     Object.assign(tossWeb, { TOSS_CLIENT_KEY: FAKE_TOSS_CLIENT_KEY, TOSS_SDK_URL: `${toss.url}/v2/standard` });
   }
 
+  workerArgs.push('--var', `ADMIN_EMAILS:${DEV_ADMIN_EMAILS}`);
   group.start('worker', 'npx', workerArgs, { cwd: ROOT });
   await waitForHttp(`http://127.0.0.1:${WORKER_PORT}/health`);
 
@@ -122,6 +125,7 @@ async function main(): Promise<void> {
   say('ready:');
   say(`  open            ${webUrl}   (log in with the fake Kakao: pick a user, approve)`);
   say(`  run the cron    curl 'http://127.0.0.1:${WORKER_PORT}/__scheduled?cron=0+*+*+*+*'   (billing renewals, as the hourly trigger does)`);
+  say(`  admin console   ${webUrl}/admin   (sign in as ${DEV_ADMIN_EMAILS || 'an ADMIN_EMAILS address'}; Alice is the fake Kakao's)`);
   say(`  Worker API      http://127.0.0.1:${WORKER_PORT}   (reference: http://127.0.0.1:${WORKER_PORT}/docs)`);
   say('  mint a token    npm run -s keys -- token --local --sub <user id> --scopes chat:write,conversations:read');
   say('Ctrl-C stops everything.');

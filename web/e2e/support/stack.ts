@@ -26,9 +26,9 @@ export type Stack = {
  * The whole product on loopback, from scratch: a temporary wrangler state with the D1
  * migrations applied and a signing key made by the keys CLI, the fake OpenAI and fake Kakao,
  * the Worker under `wrangler dev`, and the BUILT web app under `wrangler pages dev`.
- * `stop` ends every process by its group and deletes the state, also after a failed start.
+ * `options.workerVars` adds Worker vars (e.g. ADMIN_EMAILS). `stop` ends every process by its group and deletes the state, also after a failed start.
  */
-export async function startStack(name: string): Promise<Stack> {
+export async function startStack(name: string, options: { workerVars?: Record<string, string> } = {}): Promise<Stack> {
   const logDir = join(WEB_DIR, `test-results/logs/${name}`);
   const processes = new ProcessSet(logDir);
   const logTo = (file: string) => (line: string) => appendFileSync(join(logDir, file), `${line}\n`);
@@ -70,6 +70,7 @@ export async function startStack(name: string): Promise<Stack> {
         '--var', `TOSS_API_BASE:${toss.url}`,
         '--var', 'TOSS_SECRET_KEY:test_sk_e2e_fake',
         '--var', `BILLING_KEY_SECRET:${randomSecret()}`,
+        ...Object.entries(options.workerVars ?? {}).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
       ],
       { cwd: ROOT },
     );

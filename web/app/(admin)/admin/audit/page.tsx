@@ -1,0 +1,9 @@
+import { AuditLookup } from '@/components/admin/audit-lookup';
+
+export const runtime = 'edge';
+
+export default async function AdminAuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { trace } = await searchParams;
+  const value = Array.isArray(trace) ? trace[0] : trace;
+  return <AuditLookup trace={value?.trim() ? value.trim() : null} />;
+}

@@ -1,0 +1,7 @@
+import { PlansEditor } from '@/components/admin/plans-editor';
+
+export const runtime = 'edge';
+
+export default function AdminPlansPage() {
+  return <PlansEditor />;
+}

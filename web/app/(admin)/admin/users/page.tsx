@@ -1,0 +1,7 @@
+import { UsersTable } from '@/components/admin/users-table';
+
+export const runtime = 'edge';
+
+export default function AdminUsersPage() {
+  return <UsersTable />;
+}
