@@ -2,6 +2,7 @@
 
 import { Moon, Sun } from 'lucide-react';
 import { Button } from '@/components/ui/button';
+import { NativeSelect } from '@/components/ui/native-select';
 import { LOCALES } from '@/lib/i18n/messages';
 import { useT } from '@/lib/i18n/use-t';
 import { usePreferences } from '@/lib/stores/preferences';
@@ -17,18 +18,13 @@ export function PreferenceControls() {
       <label className="sr-only" htmlFor="locale-select">
         {t('prefs.language')}
       </label>
-      <select
-        id="locale-select"
-        value={locale}
-        onChange={(e) => setLocale(e.target.value === 'en' ? 'en' : 'ko')}
-        className="h-9 rounded-md border border-input bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
-      >
+      <NativeSelect id="locale-select" value={locale} onChange={(e) => setLocale(e.target.value === 'en' ? 'en' : 'ko')}>
         {LOCALES.map((l) => (
           <option key={l} value={l}>
             {LOCALE_NAMES[l]}
           </option>
         ))}
-      </select>
+      </NativeSelect>
       <Button
         variant="ghost"
         size="icon"

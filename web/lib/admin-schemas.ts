@@ -1,21 +1,21 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { QuotaWindow } from './schemas';
 
 /** The Worker's `/admin/*` answers (contract section 5), validated where the browser reads them. */
 
 export const AdminUser = z.object({
   id: z.string(),
-  email: z.string().nullable(),
-  name: z.string().nullable(),
+  email: z.nullable(z.string()),
+  name: z.nullable(z.string()),
   roles: z.array(z.string()),
   planId: z.string(),
-  planExpiresAt: z.string().nullable(),
-  suspendedAt: z.string().nullable(),
-  suspendedReason: z.string().nullable(),
+  planExpiresAt: z.nullable(z.string()),
+  suspendedAt: z.nullable(z.string()),
+  suspendedReason: z.nullable(z.string()),
   createdAt: z.string(),
 });
 export type AdminUser = z.infer<typeof AdminUser>;
-export const AdminUserPage = z.object({ items: z.array(AdminUser), nextCursor: z.string().nullable() });
+export const AdminUserPage = z.object({ items: z.array(AdminUser), nextCursor: z.nullable(z.string()) });
 
 const PlanLimits = z.object({
   id: z.string(),
@@ -27,7 +27,7 @@ const PlanLimits = z.object({
   concurrentStreams: z.number(),
   priceKrw: z.number(),
 });
-export const AdminPlan = PlanLimits.extend({ sortOrder: z.number(), createdAt: z.string(), updatedAt: z.string() });
+export const AdminPlan = z.extend(PlanLimits, { sortOrder: z.number(), createdAt: z.string(), updatedAt: z.string() });
 export type AdminPlan = z.infer<typeof AdminPlan>;
 export const AdminPlanList = z.object({ items: z.array(AdminPlan) });
 
@@ -38,16 +38,16 @@ export const UsageRow = z.object({
   id: z.string(),
   traceId: z.string(),
   userId: z.string(),
-  conversationId: z.string().nullable(),
-  messageId: z.string().nullable(),
+  conversationId: z.nullable(z.string()),
+  messageId: z.nullable(z.string()),
   model: z.string(),
   promptTokens: z.number(),
   completionTokens: z.number(),
   totalTokens: z.number(),
   estimated: z.boolean(),
   status: z.string(),
-  errorCode: z.string().nullable(),
-  ttftMs: z.number().nullable(),
+  errorCode: z.nullable(z.string()),
+  ttftMs: z.nullable(z.number()),
   durationMs: z.number(),
   createdAt: z.string(),
 });
@@ -62,7 +62,7 @@ export const AdminUserDetail = z.object({
 });
 export type AdminUserDetail = z.infer<typeof AdminUserDetail>;
 
-export const AuditedRequest = UsageRow.extend({ userEmail: z.string().nullable(), userName: z.string().nullable() });
+export const AuditedRequest = z.extend(UsageRow, { userEmail: z.nullable(z.string()), userName: z.nullable(z.string()) });
 export type AuditedRequest = z.infer<typeof AuditedRequest>;
 export const AuditedRequestList = z.object({ items: z.array(AuditedRequest) });
 
@@ -77,7 +77,7 @@ export const AdminAction = z.object({
   createdAt: z.string(),
 });
 export type AdminAction = z.infer<typeof AdminAction>;
-export const AdminActionPage = z.object({ items: z.array(AdminAction), nextCursor: z.string().nullable() });
+export const AdminActionPage = z.object({ items: z.array(AdminAction), nextCursor: z.nullable(z.string()) });
 
 const Count = z.number();
 export const UsageReport = z.object({
@@ -85,10 +85,10 @@ export const UsageReport = z.object({
   to: z.string(),
   byDay: z.array(z.object({ date: z.string(), model: z.string(), requests: Count, errors: Count, promptTokens: Count, completionTokens: Count, totalTokens: Count })),
   byModel: z.array(z.object({ model: z.string(), requests: Count, errors: Count, totalTokens: Count })),
-  topUsers: z.array(z.object({ userId: z.string(), email: z.string().nullable(), name: z.string().nullable(), requests: Count, totalTokens: Count })),
+  topUsers: z.array(z.object({ userId: z.string(), email: z.nullable(z.string()), name: z.nullable(z.string()), requests: Count, totalTokens: Count })),
   errorsByCode: z.array(z.object({ code: z.string(), count: Count })),
   totals: z.object({ requests: Count, errors: Count, totalTokens: Count, errorRate: z.number() }),
-  ttft: z.object({ p50: z.number().nullable(), p95: z.number().nullable() }),
+  ttft: z.object({ p50: z.nullable(z.number()), p95: z.nullable(z.number()) }),
 });
 export type UsageReport = z.infer<typeof UsageReport>;
 

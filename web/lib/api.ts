@@ -3,7 +3,7 @@
  * `ApiError` carrying the contract's code and trace id, `network` when the request never
  * got an answer.
  */
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { ApiError } from './errors';
 import { ApiErrorBody, Confirmation, ConversationDetail, ConversationPage, Models, Order, Payments, Plans, Profile, SubscriptionState, Usage } from './schemas';
 
@@ -36,7 +36,7 @@ async function errorFrom(res: Response): Promise<ApiError> {
   return new ApiError(res.status, 'unknown', `HTTP ${res.status}`, traceId);
 }
 
-export async function json<T>(path: string, schema: z.ZodType<T>, init?: RequestInit): Promise<T> {
+export async function json<T>(path: string, schema: z.ZodMiniType<T>, init?: RequestInit): Promise<T> {
   const res = await send(path, init);
   return schema.parse(await res.json());
 }

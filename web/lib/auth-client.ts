@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /**
  * The browser's side of Auth.js, over its plain HTTP endpoints (no next-auth/react, no
@@ -6,7 +6,7 @@ import { z } from 'zod';
  * Worker-side state behind the claims changed.
  */
 
-const CsrfBody = z.object({ csrfToken: z.string().min(1) });
+const CsrfBody = z.object({ csrfToken: z.string().check(z.minLength(1)) });
 
 /** The CSRF token Auth.js pairs with its HttpOnly csrf cookie. */
 export async function fetchCsrfToken(): Promise<string> {

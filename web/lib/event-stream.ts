@@ -1,5 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { ApiError } from './api';
 import { StreamDelta, StreamDone, StreamError, StreamMeta, StreamUsage } from './schemas';
 

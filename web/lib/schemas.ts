@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /**
  * The Worker's response bodies the app reads (contract section 5), validated where they
@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 
 export const ApiErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), traceId: z.string().optional().default('') }),
+  error: z.object({ code: z.string(), message: z.string(), traceId: z._default(z.string(), '') }),
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
@@ -21,7 +21,7 @@ export type ProvisionedUser = z.infer<typeof ProvisionedUser>;
 export const QuotaWindow = z.object({
   limit: z.number(),
   used: z.number(),
-  reserved: z.number().optional().default(0),
+  reserved: z._default(z.number(), 0),
   remaining: z.number(),
   resetAt: z.string(),
 });
@@ -29,13 +29,13 @@ export type QuotaWindow = z.infer<typeof QuotaWindow>;
 
 export const Profile = z.object({
   id: z.string(),
-  email: z.string().nullable(),
-  name: z.string().nullable(),
-  image: z.string().nullable(),
+  email: z.nullable(z.string()),
+  name: z.nullable(z.string()),
+  image: z.nullable(z.string()),
   roles: z.array(z.string()),
   scopes: z.array(z.string()),
   onboarded: z.boolean(),
-  locale: z.string().nullable(),
+  locale: z.nullable(z.string()),
   plan: z.object({
     id: z.string(),
     name: z.string(),
@@ -59,7 +59,7 @@ export type Models = z.infer<typeof Models>;
 export const Conversation = z.object({
   id: z.string(),
   title: z.string(),
-  model: z.string().nullable(),
+  model: z.nullable(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -67,7 +67,7 @@ export type Conversation = z.infer<typeof Conversation>;
 
 export const ConversationPage = z.object({
   items: z.array(Conversation),
-  nextCursor: z.string().nullable(),
+  nextCursor: z.nullable(z.string()),
 });
 export type ConversationPage = z.infer<typeof ConversationPage>;
 
@@ -75,12 +75,12 @@ export const Message = z.object({
   id: z.string(),
   role: z.enum(['user', 'assistant', 'system']),
   content: z.string(),
-  model: z.string().nullable(),
+  model: z.nullable(z.string()),
   createdAt: z.string(),
 });
 export type Message = z.infer<typeof Message>;
 
-export const ConversationDetail = Conversation.extend({ messages: z.array(Message) });
+export const ConversationDetail = z.extend(Conversation, { messages: z.array(Message) });
 export type ConversationDetail = z.infer<typeof ConversationDetail>;
 
 const UsageDay = z.object({
@@ -94,7 +94,7 @@ export const Usage = z.object({
   from: z.string(),
   to: z.string(),
   days: z.array(UsageDay),
-  totals: UsageDay.omit({ date: true }),
+  totals: z.omit(UsageDay, { date: true }),
 });
 export type Usage = z.infer<typeof Usage>;
 
@@ -102,7 +102,7 @@ export type Usage = z.infer<typeof Usage>;
 export const StreamMeta = z.object({ conversationId: z.string(), messageId: z.string(), model: z.string(), traceId: z.string() });
 export const StreamDelta = z.object({ content: z.string() });
 export const StreamUsage = z.object({ promptTokens: z.number(), completionTokens: z.number(), totalTokens: z.number() });
-export const StreamDone = z.object({ finishReason: z.string().nullable().optional() });
+export const StreamDone = z.object({ finishReason: z.optional(z.nullable(z.string())) });
 export const StreamError = z.object({ code: z.string(), message: z.string() });
 
 /** Billing (contract section 5): plans for sale, the user's plan, subscription and payments. */
@@ -119,7 +119,7 @@ export const Plan = z.object({
 export type Plan = z.infer<typeof Plan>;
 export const Plans = z.object({ plans: z.array(Plan) });
 
-export const PlanState = z.object({ id: z.string(), name: z.string(), expiresAt: z.string().nullable() });
+export const PlanState = z.object({ id: z.string(), name: z.string(), expiresAt: z.nullable(z.string()) });
 export type PlanState = z.infer<typeof PlanState>;
 
 export const Payment = z.object({
@@ -128,12 +128,12 @@ export const Payment = z.object({
   orderName: z.string(),
   planId: z.string(),
   kind: z.enum(['one_time', 'subscription']),
-  method: z.string().nullable(),
+  method: z.nullable(z.string()),
   status: z.string(),
   amount: z.number(),
-  approvedAt: z.string().nullable(),
-  receiptUrl: z.string().nullable(),
-  virtualAccount: z.object({ accountNumber: z.string(), bankCode: z.string(), dueDate: z.string() }).nullable(),
+  approvedAt: z.nullable(z.string()),
+  receiptUrl: z.nullable(z.string()),
+  virtualAccount: z.nullable(z.object({ accountNumber: z.string(), bankCode: z.string(), dueDate: z.string() })),
 });
 export type Payment = z.infer<typeof Payment>;
 export const Payments = z.object({ payments: z.array(Payment) });
@@ -142,17 +142,17 @@ export const Subscription = z.object({
   id: z.string(),
   planId: z.string(),
   status: z.enum(['active', 'past_due', 'canceled']),
-  cardNumber: z.string().nullable(),
+  cardNumber: z.nullable(z.string()),
   currentPeriodStart: z.string(),
   currentPeriodEnd: z.string(),
-  nextChargeAt: z.string().nullable(),
+  nextChargeAt: z.nullable(z.string()),
   cancelAtPeriodEnd: z.boolean(),
   failedAttempts: z.number(),
-  lastError: z.string().nullable(),
-  endedAt: z.string().nullable(),
+  lastError: z.nullable(z.string()),
+  endedAt: z.nullable(z.string()),
 });
 export type Subscription = z.infer<typeof Subscription>;
-export const SubscriptionState = z.object({ subscription: Subscription.nullable(), plan: PlanState });
+export const SubscriptionState = z.object({ subscription: z.nullable(Subscription), plan: PlanState });
 export type SubscriptionState = z.infer<typeof SubscriptionState>;
 
 export const Order = z.object({ orderId: z.string(), amount: z.number(), orderName: z.string(), customerKey: z.string(), planId: z.string() });

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { getBindings, readEnv } from './platform';
 import { ApiError } from './errors';
 import { ApiErrorBody } from './schemas';
@@ -33,7 +33,7 @@ export function callWorker(path: string, init: WorkerRequestInit): Promise<Respo
 export async function workerJson<T>(
   path: string,
   request: { token: string; method?: string; body?: unknown },
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
 ): Promise<T> {
   const headers: Record<string, string> = { Authorization: `Bearer ${request.token}`, Accept: 'application/json' };
   if (request.body !== undefined) headers['Content-Type'] = 'application/json';

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { ErrorMessage } from '@/components/error-message';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { NativeSelect } from '@/components/ui/native-select';
 import { adminApi } from '@/lib/admin-api';
 import { lastDays } from '@/lib/date-range';
 import { toDisplayError } from '@/lib/errors';
@@ -42,13 +43,13 @@ export function UsageDashboard() {
     <div className="mx-auto max-w-6xl space-y-6 p-6">
       <label className="flex items-center gap-2 text-sm">
         {t('admin.usage.range')}
-        <select className="h-9 rounded-md border bg-background px-2" value={days} onChange={(e) => setDays(Number(e.target.value) as (typeof RANGES)[number])}>
+        <NativeSelect value={days} onChange={(e) => setDays(Number(e.target.value) as (typeof RANGES)[number])}>
           {RANGES.map((d) => (
             <option key={d} value={d}>
               {t('admin.usage.days', { days: d })}
             </option>
           ))}
-        </select>
+        </NativeSelect>
       </label>
       {usage.error && <ErrorMessage error={toDisplayError(usage.error)} />}
       {usage.data && (

@@ -8,6 +8,7 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
+import { NativeSelect } from '@/components/ui/native-select';
 import { adminApi } from '@/lib/admin-api';
 import type { AdminGrant, AdminUserDetail } from '@/lib/admin-schemas';
 import { lastDays } from '@/lib/date-range';
@@ -59,13 +60,13 @@ function PlanAndRoles({ detail }: { detail: AdminUserDetail }) {
         <form onSubmit={submit} className="grid gap-4 sm:grid-cols-3">
           <div className="space-y-1.5">
             <Label htmlFor="admin-plan">{t('admin.user.plan')}</Label>
-            <select id="admin-plan" className="h-10 w-full rounded-md border bg-background px-2 text-sm" value={planId} onChange={(e) => setPlanId(e.target.value)}>
+            <NativeSelect id="admin-plan" className="h-10 w-full" value={planId} onChange={(e) => setPlanId(e.target.value)}>
               {(plans.data?.items ?? [{ id: user.planId, name: user.planId }]).map((plan) => (
                 <option key={plan.id} value={plan.id}>
                   {plan.name} ({plan.id})
                 </option>
               ))}
-            </select>
+            </NativeSelect>
           </div>
           <div className="space-y-1.5">
             <Label htmlFor="admin-plan-expires">{t('admin.user.planExpires')}</Label>

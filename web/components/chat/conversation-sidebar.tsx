@@ -2,19 +2,19 @@
 
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { MoreHorizontal, Pencil, Plus, Trash2 } from 'lucide-react';
-import { useState, type FormEvent } from 'react';
+import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { ErrorMessage } from '@/components/error-message';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuTrigger } from '@/components/ui/dropdown-menu';
-import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
 import { api } from '@/lib/api';
 import { toDisplayError } from '@/lib/errors';
 import { useT } from '@/lib/i18n/use-t';
 import type { Conversation } from '@/lib/schemas';
 import { useChatStore, type ChatError } from '@/lib/stores/chat';
 import { cn } from '@/lib/utils';
+
+const RenameDialog = lazy(() => import('./conversation-dialogs').then((m) => ({ default: m.RenameDialog })));
+const DeleteDialog = lazy(() => import('./conversation-dialogs').then((m) => ({ default: m.DeleteDialog })));
 
 function asChatError(err: unknown): ChatError | null {
   return err ? toDisplayError(err) : null;
@@ -127,46 +127,28 @@ export function ConversationSidebar({ onNewChat, disabled }: { onNewChat: () => 
         )}
       </nav>
 
-      <Dialog open={renaming !== null} onOpenChange={(open) => !open && setRenaming(null)}>
-        <DialogContent closeLabel={t('chat.cancel')}>
-          <form onSubmit={submitRename} className="space-y-4">
-            <DialogHeader>
-              <DialogTitle>{t('chat.renameTitle')}</DialogTitle>
-            </DialogHeader>
-            <div className="space-y-2">
-              <Label htmlFor="rename-title">{t('chat.renameLabel')}</Label>
-              <Input id="rename-title" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} autoFocus />
-            </div>
-            {rename.error && <ErrorMessage error={asChatError(rename.error)!} />}
-            <DialogFooter>
-              <Button type="button" variant="ghost" onClick={() => setRenaming(null)}>
-                {t('chat.cancel')}
-              </Button>
-              <Button type="submit" disabled={!title.trim() || rename.isPending}>
-                {t('chat.save')}
-              </Button>
-            </DialogFooter>
-          </form>
-        </DialogContent>
-      </Dialog>
-
-      <Dialog open={deleting !== null} onOpenChange={(open) => !open && setDeleting(null)}>
-        <DialogContent closeLabel={t('chat.cancel')}>
-          <DialogHeader>
-            <DialogTitle>{t('chat.deleteTitle')}</DialogTitle>
-            <DialogDescription>{t('chat.deleteBody', { title: deleting?.title ?? '' })}</DialogDescription>
-          </DialogHeader>
-          {remove.error && <ErrorMessage error={asChatError(remove.error)!} />}
-          <DialogFooter>
-            <Button type="button" variant="ghost" onClick={() => setDeleting(null)}>
-              {t('chat.cancel')}
-            </Button>
-            <Button type="button" variant="destructive" disabled={remove.isPending} onClick={() => deleting && remove.mutate(deleting.id)}>
-              {t('chat.delete')}
-            </Button>
-          </DialogFooter>
-        </DialogContent>
-      </Dialog>
+      {/* Loaded on first use: the dialog library is not part of the chat page's first load. */}
+      <Suspense fallback={null}>
+        {renaming && (
+          <RenameDialog
+            title={title}
+            onTitleChange={setTitle}
+            onSubmit={submitRename}
+            onClose={() => setRenaming(null)}
+            pending={rename.isPending}
+            error={asChatError(rename.error)}
+          />
+        )}
+        {deleting && (
+          <DeleteDialog
+            title={deleting.title}
+            onConfirm={() => remove.mutate(deleting.id)}
+            onClose={() => setDeleting(null)}
+            pending={remove.isPending}
+            error={asChatError(remove.error)}
+          />
+        )}
+      </Suspense>
     </aside>
   );
 }

@@ -9,7 +9,7 @@ import { useT } from '@/lib/i18n/use-t';
 import type { Message } from '@/lib/schemas';
 import { useChatStore } from '@/lib/stores/chat';
 import { cn } from '@/lib/utils';
-import { Markdown } from './markdown';
+import { LazyMarkdown } from './lazy-markdown';
 
 function Bubble({ role, children, testId }: { role: 'user' | 'assistant'; children: React.ReactNode; testId: string }) {
   const t = useT();
@@ -56,7 +56,7 @@ export function MessageList({ onAnswer, streaming }: { onAnswer: (regenerate: bo
         {!conversationId && !live && <p className="py-20 text-center text-lg text-muted-foreground">{t('chat.empty')}</p>}
         {visible.map((m) => (
           <Bubble key={m.id} role={m.role === 'user' ? 'user' : 'assistant'} testId={m.role === 'user' ? 'user-message' : 'assistant-message'}>
-            {m.role === 'user' ? <p className="whitespace-pre-wrap">{m.content}</p> : <Markdown text={m.content} />}
+            {m.role === 'user' ? <p className="whitespace-pre-wrap">{m.content}</p> : <LazyMarkdown text={m.content} />}
           </Bubble>
         ))}
         {showLiveUser && (
@@ -66,7 +66,7 @@ export function MessageList({ onAnswer, streaming }: { onAnswer: (regenerate: bo
         )}
         {live && (
           <Bubble role="assistant" testId="streaming-message">
-            {live.content ? <Markdown text={live.content} /> : <p className="animate-pulse text-muted-foreground">{t('chat.thinking')}</p>}
+            {live.content ? <LazyMarkdown text={live.content} /> : <p className="animate-pulse text-muted-foreground">{t('chat.thinking')}</p>}
             <span className="sr-only">{t('chat.streaming')}</span>
           </Bubble>
         )}

@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { Label } from '@/components/ui/label';
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
+import { NativeSelect } from '@/components/ui/native-select';
 import { api } from '@/lib/api';
 import { useT } from '@/lib/i18n/use-t';
 import { useChatStore } from '@/lib/stores/chat';
@@ -20,18 +20,13 @@ export function ModelPicker() {
       <Label htmlFor="model-picker" className="text-muted-foreground">
         {t('chat.model')}
       </Label>
-      <Select value={value} onValueChange={setModel}>
-        <SelectTrigger id="model-picker" className="w-48">
-          <SelectValue />
-        </SelectTrigger>
-        <SelectContent>
-          {data.models.map((m) => (
-            <SelectItem key={m.id} value={m.id}>
-              {m.id}
-            </SelectItem>
-          ))}
-        </SelectContent>
-      </Select>
+      <NativeSelect id="model-picker" className="w-48" value={value} onChange={(e) => setModel(e.target.value)}>
+        {data.models.map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.id}
+          </option>
+        ))}
+      </NativeSelect>
     </div>
   );
 }
