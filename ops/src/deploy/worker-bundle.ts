@@ -1,0 +1,43 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { run } from '../dev/processes';
+
+/** Cloudflare's limit on a Worker's compressed size (Workers Free; Paid allows 10 MB). */
+export const WORKER_GZIP_LIMIT = 3 * 1024 * 1024;
+
+export type WorkerBundle = {
+  dir: string;
+  rawBytes: number;
+  gzipBytes: number;
+  /** Bytes each package contributes to the output (esbuild metafile), largest first. */
+  inputs: { name: string; bytes: number }[];
+};
+
+/** Groups an esbuild input path by npm package (or `worker-api/src`). */
+function packageOf(path: string): string {
+  const at = path.lastIndexOf('node_modules/');
+  if (at < 0) return path.startsWith('worker-api/') ? 'worker-api/src' : path.split('/').slice(0, 2).join('/');
+  const parts = path.slice(at + 'node_modules/'.length).split('/');
+  return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] ?? path);
+}
+
+/**
+ * Bundles the Worker with the repository's wrangler.toml into `dir`, exactly as
+ * `wrangler deploy` would upload it, without deploying; then measures it.
+ */
+export async function buildWorkerBundle(root: string, dir: string): Promise<WorkerBundle> {
+  await run('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', dir, '--metafile', join(dir, 'meta.json')], { cwd: root });
+  const code = Buffer.concat(readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dir, f))));
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
+  const totals = new Map<string, number>();
+  for (const output of Object.values(meta.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) totals.set(packageOf(path), (totals.get(packageOf(path)) ?? 0) + input.bytesInOutput);
+  }
+  return {
+    dir,
+    rawBytes: code.length,
+    gzipBytes: gzipSync(code, { level: 9 }).length,
+    inputs: [...totals].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes),
+  };
+}
