@@ -15,6 +15,7 @@ import {
 import type { ConversationRow, MessageRow } from '../db/schema';
 import { createRouter } from '../http/app';
 import { ApiError } from '../http/errors';
+import { decodeCursor, encodeCursor, type TimeCursor } from '../http/cursor';
 import { bearer, errors } from '../http/schemas';
 
 /** Messages a conversation read returns at most; older ones stay stored. */
@@ -23,12 +24,6 @@ const MAX_MESSAGE_CHARS = 32_000;
 
 /** What `newId('conv')` makes, with slack; anything else cannot exist, so it is a 404 without a query. */
 const CONVERSATION_ID = /^conv_[0-9a-z]{10,40}$/;
-/**
- * A decoded cursor: the last item's `updatedAt` (ms), then its id. The time may be fractional:
- * rows that took the column default (`unixepoch('subsec') * 1000`) are.
- */
-const CURSOR_TEXT = /^(\d{1,16}(?:\.\d{1,6})?):(conv_[0-9a-z]{10,40})$/;
-
 const Title = z.string().trim().min(1).max(200);
 const ModelId = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'must be a model id');
 
@@ -214,29 +209,16 @@ function toMessage(row: MessageRow): z.infer<typeof Message> {
   };
 }
 
-/** Opaque to callers: base64url of `updatedAt:id`, so the encoding can change without breaking them. */
-function encodeCursor({ updatedAt, id }: ConversationCursor): string {
-  return btoa(`${updatedAt}:${id}`).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-}
-
-function decodeCursor(cursor: string): ConversationCursor {
-  const invalid = new ApiError(400, 'invalid_request', 'query.cursor: not a cursor this API issued');
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(cursor)) throw invalid;
-  let text: string;
-  try {
-    text = atob(cursor.replaceAll('-', '+').replaceAll('_', '/'));
-  } catch {
-    throw invalid;
-  }
-  const match = CURSOR_TEXT.exec(text);
-  if (!match?.[1] || !match[2]) throw invalid;
-  return { updatedAt: Number(match[1]), id: match[2] };
-}
-
 /**
  * A token outlives its user by up to its lifetime, and inserting for a deleted user breaks
  * the foreign key. drizzle wraps D1's error, so the reason is found down the `cause` chain.
  */
+/** A list cursor is the last item's `updatedAt` (ms) and id; only a conversation id is a position here. */
+function conversationCursor(cursor: TimeCursor | undefined): ConversationCursor {
+  if (!cursor || !CONVERSATION_ID.test(cursor.id)) throw new ApiError(400, 'invalid_request', 'query.cursor: not a cursor this API issued');
+  return { updatedAt: cursor.at, id: cursor.id };
+}
+
 function isMissingUser(err: unknown): boolean {
   for (let e: unknown = err; e instanceof Error; e = e.cause) {
     if (e.message.includes('FOREIGN KEY constraint failed')) return true;
@@ -249,9 +231,9 @@ export const conversationRoutes = createRouter()
     const { limit, cursor } = c.req.valid('query');
     const page = await listConversations(getDb(c.env.DB), c.get('auth').sub, {
       limit,
-      ...(cursor !== undefined && { cursor: decodeCursor(cursor) }),
+      ...(cursor !== undefined && { cursor: conversationCursor(decodeCursor(cursor)) }),
     });
-    return c.json({ items: page.items.map(toConversation), nextCursor: page.next ? encodeCursor(page.next) : null }, 200);
+    return c.json({ items: page.items.map(toConversation), nextCursor: page.next ? encodeCursor({ at: page.next.updatedAt, id: page.next.id }) : null }, 200);
   })
   .openapi(createConversationRoute, async (c) => {
     const body = c.req.valid('json');

@@ -1,7 +1,9 @@
 import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 
 /** Where a newest-first page ends: the last row's time (epoch ms, maybe fractional) and id, exclusive. */
-export type TimeCursor = { at: number; id: string };
+import type { TimeCursor } from '../../http/cursor';
+
+export type { TimeCursor };
 
 /**
  * The condition for rows after `cursor` in (time, id) descending order. A row-value

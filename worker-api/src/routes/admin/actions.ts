@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { decodeCursor, encodeCursor } from '../../admin/cursor';
+import { decodeCursor, encodeCursor } from '../../http/cursor';
 import { iso } from '../../admin/views';
 import { requireAdmin } from '../../auth/guards';
 import { requireAuth } from '../../auth/verify';

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { decodeCursor, encodeCursor } from '../../admin/cursor';
+import { decodeCursor, encodeCursor } from '../../http/cursor';
 import { dayRange, DEFAULT_RANGE_DAYS, MAX_RANGE_DAYS, usageReport } from '../../admin/usage-report';
 import { toUsageRow } from '../../admin/views';
 import { requireAdmin } from '../../auth/guards';

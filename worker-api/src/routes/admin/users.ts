@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { decodeCursor, encodeCursor } from '../../admin/cursor';
+import { decodeCursor, encodeCursor } from '../../http/cursor';
 import { createGrant, revokeGrant } from '../../admin/grants';
 import { suspendUser, unsuspendUser, updateUser, userDetail } from '../../admin/users';
 import { toAdminUser } from '../../admin/views';

@@ -1,5 +1,7 @@
-import type { TimeCursor } from '../db/queries/admin-pagination';
-import { ApiError } from '../http/errors';
+import { ApiError } from './errors';
+
+/** A position in a list ordered by time then id: the last row of the page before. */
+export type TimeCursor = { at: number; id: string };
 
 /** `at:id`, where `at` may carry fractions of a ms (rows that took the column default do). */
 const CURSOR_TEXT = /^(\d{1,16}(?:\.\d{1,8})?):([A-Za-z0-9_-]{1,128})$/;
