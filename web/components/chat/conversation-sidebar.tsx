@@ -1,18 +1,19 @@
 'use client';
 
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { MoreHorizontal, Pencil, Plus, Trash2 } from 'lucide-react';
+import { Plus } from 'lucide-react';
 import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { ErrorMessage } from '@/components/error-message';
 import { Button } from '@/components/ui/button';
-import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuTrigger } from '@/components/ui/dropdown-menu';
 import { api } from '@/lib/api';
 import { toDisplayError } from '@/lib/errors';
 import { useT } from '@/lib/i18n/use-t';
 import type { Conversation } from '@/lib/schemas';
 import { useChatStore, type ChatError } from '@/lib/stores/chat';
 import { cn } from '@/lib/utils';
+import { MenuButton } from './conversation-menu-button';
 
+const ConversationMenu = lazy(() => import('./conversation-menu').then((m) => ({ default: m.ConversationMenu })));
 const RenameDialog = lazy(() => import('./conversation-dialogs').then((m) => ({ default: m.RenameDialog })));
 const DeleteDialog = lazy(() => import('./conversation-dialogs').then((m) => ({ default: m.DeleteDialog })));
 
@@ -29,6 +30,10 @@ export function ConversationSidebar({ onNewChat, disabled }: { onNewChat: () => 
   const [renaming, setRenaming] = useState<Conversation | null>(null);
   const [deleting, setDeleting] = useState<Conversation | null>(null);
   const [title, setTitle] = useState('');
+  // The menu library loads on the first click of any row's menu button; from then on every
+  // row renders the real menu, so focus can return to its trigger.
+  const [menuReady, setMenuReady] = useState(false);
+  const [openMenu, setOpenMenu] = useState<string | null>(null);
 
   const list = useInfiniteQuery({
     queryKey: ['conversations'],
@@ -88,35 +93,32 @@ export function ConversationSidebar({ onNewChat, disabled }: { onNewChat: () => 
               >
                 {c.title}
               </button>
-              <DropdownMenu>
-                <DropdownMenuTrigger asChild>
-                  <Button variant="ghost" size="icon" className="shrink-0" aria-label={t('chat.actionsFor', { title: c.title })}>
-                    <MoreHorizontal aria-hidden />
-                  </Button>
-                </DropdownMenuTrigger>
-                <DropdownMenuContent align="end">
-                  <DropdownMenuItem
-                    onSelect={() => {
+              {menuReady ? (
+                <Suspense fallback={<MenuButton label={t('chat.actionsFor', { title: c.title })} />}>
+                  <ConversationMenu
+                    label={t('chat.actionsFor', { title: c.title })}
+                    open={openMenu === c.id}
+                    onOpenChange={(open) => setOpenMenu(open ? c.id : null)}
+                    onRename={() => {
                       setTitle(c.title);
                       rename.reset();
                       setRenaming(c);
                     }}
-                  >
-                    <Pencil aria-hidden />
-                    {t('chat.rename')}
-                  </DropdownMenuItem>
-                  <DropdownMenuItem
-                    className="text-destructive"
-                    onSelect={() => {
+                    onDelete={() => {
                       remove.reset();
                       setDeleting(c);
                     }}
-                  >
-                    <Trash2 aria-hidden />
-                    {t('chat.delete')}
-                  </DropdownMenuItem>
-                </DropdownMenuContent>
-              </DropdownMenu>
+                  />
+                </Suspense>
+              ) : (
+                <MenuButton
+                  label={t('chat.actionsFor', { title: c.title })}
+                  onClick={() => {
+                    setMenuReady(true);
+                    setOpenMenu(c.id);
+                  }}
+                />
+              )}
             </li>
           ))}
         </ul>
