@@ -14,6 +14,8 @@ export default defineConfig({
           OPENAI_BASE_URL: inject('openaiBaseUrl'),
           // Short enough that a slow fake shows pings within a test.
           HEARTBEAT_MS: '300',
+          // Short enough that a silent upstream times out within a test.
+          UPSTREAM_TIMEOUT_MS: '2500',
           TOSS_API_BASE: inject('tossBaseUrl'),
           TOSS_SECRET_KEY: 'test_sk_worker_tests',
           BILLING_KEY_SECRET: 'billing-key-secret-for-tests',

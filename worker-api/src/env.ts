@@ -13,6 +13,8 @@ export type Bindings = Cloudflare.Env & {
   BILLING_KEY_SECRET?: string;
   /** Comma-separated emails that get the admin role when they sign in (wrangler.toml [vars]). */
   ADMIN_EMAILS?: string;
+  /** How long the upstream may stay silent (ms), before its first byte or between chunks (default 30000). */
+  UPSTREAM_TIMEOUT_MS?: string;
 };
 
 /** Per-request values set by middleware and read with `c.get(...)`. */

@@ -164,6 +164,28 @@ describe('the event stream', () => {
     expect(await reservationsHeld(user.id)).toBe(0);
   });
 
+  it('answers 504 upstream_timeout when the upstream never answers, and frees the slot', async () => {
+    const user = await newUser(key);
+    const res = await post(user.token, { content: 'hello? [[fake hang=1]]' });
+    expect(res.status).toBe(504);
+    expect((await res.json<ErrorBody>()).error.code).toBe('upstream_timeout');
+    expect(await reservationsHeld(user.id)).toBe(0);
+    expect(await usageRows(user.id)).toEqual([expect.objectContaining({ status: 'error', error_code: 'upstream_timeout' })]);
+  });
+
+  it('ends a stream whose upstream goes silent with event: error upstream_timeout, and frees the slot', async () => {
+    const user = await newUser(key);
+    const res = await post(user.token, { content: 'stall [[fake ttft=10 gap=600000 tokens=5]]' });
+    expect(res.status).toBe(200);
+    const events = eventsOf(await readSse(res));
+    expect(events.filter((e) => e.event === 'delta')).toHaveLength(1);
+    expect(events.at(-1)).toEqual({ event: 'error', data: { code: 'upstream_timeout', message: expect.any(String) } });
+    expect(await reservationsHeld(user.id)).toBe(0);
+    const next = await post(user.token, { content: 'fine now' });
+    expect(next.status).toBe(200);
+    await readSse(next);
+  });
+
   it.each([
     [429, 503, 'upstream_rate_limited'],
     [401, 502, 'upstream_error'],

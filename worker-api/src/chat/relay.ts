@@ -15,11 +15,15 @@ import { classifyUpstreamError, isAbort, upstreamApiError } from './upstream-err
 
 /** A stream is cut off after this long, well inside the reservation's lifetime. */
 const MAX_STREAM_MS = 8 * 60_000;
+/** Default of UPSTREAM_TIMEOUT_MS: how long the upstream may stay silent, before its first byte or between chunks. */
+const DEFAULT_UPSTREAM_TIMEOUT_MS = 30_000;
 
 export type RelayInput = {
   db: Db;
   d1: D1Database;
-  env: { OPENAI_API_KEY?: string; OPENAI_BASE_URL: string; HEARTBEAT_MS: string };
+  env: { OPENAI_API_KEY?: string; OPENAI_BASE_URL: string; HEARTBEAT_MS: string; UPSTREAM_TIMEOUT_MS?: string };
+  /** The client's request: when it goes away, so does the upstream request. */
+  signal?: AbortSignal;
   waitUntil: (promise: Promise<unknown>) => void;
   traceId: string;
   userId: string;
@@ -30,9 +34,9 @@ export type RelayInput = {
   requestedMaxTokens?: number | undefined;
 };
 
-function heartbeatMs(raw: string): number {
+function positiveMs(raw: string | undefined, fallback: number): number {
   const n = Number(raw);
-  return Number.isFinite(n) && n > 0 ? n : 15_000;
+  return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
 /**
@@ -47,7 +51,7 @@ export async function relayChatStream(input: RelayInput): Promise<Response> {
   const requestId = newId('req');
   const base = { reservationId: requestId, userId: input.userId, traceId: input.traceId, conversationId: input.conversationId, model: input.model };
   /** Ends a request that never reached an answer: no tokens, no message. */
-  const settleUnanswered = (status: 'rejected' | 'error', errorCode: string) =>
+  const settleUnanswered = (status: 'rejected' | 'error' | 'aborted', errorCode: string | null) =>
     settleStream(input.db, { ...base, message: null, promptTokens: 0, completionTokens: 0, estimated: false, status, errorCode, ttftMs: null, durationMs: Date.now() - started });
   let reservation: Reservation;
   try {
@@ -60,6 +64,9 @@ export async function relayChatStream(input: RelayInput): Promise<Response> {
   const messageId = newId('msg');
 
   const abort = new AbortController();
+  const onClientGone = () => abort.abort();
+  input.signal?.addEventListener('abort', onClientGone, { once: true });
+  const upstreamTimeoutMs = positiveMs(input.env.UPSTREAM_TIMEOUT_MS, DEFAULT_UPSTREAM_TIMEOUT_MS);
   let upstream: Stream<ChatCompletionChunk>;
   try {
     upstream = await openaiClient(input.env).chat.completions.create(
@@ -70,23 +77,31 @@ export async function relayChatStream(input: RelayInput): Promise<Response> {
         stream_options: { include_usage: true },
         max_completion_tokens: reservation.maxTokens,
       },
-      { signal: abort.signal },
+      { signal: abort.signal, timeout: upstreamTimeoutMs },
     );
   } catch (err) {
+    input.signal?.removeEventListener('abort', onClientGone);
     const failure = classifyUpstreamError(err);
-    await settleUnanswered('error', failure.code);
+    // The client left before the upstream answered: recorded as theirs, not as a provider failure.
+    await settleUnanswered(input.signal?.aborted && isAbort(err) ? 'aborted' : 'error', input.signal?.aborted ? null : failure.code);
     throw upstreamApiError(failure);
   }
 
-  const sse = new SseStream(heartbeatMs(input.env.HEARTBEAT_MS), () => abort.abort());
+  const sse = new SseStream(positiveMs(input.env.HEARTBEAT_MS, 15_000), () => abort.abort());
   sse.send('meta', { conversationId: input.conversationId, messageId, model: input.model, traceId: input.traceId });
 
   const pump = async () => {
     let timedOut = false;
-    const deadline = setTimeout(() => {
-      timedOut = true;
-      abort.abort();
-    }, MAX_STREAM_MS);
+    let lastChunkAt = Date.now();
+    // One watchdog for both limits: the whole answer, and silence between chunks (a stalled
+    // upstream must not hold the user's stream slot and tokens until the reservation expires).
+    const watchdog = setInterval(() => {
+      const now = Date.now();
+      if (now - started > MAX_STREAM_MS || now - lastChunkAt > upstreamTimeoutMs) {
+        timedOut = true;
+        abort.abort();
+      }
+    }, Math.min(1000, upstreamTimeoutMs));
     let text = '';
     let finishReason: string | null = null;
     let usage: CompletionUsage | undefined;
@@ -100,6 +115,7 @@ export async function relayChatStream(input: RelayInput): Promise<Response> {
     };
     try {
       for await (const chunk of upstream) {
+        lastChunkAt = Date.now();
         const choice = chunk.choices[0];
         const delta = choice?.delta?.content;
         if (delta) {
@@ -116,11 +132,12 @@ export async function relayChatStream(input: RelayInput): Promise<Response> {
         fail(failure.code, failure.message);
       }
     } finally {
-      clearTimeout(deadline);
+      clearInterval(watchdog);
+      input.signal?.removeEventListener('abort', onClientGone);
     }
     // The SDK ends the iteration quietly on abort, so how the stream ended is read from here.
     if (status === 'ok' && abort.signal.aborted) {
-      if (timedOut) fail('upstream_timeout', 'The answer took too long and was cut off');
+      if (timedOut) fail('upstream_timeout', 'The AI provider stopped answering, or the answer took too long, and it was cut off');
       else status = 'aborted';
     } else if (status === 'ok' && finishReason === null) {
       fail('upstream_error', 'The AI provider ended the answer early');

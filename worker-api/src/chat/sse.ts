@@ -24,6 +24,7 @@ export class SseStream {
   readonly body: ReadableStream<Uint8Array>;
   private controller!: ReadableStreamDefaultController<Uint8Array>;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastWriteAt = Date.now();
   private open = true;
 
   constructor(
@@ -33,7 +34,7 @@ export class SseStream {
     this.body = new ReadableStream<Uint8Array>({
       start: (controller) => {
         this.controller = controller;
-        this.arm();
+        if (this.heartbeatMs > 0) this.schedule(this.heartbeatMs);
       },
       cancel: (reason) => {
         this.stop();
@@ -71,12 +72,22 @@ export class SseStream {
       this.stop();
       return;
     }
-    this.arm();
+    this.lastWriteAt = Date.now();
   }
 
-  private arm(): void {
-    clearTimeout(this.timer);
-    if (this.heartbeatMs > 0) this.timer = setTimeout(() => this.write(PING), this.heartbeatMs);
+  // One timer that looks at the time of the last write, rather than re-arming a timer on
+  // every frame: a stream writes a frame per token, and timers are not free.
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      if (!this.open) return;
+      const quietMs = Date.now() - this.lastWriteAt;
+      if (quietMs >= this.heartbeatMs) {
+        this.write(PING);
+        this.schedule(this.heartbeatMs);
+      } else {
+        this.schedule(this.heartbeatMs - quietMs);
+      }
+    }, delayMs);
   }
 
   private stop(): void {

@@ -98,6 +98,7 @@ function answer(c: Context<AppEnv>, db: Db, entitled: Entitled, conversation: Co
     d1: c.env.DB,
     env: c.env,
     waitUntil: (p) => c.executionCtx.waitUntil(p),
+    signal: c.req.raw.signal,
     traceId: c.get('traceId'),
     userId: entitled.user.id,
     plan: entitled.plan,
