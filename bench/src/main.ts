@@ -1,0 +1,180 @@
+/**
+ * `npm run bench`: the relay benchmark (contract section 9). Starts the fake OpenAI, the
+ * Worker (`wrangler dev`) and the built web app (`wrangler pages dev`) on loopback, and
+ * measures the same streams three ways — direct to the fake, through the Worker, through
+ * the BFF and the Worker — at each concurrency level; then the bundle sizes. Prints a
+ * table and PASS/MISS per target and writes bench/results/<date>.json.
+ *
+ * Options: --ttft MS (200) --gap MS (20) --tokens N (50) --levels 1,10,100,1000
+ *   --samples N (streams per level and path at least; 50) --users N (100)
+ *   --paths direct,worker,bff --worker-runtime wrangler|miniflare --quick --skip-build --rebuild
+ *   --no-bundle --out FILE
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runCommand } from '@chat/web/e2e/support/processes';
+import { measurePageJs, WEB_OUTPUT, type PageJs, type WorkerBundle } from './bundle';
+import { PATHS, runLevel, type LevelRun, type PathName } from './load';
+import { workerdIn } from './procfs';
+import { bundleLines, checkTargets, levelTable, targetTable } from './report';
+import { prepareScenario } from './scenario';
+import { streamAgent } from './sse-client';
+import { BENCH_PLAN, ROOT, sessionCookie, startBenchStack, type WorkerRuntime } from './stack';
+
+const { values: args } = parseArgs({
+  options: {
+    ttft: { type: 'string', default: '200' },
+    gap: { type: 'string', default: '20' },
+    tokens: { type: 'string', default: '50' },
+    levels: { type: 'string' },
+    samples: { type: 'string' },
+    users: { type: 'string', default: '100' },
+    paths: { type: 'string', default: PATHS.join(',') },
+    quick: { type: 'boolean', default: false },
+    'skip-build': { type: 'boolean', default: false },
+    rebuild: { type: 'boolean', default: false },
+    'no-bundle': { type: 'boolean', default: false },
+    'worker-runtime': { type: 'string', default: 'wrangler' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (args.help) {
+  console.log('usage: npm run bench -- [--quick] [--ttft MS] [--gap MS] [--tokens N] [--levels 1,10,100,1000] [--samples N] [--users N] [--paths direct,worker,bff] [--worker-runtime wrangler|miniflare] [--skip-build|--rebuild] [--no-bundle] [--out FILE]');
+  process.exit(0);
+}
+
+function int(name: string, raw: string | undefined, min: number): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`--${name} must be a whole number ≥ ${min}, got ${raw}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const pace = {
+  ttftMs: int('ttft', args.ttft, 0),
+  gapMs: int('gap', args.gap, 0),
+  tokens: int('tokens', args.quick && args.tokens === '50' ? '20' : args.tokens, 2),
+};
+const levels = (args.levels ?? (args.quick ? '1,10' : '1,10,100,1000')).split(',').map((l) => int('levels', l.trim(), 1));
+const samples = int('samples', args.samples ?? (args.quick ? '5' : '50'), 1);
+const userCount = int('users', args.users, 1);
+const paths = args.paths.split(',').map((p) => p.trim()) as PathName[];
+for (const p of paths) {
+  if (!PATHS.includes(p)) {
+    console.error(`--paths: unknown path ${p} (known: ${PATHS.join(', ')})`);
+    process.exit(2);
+  }
+}
+if (args['worker-runtime'] !== 'wrangler' && args['worker-runtime'] !== 'miniflare') {
+  console.error(`--worker-runtime must be wrangler or miniflare, got ${args['worker-runtime']}`);
+  process.exit(2);
+}
+const workerRuntime: WorkerRuntime = args['worker-runtime'];
+const withWeb = paths.includes('bff') || !args['no-bundle'];
+const say = (line: string) => console.log(`[bench] ${line}`);
+
+async function ensureWebBuild(): Promise<void> {
+  const built = existsSync(join(WEB_OUTPUT, '_worker.js'));
+  if (built && !args.rebuild) return say(`reusing the web build in ${WEB_OUTPUT} (--rebuild to build again)`);
+  if (!built && args['skip-build']) throw new Error(`${WEB_OUTPUT} is missing and --skip-build was given: run npm run build -w @chat/web`);
+  say('building the web app (npm run build -w @chat/web; a few minutes on 2 cores)');
+  await runCommand('npm', ['run', 'build', '-w', '@chat/web'], { cwd: ROOT });
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  // Other work on the machine skews every number here; the run records how busy it was.
+  const loadStart = os.loadavg();
+  if (withWeb) await ensureWebBuild();
+  say(`load average ${loadStart.map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs; Worker under ${workerRuntime === 'wrangler' ? 'wrangler dev' : 'Miniflare (no dev proxy)'}`);
+  say(`fake OpenAI pace: ttft ${pace.ttftMs} ms, gap ${pace.gapMs} ms, ${pace.tokens} tokens; levels ${levels.join(', ')}; paths ${paths.join(', ')}; ≥${samples} streams per level and path; ${userCount} users`);
+  const stack = await startBenchStack({ name: 'bench', pace, withWeb, workerRuntime, say });
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    say(`${signal}: stopping`);
+    void stack.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+
+  const runs: LevelRun[] = [];
+  let workerBundle: WorkerBundle | null = null;
+  let chat: PageJs | null = null;
+  try {
+    const scenario = await prepareScenario(stack, userCount);
+    const { users } = scenario;
+    say(`${users.length} users on plan "${BENCH_PLAN.id}" (inserted by the bench: concurrent_streams ${BENCH_PLAN.concurrentStreams}, daily/monthly quota ${BENCH_PLAN.dailyTokenQuota}, max_tokens ${BENCH_PLAN.maxTokensPerRequest}) so quotas and stream slots never refuse a bench stream`);
+
+    const worker = workerdIn(stack.pids.worker);
+    const web = stack.pids.web === undefined ? undefined : workerdIn(stack.pids.web);
+    const watch: Record<string, number[]> = { worker: worker.runtime, workerProxy: worker.proxy, ...(web ? { web: web.runtime, webProxy: web.proxy } : {}) };
+    say(`watching workerd: Worker ${worker.runtime.join(',')} (dev proxy ${worker.proxy.join(',')}); BFF ${web?.runtime.join(',') ?? '-'} (dev proxy ${web?.proxy.join(',') ?? '-'})`);
+    const agent = streamAgent();
+    // Long enough for the slowest level, short enough that a hung stream cannot stall the run.
+    const timeoutMs = 60_000 + pace.ttftMs + pace.gapMs * pace.tokens * 2;
+    // Before any load: a dev server that load has worn out (wrangler pages dev runs out of file
+    // descriptors at 1,000 streams) must not cost the bundle numbers.
+    if (!args['no-bundle']) {
+      say('measuring bundles (the Worker build the stack runs; /chat scripts from the built app)');
+      workerBundle = stack.workerBuild.bundle;
+      if (stack.appUrl && users[0]) {
+        chat = await measurePageJs(stack.appUrl, '/chat', await sessionCookie(stack.secrets.AUTH_SECRET, users[0].claims)).catch((err: unknown) => {
+          say(`could not measure /chat: ${err instanceof Error ? err.message : String(err)}`);
+          return null;
+        });
+      }
+    }
+
+    // Warm-up, not measured: isolates compiled, the Worker's JWKS cached, a BFF token minted per user.
+    const warm = await scenario.credentials();
+    for (const path of paths) {
+      await runLevel({ path, concurrency: 20, streams: Math.max(20, userCount), gapMs: pace.gapMs, agent, request: scenario.request(path, warm), watch: {}, timeoutMs });
+    }
+
+    for (const level of levels) {
+      // Fresh per level: a long run outlives tokens and the session's 5-minute claims.
+      const auth = await scenario.credentials();
+      for (const path of paths) {
+        const streams = Math.max(level, samples);
+        const run = await runLevel({ path, concurrency: level, streams, gapMs: pace.gapMs, agent, request: scenario.request(path, auth), watch, timeoutMs });
+        runs.push(run);
+        say(
+          `${String(level).padStart(4)} ${path.padEnd(6)} ${run.completed}/${run.streams} ok, TTFT p50 ${run.firstTokenMs?.p50.toFixed(1) ?? '-'} p99 ${run.firstTokenMs?.p99.toFixed(1) ?? '-'} ms, ` +
+            `drift p99 ${run.gapDriftMs?.p99.toFixed(1) ?? '-'} ms, ${(run.wallMs / 1000).toFixed(1)} s`,
+        );
+      }
+    }
+    agent.destroy();
+
+    const fake = (await (await fetch(`${stack.fakeUrl}/__fake/stats`)).json()) as { requests: number; streamsCompleted: number; streamsAborted: number; streamsFailed: number };
+    say(`fake OpenAI saw ${fake.requests} requests: ${fake.streamsCompleted} completed, ${fake.streamsAborted} aborted, ${fake.streamsFailed} failed`);
+
+  } finally {
+    await stack.stop();
+  }
+
+  const checks = checkTargets(runs, workerBundle, chat);
+  console.log(`\nRelay benchmark — times in ms; +TTFT and +drift are over the direct stream at the same level\n`);
+  console.log(levelTable(runs));
+  console.log(`\n${bundleLines(workerBundle, chat)}\n`);
+  console.log(targetTable(checks));
+
+  const date = startedAt.toISOString().slice(0, 10);
+  const out = args.out ?? join(ROOT, 'bench/results', `${date}${args.quick ? '.quick' : ''}.json`);
+  mkdirSync(join(out, '..'), { recursive: true });
+  writeFileSync(
+    out,
+    `${JSON.stringify({ startedAt: startedAt.toISOString(), machine: { node: process.version, cpus: os.cpus().length }, options: { pace, levels, samples, users: userCount, paths, workerRuntime }, loadAverage: { start: loadStart, end: os.loadavg() }, runs, bundles: { worker: workerBundle, chat }, targets: checks }, null, 2)}\n`,
+  );
+  console.log(`\nwrote ${out}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+/**
+ * Serves a built Worker bundle with Miniflare — the same workerd, bindings (from
+ * wrangler.toml), local D1/KV state (`--persist-to`) and compatibility settings as
+ * `wrangler dev`, without wrangler's local dev proxy in front. That proxy (a Durable Object
+ * every request and every response chunk passes through, in a second workerd) does not
+ * exist in production and costs more CPU per stream than the Worker itself, so the bench
+ * can measure the Worker hop without it (`--worker-runtime miniflare`).
+ *
+ * Usage: tsx bench/src/run-worker.ts --config wrangler.toml --script dist/index.js --port N
+ *   --inspector-port N --persist-to DIR [--var NAME:VALUE]…
+ */
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Log, LogLevel, Miniflare } from 'miniflare';
+import { unstable_getMiniflareWorkerOptions } from 'wrangler';
+
+const { values } = parseArgs({
+  options: {
+    config: { type: 'string' },
+    script: { type: 'string' },
+    port: { type: 'string' },
+    'inspector-port': { type: 'string' },
+    'persist-to': { type: 'string' },
+    var: { type: 'string', multiple: true, default: [] },
+  },
+});
+if (!values.config || !values.script || !values.port || !values['persist-to']) {
+  console.error('usage: run-worker --config FILE --script FILE --port N --persist-to DIR [--inspector-port N] [--var NAME:VALUE]…');
+  process.exit(2);
+}
+
+const vars = Object.fromEntries(
+  values.var.map((pair) => {
+    const at = pair.indexOf(':');
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }),
+);
+const { workerOptions } = unstable_getMiniflareWorkerOptions(values.config);
+const mf = new Miniflare({
+  host: '127.0.0.1',
+  port: Number(values.port),
+  ...(values['inspector-port'] ? { inspectorPort: Number(values['inspector-port']) } : {}),
+  // The layout `wrangler dev --persist-to DIR` and `wrangler d1/kv … --persist-to DIR` use.
+  defaultPersistRoot: join(values['persist-to'], 'v3'),
+  log: new Log(LogLevel.INFO),
+  logRequests: false,
+  workers: [
+    {
+      ...workerOptions,
+      name: 'chat-api',
+      modules: true,
+      scriptPath: values.script,
+      // Module names are paths relative to this; the bundle lives outside the repository.
+      modulesRoot: dirname(values.script),
+      bindings: { ...workerOptions.bindings, ...vars },
+    },
+  ],
+});
+const url = await mf.ready;
+console.log(`Worker (Miniflare, no dev proxy) ready on ${url.href}`);
+
+const stop = () => void mf.dispose().finally(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

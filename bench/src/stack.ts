@@ -1,0 +1,318 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFakeToss } from '@chat/fake-toss';
+import { createTokenSigner, type AccessClaims, type TokenSigner } from '@chat/keys';
+import { buildWorker, type WorkerBuild } from './bundle';
+import { childrenOf, groupsGone } from './procfs';
+import { WranglerKvStore } from '@chat/ops/src/keys/wrangler-kv';
+import { freePort, ProcessSet, runCommand, waitForHttp } from '@chat/web/e2e/support/processes';
+import { createSigningKey, randomSecret, ROOT, sessionCookie, startWebApp, TSX, WRANGLER } from '@chat/web/e2e/support/web-app';
+
+export { ROOT, sessionCookie };
+
+export type WorkerRuntime = 'wrangler' | 'miniflare';
+
+/** How the fake OpenAI answers by default (each request can still override with `[[fake …]]`). */
+export type UpstreamPace = { ttftMs: number; gapMs: number; tokens: number };
+
+export type BenchStackOptions = {
+  /** Names the temporary state and log directory. */
+  name: string;
+  pace: UpstreamPace;
+  /** Also serve the built web app (BFF) under `wrangler pages dev`. */
+  withWeb: boolean;
+  /** Extra `--var`s for the Worker (e.g. a short JWKS_CACHE_TTL_S). */
+  workerVars?: Record<string, string>;
+  /**
+   * `wrangler` (default): `wrangler dev`, as `npm run dev` and the e2e suite run it.
+   * `miniflare`: the same bundle, workerd and local state without wrangler's dev proxy (see run-worker.ts).
+   */
+  workerRuntime?: WorkerRuntime;
+  /** Progress lines. */
+  say?: (line: string) => void;
+};
+
+export type BenchStack = {
+  workerUrl: string;
+  /** The BFF, as `wrangler pages dev` presents it (`http://localhost:<port>`); undefined without `withWeb`. */
+  appUrl: string | undefined;
+  /** The fake OpenAI's origin (no `/v1`): `/v1/chat/completions`, `/__fake/stats`, `/__fake/config`. */
+  fakeUrl: string;
+  persistTo: string;
+  /** Each process's output (`worker.log`, `web.log`, `openai.log`); kept after `stop`. */
+  logDir: string;
+  /** The bundle the Worker runs from (built once at start, so source edits do not restart it mid-run). */
+  workerBuild: WorkerBuild;
+  secrets: { AUTH_SECRET: string; KEY_WRAPPING_SECRET: string };
+  /** Process ids of the long-running children (each the leader of its own process group). */
+  pids: { worker: number; web: number | undefined; openai: number };
+  /** DevTools inspector ports of the Worker's and the BFF's isolates (for CPU profiles). */
+  inspectors: { worker: number; web: number | undefined };
+  stop: () => Promise<void>;
+};
+
+/** The plan every bench and load user is put on: quotas and slots far beyond any run. */
+export const BENCH_PLAN = {
+  id: 'bench',
+  maxTokensPerRequest: 100_000,
+  dailyTokenQuota: 1_000_000_000_000,
+  monthlyTokenQuota: 1_000_000_000_000,
+  concurrentStreams: 100_000,
+} as const;
+
+/**
+ * The product on loopback for measuring it: a temporary wrangler state with the D1
+ * migrations applied and a signing key made by the keys CLI (as web/e2e/support/stack.ts
+ * does), the fake OpenAI in its own process (so its timers do not share an event loop with
+ * the load generator), the Worker under `wrangler dev`, and optionally the built web app
+ * under `wrangler pages dev`. Every process runs in its own group; `stop` ends them and
+ * deletes the state, also after a failed start.
+ */
+export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
+  const say = options.say ?? (() => {});
+  const persistTo = mkdtempSync(join(tmpdir(), `chat-${options.name}-state-`));
+  // Logs outlive the state, so a failed run can be read afterwards.
+  const logDir = mkdtempSync(join(tmpdir(), `chat-${options.name}-logs-`));
+  const processes = new ProcessSet(logDir);
+  const closers: (() => Promise<void>)[] = [];
+  const leaders: number[] = [];
+  const stop = async () => {
+    await processes.stopAll();
+    // workerd outlives its wrangler parent by a moment and would write into a deleted state.
+    await groupsGone(leaders);
+    await Promise.allSettled(closers.map((close) => close()));
+    rmSync(persistTo, { recursive: true, force: true });
+  };
+
+  try {
+    const secrets = { AUTH_SECRET: randomSecret(), KEY_WRAPPING_SECRET: randomSecret() };
+    say(`state in ${persistTo}, logs in ${logDir}: applying D1 migrations, creating a signing key (keys CLI), bundling the Worker`);
+    // Independent of each other: D1 state, KV state, and the bundle (wrangler deploy --dry-run).
+    const [, , workerBuild] = await Promise.all([
+      runCommand(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { cwd: ROOT }),
+      createSigningKey(persistTo, secrets.KEY_WRAPPING_SECRET),
+      buildWorker(join(persistTo, 'worker-build')),
+    ]);
+
+    const openaiPort = await freePort();
+    const openai = processes.start('openai', TSX, ['fakes/openai/src/main.ts'], {
+      cwd: ROOT,
+      env: {
+        FAKE_OPENAI_PORT: String(openaiPort),
+        FAKE_OPENAI_TTFT_MS: String(options.pace.ttftMs),
+        FAKE_OPENAI_GAP_MS: String(options.pace.gapMs),
+        FAKE_OPENAI_TOKENS: String(options.pace.tokens),
+      },
+    });
+    if (openai.pid !== undefined) leaders.push(openai.pid);
+    const fakeUrl = `http://127.0.0.1:${openaiPort}`;
+    // Payments stay on loopback too, so no route can reach the internet.
+    const toss = await startFakeToss({ port: await freePort(), host: '127.0.0.1' });
+    closers.push(() => toss.close());
+    await waitForHttp(`${fakeUrl}/__fake/config`, 30_000);
+
+    const workerConfig = snapshotConfig(workerBuild);
+    const workerPort = await freePort();
+    const workerInspector = await freePort();
+    const vars: Record<string, string> = {
+      OPENAI_BASE_URL: `${fakeUrl}/v1`,
+      OPENAI_API_KEY: 'sk-bench-fake',
+      TOSS_API_BASE: toss.url,
+      TOSS_SECRET_KEY: 'test_sk_bench_fake',
+      BILLING_KEY_SECRET: randomSecret(),
+      ...options.workerVars,
+    };
+    const varArgs = Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]);
+    const runtime = options.workerRuntime ?? 'wrangler';
+    say(`starting the Worker (${runtime === 'wrangler' ? 'wrangler dev' : 'Miniflare, no dev proxy'})`);
+    const worker =
+      runtime === 'wrangler'
+        ? processes.start(
+            'worker',
+            WRANGLER,
+            [
+              'dev',
+              '--config', workerConfig,
+              '--no-bundle',
+              '--port', String(workerPort),
+              '--ip', '127.0.0.1',
+              '--inspector-port', String(workerInspector),
+              '--persist-to', persistTo,
+              '--show-interactive-dev-session=false',
+              ...varArgs,
+            ],
+            { cwd: ROOT },
+          )
+        : processes.start(
+            'worker',
+            TSX,
+            ['bench/src/run-worker.ts', '--config', workerConfig, '--script', workerBuild.script, '--port', String(workerPort), '--inspector-port', String(workerInspector), '--persist-to', persistTo, ...varArgs],
+            { cwd: ROOT },
+          );
+    if (worker.pid !== undefined) leaders.push(worker.pid);
+    const workerUrl = `http://127.0.0.1:${workerPort}`;
+    await waitForHttp(`${workerUrl}/health`, 90_000);
+
+    let appUrl: string | undefined;
+    let webPid: number | undefined;
+    let webInspector: number | undefined;
+    if (options.withWeb) {
+      say('starting the web app (wrangler pages dev)');
+      const webPort = await freePort();
+      appUrl = await startWebApp(processes, {
+        port: webPort,
+        persistTo,
+        vars: {
+          ...secrets,
+          AUTH_KAKAO_ID: 'bench-kakao',
+          AUTH_KAKAO_SECRET: 'bench-kakao-secret',
+          AUTH_URL: `http://localhost:${webPort}`,
+          AUTH_TRUST_HOST: 'true',
+          WORKER_API_URL: workerUrl,
+        },
+      });
+      // startWebApp does not hand back its child: it is ours, running `wrangler pages dev`.
+      const web = childrenOf(process.pid).find((child) => child.cmdline.includes('pages\0dev'));
+      webPid = web?.pid;
+      if (webPid !== undefined) leaders.push(webPid);
+      const inspectorArg = web?.cmdline.split('\0').indexOf('--inspector-port') ?? -1;
+      webInspector = inspectorArg >= 0 ? Number(web?.cmdline.split('\0')[inspectorArg + 1]) : undefined;
+    }
+
+    return {
+      workerUrl,
+      appUrl,
+      fakeUrl,
+      persistTo,
+      logDir,
+      workerBuild,
+      secrets,
+      pids: { worker: requirePid(worker.pid), web: webPid, openai: requirePid(openai.pid) },
+      inspectors: { worker: workerInspector, web: webInspector },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
+ * The repository's wrangler.toml pointed at a built bundle. `wrangler dev` on the sources
+ * rebuilds and restarts the Worker whenever a file changes, failing the requests in flight
+ * ("Your worker restarted mid-request"); on a snapshot, a run measures one version of the code.
+ */
+function snapshotConfig(build: WorkerBuild): string {
+  const config = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8')
+    .replace(/^main = .*$/m, `main = ${JSON.stringify(build.script)}`)
+    .replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(join(ROOT, 'migrations'))}`);
+  const path = join(build.bundle.dir, 'wrangler.toml');
+  writeFileSync(path, config);
+  return path;
+}
+
+function requirePid(pid: number | undefined): number {
+  if (pid === undefined) throw new Error('a child process did not start');
+  return pid;
+}
+
+/**
+ * Runs SQL against the stack's local D1 and returns the rows of the last statement. The
+ * running Worker holds the same SQLite file, so a busy database is retried a few times.
+ */
+export async function sql<T = Record<string, unknown>>(persistTo: string, command: string): Promise<T[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const out = await runCommand(WRANGLER, ['d1', 'execute', 'DB', '--local', '--persist-to', persistTo, '--json', '--command', command], { cwd: ROOT });
+      const results = JSON.parse(out) as { results: T[] }[];
+      return results.at(-1)?.results ?? [];
+    } catch (err) {
+      if (attempt >= 5 || !/SQLITE_BUSY|database is locked/.test(String(err))) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
+
+/** Runs the keys CLI (`npm run keys -- …`) against the stack's local state; returns its stdout. */
+export function keysCli(stack: Pick<BenchStack, 'persistTo' | 'secrets'>, args: string[]): Promise<string> {
+  return runCommand(TSX, ['ops/src/keys/main.ts', ...args, '--local', '--persist-to', stack.persistTo], {
+    cwd: ROOT,
+    env: { KEY_WRAPPING_SECRET: stack.secrets.KEY_WRAPPING_SECRET },
+  });
+}
+
+/**
+ * Signs tokens with whatever key is active in the stack's local KV, the way the web app
+ * does (`@chat/keys` over the keys CLI's wrangler-backed store). The store costs a wrangler
+ * process per read, so the active kid is re-read every `activeKidCacheMs` only.
+ */
+export function localSigner(stack: Pick<BenchStack, 'persistTo' | 'secrets'>, activeKidCacheMs?: number): TokenSigner {
+  const store = new WranglerKvStore({ target: { kind: 'local', persistTo: stack.persistTo }, config: join(ROOT, 'wrangler.toml'), cwd: ROOT });
+  return createTokenSigner({ store, wrappingSecret: stack.secrets.KEY_WRAPPING_SECRET, ...(activeKidCacheMs === undefined ? {} : { activeKidCacheMs }) });
+}
+
+export type BenchUser = { claims: AccessClaims; providerAccountId: string };
+
+/** A plan row, as migrations/0002 defines the table. */
+export type PlanSpec = { id: string; models?: string[]; maxTokensPerRequest: number; dailyTokenQuota: number; monthlyTokenQuota: number; concurrentStreams: number };
+
+/** Users to create: `count` of them on `planId`, provider account ids `<prefix>-<n>`. */
+export type UserGroup = { prefix: string; planId: string; count: number; roles?: string[] };
+
+/**
+ * Inserts (or replaces) plan rows and creates users on them: each user through
+ * `POST /internal/users/provision` with a `svc:web` token, as the web app does at first
+ * sign-in, then every group put on its plan and marked onboarded in one SQL batch (each
+ * wrangler call costs seconds).
+ */
+export async function provisionGroups(
+  stack: Pick<BenchStack, 'workerUrl' | 'persistTo'>,
+  signer: TokenSigner,
+  plans: PlanSpec[],
+  groups: UserGroup[],
+): Promise<Record<string, BenchUser[]>> {
+  const statements = plans.map(
+    (plan) =>
+      `INSERT OR REPLACE INTO plans (id, name, models, max_tokens_per_request, daily_token_quota, monthly_token_quota, concurrent_streams, price_krw, sort_order) ` +
+      `VALUES ('${plan.id}', '${plan.id}', '${JSON.stringify(plan.models ?? ['gpt-4o-mini'])}', ${plan.maxTokensPerRequest}, ${plan.dailyTokenQuota}, ${plan.monthlyTokenQuota}, ${plan.concurrentStreams}, 0, 99)`,
+  );
+  const { token: service } = await signer.sign({ sub: 'svc:web', roles: ['service'], scopes: ['users:provision'], onboarded: false }, { ttlSeconds: 600 });
+  const provision = async (providerAccountId: string, name: string) => {
+    const res = await fetch(`${stack.workerUrl}/internal/users/provision`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${service}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ provider: 'bench', providerAccountId, name }),
+    });
+    if (!res.ok) throw new Error(`provisioning ${providerAccountId} failed: ${res.status} ${await res.text()}`);
+    return (await res.json()) as { id: string; scopes: string[] };
+  };
+  const created: Record<string, BenchUser[]> = {};
+  for (const group of groups) {
+    const roles = group.roles ?? ['user'];
+    const users: BenchUser[] = [];
+    for (let i = 0; i < group.count; i++) {
+      const providerAccountId = `${group.prefix}-${i}`;
+      const user = await provision(providerAccountId, `Bench ${group.prefix} ${i}`);
+      users.push({ providerAccountId, claims: { sub: user.id, roles, scopes: user.scopes, onboarded: true } });
+    }
+    created[group.prefix] = users;
+    statements.push(`UPDATE users SET plan_id = '${group.planId}', onboarded = 1, roles = '${JSON.stringify(roles)}' WHERE id IN (${users.map((u) => `'${u.claims.sub}'`).join(',')})`);
+  }
+  await sql(stack.persistTo, statements.join(';\n'));
+  // Provisioning again answers with the scopes of the roles now stored (e.g. admin's).
+  for (const group of groups.filter((g) => g.roles !== undefined)) {
+    for (const user of created[group.prefix] ?? []) user.claims.scopes = (await provision(user.providerAccountId, 'again')).scopes;
+  }
+  return created;
+}
+
+/** `count` users on `planId` (which must exist, or be passed in `plan`). */
+export async function provisionUsers(
+  stack: Pick<BenchStack, 'workerUrl' | 'persistTo'>,
+  signer: TokenSigner,
+  options: UserGroup & { plan?: PlanSpec },
+): Promise<BenchUser[]> {
+  const created = await provisionGroups(stack, signer, options.plan ? [options.plan] : [], [options]);
+  return created[options.prefix] ?? [];
+}
