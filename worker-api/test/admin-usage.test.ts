@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, insertUsage, newAdmin, newNamedUser } from './support/admin';
+import { call, insertUsage, newAdmin, newNamedUser, ok, unique } from './support/admin';
 import { eventsOf, readSse } from './support/sse';
 import { makeKey, publish, type TestKey } from './support/tokens';
 import { newUser } from './support/users';
@@ -26,15 +26,6 @@ beforeAll(async () => {
   await publish(key);
   admin = await newAdmin(key);
 });
-
-function unique(): string {
-  return crypto.randomUUID().replaceAll('-', '').slice(0, 10);
-}
-
-async function ok<T>(res: Response): Promise<T> {
-  if (res.status !== 200) throw new Error(`${res.status}: ${await res.text()}`);
-  return res.json<T>();
-}
 
 async function expectInvalid(res: Response, field: RegExp): Promise<void> {
   expect(res.status).toBe(400);

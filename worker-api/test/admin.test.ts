@@ -2,7 +2,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bindings } from '../src/env';
 import worker, { app } from '../src/index';
-import { ADMIN_SCOPES, call, insertUsage, newAdmin, newNamedUser } from './support/admin';
+import { ADMIN_SCOPES, call, insertUsage, newAdmin, newNamedUser, ok, unique } from './support/admin';
 import { eventsOf, readSse } from './support/sse';
 import { makeKey, publish, sign, USER_SCOPES, type TestKey } from './support/tokens';
 import { newUser } from './support/users';
@@ -42,20 +42,11 @@ beforeAll(async () => {
   admin = await newAdmin(key);
 });
 
-function unique(): string {
-  return crypto.randomUUID().replaceAll('-', '').slice(0, 10);
-}
-
 async function expectError(res: Response, status: number, code: string): Promise<ErrorBody> {
   expect(res.status, `${res.url}: ${status} expected`).toBe(status);
   const body = await res.json<ErrorBody>();
   expect(body.error.code).toBe(code);
   return body;
-}
-
-async function ok<T>(res: Response, status = 200): Promise<T> {
-  if (res.status !== status) throw new Error(`${res.status} instead of ${status}: ${await res.text()}`);
-  return res.json<T>();
 }
 
 function inDays(days: number): string {

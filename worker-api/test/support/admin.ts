@@ -57,3 +57,14 @@ export async function newNamedUser(key: TestKey, email: string, name: string): P
   const { id } = await res.json<{ id: string }>();
   return { id, token: await sign(key, { sub: id }) };
 }
+
+/** A short random tag, to give each test its own emails and names. */
+export function unique(): string {
+  return crypto.randomUUID().replaceAll('-', '').slice(0, 10);
+}
+
+/** The JSON body of a response that must have `status`; anything else fails with the body. */
+export async function ok<T>(res: Response, status = 200): Promise<T> {
+  if (res.status !== status) throw new Error(`${res.status} instead of ${status}: ${await res.text()}`);
+  return res.json<T>();
+}
