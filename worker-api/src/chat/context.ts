@@ -14,7 +14,7 @@ const SYSTEM_PROMPT =
  * fit the budget, oldest first. The last turn is always kept, whatever its size, since it
  * is the question being answered. Turns that ended in an error carry no useful content.
  */
-export function buildPrompt(history: readonly MessageRow[], budget = CONTEXT_BUDGET_TOKENS): PromptMessage[] {
+export function buildPrompt(history: readonly Pick<MessageRow, 'role' | 'content'>[], budget = CONTEXT_BUDGET_TOKENS): PromptMessage[] {
   const picked: PromptMessage[] = [];
   let spent = estimateTokens(SYSTEM_PROMPT);
   for (let i = history.length - 1; i >= 0; i--) {

@@ -5,7 +5,7 @@ import type { Db } from '../db/client';
 import { newId } from '../db/ids';
 import type { PlanRow } from '../db/schema';
 import { ApiError } from '../http/errors';
-import { reserveQuota, type Reservation } from '../policy/quota';
+import { reservationOf, reservationStatement, type Reservation, type ReservationStatement } from '../policy/quota';
 import { estimatePromptTokens, estimateTokens } from '../policy/tokens';
 import type { PromptMessage } from './context';
 import { openaiClient } from './openai';
@@ -32,6 +32,11 @@ export type RelayInput = {
   model: string;
   prompt: PromptMessage[];
   requestedMaxTokens?: number | undefined;
+  /**
+   * Runs the reservation statement, in one D1 batch with the writes the request makes before
+   * answering (storing the user's turn), and gives back its rows.
+   */
+  reserveWith: (reservation: ReservationStatement) => Promise<readonly { tokens: number }[]>;
 };
 
 function positiveMs(raw: string | undefined, fallback: number): number {
@@ -55,7 +60,9 @@ export async function relayChatStream(input: RelayInput): Promise<Response> {
     settleStream(input.db, { ...base, message: null, promptTokens: 0, completionTokens: 0, estimated: false, status, errorCode, ttftMs: null, durationMs: Date.now() - started });
   let reservation: Reservation;
   try {
-    reservation = await reserveQuota(input.d1, { id: requestId, userId: input.userId, plan: input.plan, promptTokens, requestedMaxTokens: input.requestedMaxTokens });
+    const request = { id: requestId, userId: input.userId, plan: input.plan, promptTokens, requestedMaxTokens: input.requestedMaxTokens };
+    const now = Date.now();
+    reservation = await reservationOf(input.d1, request, await input.reserveWith(reservationStatement(input.db, request, now)), now);
   } catch (err) {
     // Refusals go in the audit trail too, so an operator can see why a user got a 429.
     if (err instanceof ApiError) await settleUnanswered('rejected', err.code);

@@ -1,4 +1,6 @@
-import type { PlanRow } from '../db/schema';
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { reservations, type PlanRow } from '../db/schema';
 import { ApiError } from '../http/errors';
 import { dayWindow, monthWindow, secondsUntil, type QuotaWindow } from './windows';
 
@@ -28,20 +30,6 @@ SELECT
   (SELECT count(*) FROM reservations WHERE user_id = ?1 AND expires_at > ?4) AS streams,
   (SELECT coalesce(sum(tokens), 0) FROM quota_grants WHERE user_id = ?1 AND expires_at > ?4) AS granted`;
 
-// One statement decides and reserves: D1 runs statements one at a time, so no other
-// request can slip between the check and the insert. Live grants are summed inside it for
-// the same reason: a grant that expires or is revoked meanwhile cannot be counted twice.
-const RESERVE_SQL = `
-INSERT INTO reservations (id, user_id, tokens, created_at, expires_at)
-SELECT ?1, ?2, ?3, ?4, ?5
-WHERE (SELECT count(*) FROM reservations WHERE user_id = ?2 AND expires_at > ?4) < ?6
-  AND (SELECT coalesce(sum(total_tokens), 0) FROM usage_events WHERE user_id = ?2 AND created_at >= ?7)
-    + (SELECT coalesce(sum(tokens), 0) FROM reservations WHERE user_id = ?2 AND expires_at > ?4) + ?3
-    <= ?8 + (SELECT coalesce(sum(tokens), 0) FROM quota_grants WHERE user_id = ?2 AND expires_at > ?4)
-  AND (SELECT coalesce(sum(total_tokens), 0) FROM usage_events WHERE user_id = ?2 AND created_at >= ?9)
-    + (SELECT coalesce(sum(tokens), 0) FROM reservations WHERE user_id = ?2 AND expires_at > ?4) + ?3
-    <= ?10 + (SELECT coalesce(sum(tokens), 0) FROM quota_grants WHERE user_id = ?2 AND expires_at > ?4)`;
-
 async function snapshot(d1: D1Database, userId: string, now: number): Promise<Snapshot> {
   const row = await d1.prepare(SNAPSHOT_SQL).bind(userId, dayWindow(now).start, monthWindow(now).start, now).first<Snapshot>();
   return row ?? { usedDay: 0, usedMonth: 0, reserved: 0, streams: 0, granted: 0 };
@@ -70,47 +58,52 @@ export async function quotaStatus(d1: D1Database, userId: string, plan: PlanRow,
 
 export type Reservation = { id: string; tokens: number; maxTokens: number };
 
+export type ReservationRequest = { id: string; userId: string; plan: PlanRow; promptTokens: number; requestedMaxTokens?: number | undefined };
+
 /**
- * Holds the worst case of a request (prompt estimate + answer budget) against the user's
- * daily and monthly quotas and takes one of the plan's stream slots, or refuses with the
- * contract's 429. The answer budget is the plan's maximum (or less if asked), shrunk to
- * what is left of the quota so a user can spend their last tokens.
+ * The statement that decides and reserves, for the caller to run alone or inside a
+ * D1 batch (so storing the user's turn and reserving cost one round trip). It holds the
+ * worst case of a request (prompt estimate + answer budget) against the daily and monthly
+ * quotas, live grants included, and takes one of the plan's stream slots. The answer budget
+ * is the plan's maximum (or less if asked), shrunk to what is left of the quota so a user can
+ * spend their last tokens. D1 runs statements one at a time, so no other request can slip
+ * between the check and the insert. It returns the reserved tokens, or no row when refused.
  */
-export async function reserveQuota(
-  d1: D1Database,
-  input: { id: string; userId: string; plan: PlanRow; promptTokens: number; requestedMaxTokens?: number | undefined },
-  now = Date.now(),
-): Promise<Reservation> {
-  const { plan, userId, promptTokens } = input;
-  const s = await snapshot(d1, userId, now);
-  refuseIfOver(plan, s, promptTokens + MIN_COMPLETION_TOKENS, now);
-
-  const limits = limitsOf(plan, s);
-  const room = Math.min(limits.daily - s.usedDay, limits.monthly - s.usedMonth) - s.reserved - promptTokens;
-  const maxTokens = Math.min(plan.maxTokensPerRequest, input.requestedMaxTokens ?? plan.maxTokensPerRequest, room);
-  const tokens = promptTokens + maxTokens;
-
-  const result = await d1
-    .prepare(RESERVE_SQL)
-    .bind(
-      input.id,
-      userId,
-      tokens,
-      now,
-      now + RESERVATION_TTL_MS,
-      plan.concurrentStreams,
-      dayWindow(now).start,
-      plan.dailyTokenQuota,
-      monthWindow(now).start,
-      plan.monthlyTokenQuota,
+export function reservationStatement(db: Db, r: ReservationRequest, now = Date.now()) {
+  const cap = Math.min(r.plan.maxTokensPerRequest, r.requestedMaxTokens ?? r.plan.maxTokensPerRequest);
+  const live = sql`user_id = ${r.userId} AND expires_at > ${now}`;
+  // The select fills the table's columns in their declared order: id, user_id, tokens, created_at, expires_at.
+  return db
+    .insert(reservations)
+    .select(
+      sql`
+SELECT ${r.id}, ${r.userId}, ${r.promptTokens} + min(${cap}, room), ${now}, ${now + RESERVATION_TTL_MS}
+FROM (SELECT
+  (SELECT count(*) FROM reservations WHERE ${live}) AS streams,
+  min(
+    ${r.plan.dailyTokenQuota} - (SELECT coalesce(sum(total_tokens), 0) FROM usage_events WHERE user_id = ${r.userId} AND created_at >= ${dayWindow(now).start}),
+    ${r.plan.monthlyTokenQuota} - (SELECT coalesce(sum(total_tokens), 0) FROM usage_events WHERE user_id = ${r.userId} AND created_at >= ${monthWindow(now).start})
+  )
+  + (SELECT coalesce(sum(tokens), 0) FROM quota_grants WHERE ${live})
+  - (SELECT coalesce(sum(tokens), 0) FROM reservations WHERE ${live})
+  - ${r.promptTokens} AS room)
+WHERE streams < ${r.plan.concurrentStreams} AND room >= ${MIN_COMPLETION_TOKENS}`,
     )
-    .run();
-  if (result.meta.changes !== 1) {
-    // Someone else got in between the snapshot and the insert: say why from fresh numbers.
-    refuseIfOver(plan, await snapshot(d1, userId, now), tokens, now);
-    throw quotaExceeded('Your quota is held by other requests in flight', IN_FLIGHT_RETRY_S);
-  }
-  return { id: input.id, tokens, maxTokens };
+    .returning({ tokens: reservations.tokens });
+}
+
+export type ReservationStatement = ReturnType<typeof reservationStatement>;
+
+/**
+ * The reservation the statement made, or the contract's 429 saying why it made none. The
+ * refusal's reason is read afresh, which costs a round trip only when refusing.
+ */
+export async function reservationOf(d1: D1Database, r: ReservationRequest, rows: readonly { tokens: number }[], now = Date.now()): Promise<Reservation> {
+  const row = rows[0];
+  if (row) return { id: r.id, tokens: row.tokens, maxTokens: row.tokens - r.promptTokens };
+  refuseIfOver(r.plan, await snapshot(d1, r.userId, now), r.promptTokens + MIN_COMPLETION_TOKENS, now);
+  // The numbers allow it now: requests in flight a moment ago have ended since.
+  throw quotaExceeded('Your quota is held by other requests in flight', IN_FLIGHT_RETRY_S);
 }
 
 function refuseIfOver(plan: PlanRow, s: Snapshot, need: number, now: number): void {

@@ -4,9 +4,10 @@ import { requireScopes } from '../auth/guards';
 import { requireAuth } from '../auth/verify';
 import { buildPrompt } from '../chat/context';
 import { withRefusalsAudited } from '../chat/refusals';
-import { relayChatStream } from '../chat/relay';
+import { relayChatStream, type RelayInput } from '../chat/relay';
 import { getDb, type Db } from '../db/client';
-import { addUserMessage, createConversation, getConversationForUser, getRecentMessages } from '../db/queries/conversations';
+import { newId } from '../db/ids';
+import { getConversationForUser, getRecentMessages, userTurnWrites } from '../db/queries/conversations';
 import type { ConversationRow, MessageRow } from '../db/schema';
 import type { AppEnv } from '../env';
 import { createRouter } from '../http/app';
@@ -92,7 +93,16 @@ function modelFor(entitled: Entitled, asked: string | undefined, conversation: C
   return resolveModel(entitled.plan, previous !== undefined && entitled.plan.models.includes(previous) ? previous : undefined);
 }
 
-function answer(c: Context<AppEnv>, db: Db, entitled: Entitled, conversation: ConversationRow, model: string, history: MessageRow[], maxTokens?: number) {
+type Answer = {
+  entitled: Entitled;
+  conversationId: string;
+  model: string;
+  history: readonly Pick<MessageRow, 'role' | 'content'>[];
+  maxTokens?: number | undefined;
+  reserveWith: RelayInput['reserveWith'];
+};
+
+function answer(c: Context<AppEnv>, db: Db, a: Answer) {
   return relayChatStream({
     db,
     d1: c.env.DB,
@@ -100,45 +110,68 @@ function answer(c: Context<AppEnv>, db: Db, entitled: Entitled, conversation: Co
     waitUntil: (p) => c.executionCtx.waitUntil(p),
     signal: c.req.raw.signal,
     traceId: c.get('traceId'),
-    userId: entitled.user.id,
-    plan: entitled.plan,
-    conversationId: conversation.id,
-    model,
-    prompt: buildPrompt(history),
-    requestedMaxTokens: maxTokens,
+    userId: a.entitled.user.id,
+    plan: a.entitled.plan,
+    conversationId: a.conversationId,
+    model: a.model,
+    prompt: buildPrompt(a.history),
+    requestedMaxTokens: a.maxTokens,
+    reserveWith: a.reserveWith,
   });
 }
 
+// Every D1 round trip before the upstream call is added to the time to first token, so the
+// reads run side by side (a read the checks then refuse is thrown away) and the writes go
+// in one batch with the reservation.
 export const streamRoutes = createRouter()
   .openapi(getStream, async (c) => {
     const { convId, model: asked, regenerate } = c.req.valid('query');
     const db = getDb(c.env.DB);
     const userId = c.get('auth').sub;
-    const { entitled, conversation, model } = await withRefusalsAudited(c, asked, async () => {
-      const [entitled, conversation] = await Promise.all([getEntitled(db, userId), ownedConversation(db, userId, convId)]);
-      return { entitled, conversation, model: modelFor(entitled, asked, conversation) };
+    const { entitled, conversation, model, recent } = await withRefusalsAudited(c, asked, async () => {
+      const [entitled, conversation, recent] = await Promise.all([
+        getEntitled(db, userId),
+        ownedConversation(db, userId, convId),
+        getRecentMessages(db, convId, HISTORY_LIMIT),
+      ]);
+      return { entitled, conversation, recent, model: modelFor(entitled, asked, conversation) };
     });
-    let history = await getRecentMessages(db, conversation.id, HISTORY_LIMIT);
+    let history = recent;
     if (regenerate === '1' || regenerate === 'true') {
       while (history.at(-1)?.role === 'assistant') history = history.slice(0, -1);
     }
     if (history.at(-1)?.role !== 'user') {
       throw new ApiError(409, 'nothing_to_answer', 'The conversation has no unanswered message; send one first');
     }
-    return answer(c, db, entitled, conversation, model, history);
+    return answer(c, db, { entitled, conversationId: conversation.id, model, history, reserveWith: (reserve) => reserve });
   })
   .openapi(postStream, async (c) => {
     const body = c.req.valid('json');
     const db = getDb(c.env.DB);
     const userId = c.get('auth').sub;
+    const convId = body.convId;
     // Refuse a suspended account or a model the plan lacks before storing anything.
-    const { entitled, existing, model } = await withRefusalsAudited(c, body.model, async () => {
-      const entitled = await getEntitled(db, userId);
-      const existing = body.convId ? await ownedConversation(db, userId, body.convId) : undefined;
-      return { entitled, existing, model: existing ? modelFor(entitled, body.model, existing) : resolveModel(entitled.plan, body.model) };
+    const { entitled, model, earlier } = await withRefusalsAudited(c, body.model, async () => {
+      if (convId === undefined) {
+        const entitled = await getEntitled(db, userId);
+        return { entitled, model: resolveModel(entitled.plan, body.model), earlier: [] };
+      }
+      const [entitled, existing, earlier] = await Promise.all([
+        getEntitled(db, userId),
+        ownedConversation(db, userId, convId),
+        getRecentMessages(db, convId, HISTORY_LIMIT - 1),
+      ]);
+      return { entitled, model: modelFor(entitled, body.model, existing), earlier };
     });
-    const conversation = existing ?? (await createConversation(db, userId, { title: body.content.trim().slice(0, 60), model }));
-    await addUserMessage(db, conversation.id, body.content);
-    const history = await getRecentMessages(db, conversation.id, HISTORY_LIMIT);
-    return answer(c, db, entitled, conversation, model, history, body.maxTokens);
+    const conversationId = convId ?? newId('conv');
+    const start = convId === undefined ? { userId, title: body.content.trim().slice(0, 60), model } : undefined;
+    const writes = userTurnWrites(db, { conversationId, content: body.content, start });
+    return answer(c, db, {
+      entitled,
+      conversationId,
+      model,
+      history: [...earlier, { role: 'user', content: body.content }],
+      maxTokens: body.maxTokens,
+      reserveWith: async (reserve) => (await db.batch([...writes, reserve]))[2],
+    });
   });

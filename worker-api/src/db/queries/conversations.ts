@@ -32,15 +32,17 @@ export async function listConversations(db: Db, userId: string, opts: { limit: n
   return { items, next: { updatedAt: last.updatedAt, id: last.id } };
 }
 
-/** Starts a conversation for the user; untitled ones are called "New chat". */
-export async function createConversation(db: Db, userId: string, input: { title?: string; model?: string | null }): Promise<ConversationRow> {
+function insertConversation(db: Db, userId: string, input: { id?: string; title?: string; model?: string | null }, now: number) {
   // Timestamps set here rather than by the column default, which is fractional
   // (`unixepoch('subsec') * 1000`) and would leak into cursors.
-  const now = Date.now();
-  const [row] = await db
+  return db
     .insert(conversations)
-    .values({ id: newId('conv'), userId, title: input.title ?? DEFAULT_CONVERSATION_TITLE, model: input.model ?? null, createdAt: now, updatedAt: now })
-    .returning();
+    .values({ id: input.id ?? newId('conv'), userId, title: input.title ?? DEFAULT_CONVERSATION_TITLE, model: input.model ?? null, createdAt: now, updatedAt: now });
+}
+
+/** Starts a conversation for the user; untitled ones are called "New chat". */
+export async function createConversation(db: Db, userId: string, input: { title?: string; model?: string | null }): Promise<ConversationRow> {
+  const [row] = await insertConversation(db, userId, input, Date.now()).returning();
   if (!row) throw new Error('inserted conversation not returned');
   return row;
 }
@@ -75,19 +77,40 @@ export async function deleteConversation(db: Db, userId: string, id: string): Pr
   return deleted.length > 0;
 }
 
+function insertUserMessage(db: Db, conversationId: string, content: string, now: number) {
+  return db.insert(messages).values({ id: newId('msg'), conversationId, role: 'user', content, createdAt: now });
+}
+
+function touchConversation(db: Db, conversationId: string, now: number) {
+  return db.update(conversations).set({ updatedAt: now }).where(eq(conversations.id, conversationId));
+}
+
 /**
  * Stores a user turn and marks the conversation active, in one batch (a transaction), so
  * the list order never disagrees with the messages. The caller has checked ownership.
  */
 export async function addUserMessage(db: Db, conversationId: string, content: string): Promise<MessageRow> {
   const now = Date.now();
-  const [inserted] = await db.batch([
-    db.insert(messages).values({ id: newId('msg'), conversationId, role: 'user', content, createdAt: now }).returning(),
-    db.update(conversations).set({ updatedAt: now }).where(eq(conversations.id, conversationId)),
-  ]);
+  const [inserted] = await db.batch([insertUserMessage(db, conversationId, content, now).returning(), touchConversation(db, conversationId, now)]);
   const message = inserted[0];
   if (!message) throw new Error('inserted message not returned');
   return message;
+}
+
+/**
+ * The writes that store a user turn, for the caller to run in one batch with what must
+ * commit with them: into the user's conversation `conversationId` (ownership checked by the
+ * caller), or, with `start`, into a new conversation of that id.
+ */
+export function userTurnWrites(
+  db: Db,
+  turn: { conversationId: string; content: string; start?: { userId: string; title: string; model: string } },
+  now = Date.now(),
+) {
+  const message = insertUserMessage(db, turn.conversationId, turn.content, now);
+  return turn.start
+    ? ([insertConversation(db, turn.start.userId, { id: turn.conversationId, title: turn.start.title, model: turn.start.model }, now), message] as const)
+    : ([message, touchConversation(db, turn.conversationId, now)] as const);
 }
 
 /** The newest `limit` messages of a conversation, oldest first (the order a transcript and a prompt read in). */
