@@ -3,8 +3,8 @@ import { call, insertUsage, newAdmin, newNamedUser, ok, unique } from './support
 import { eventsOf, readSse } from './support/sse';
 import { makeKey, publish, type TestKey } from './support/tokens';
 import { newUser } from './support/users';
+import { expectError, type ErrorBody } from './support/errors';
 
-type ErrorBody = { error: { code: string; message: string } };
 type Report = {
   from: string;
   to: string;
@@ -26,13 +26,6 @@ beforeAll(async () => {
   await publish(key);
   admin = await newAdmin(key);
 });
-
-async function expectInvalid(res: Response, field: RegExp): Promise<void> {
-  expect(res.status).toBe(400);
-  const body = await res.json<ErrorBody>();
-  expect(body.error.code).toBe('invalid_request');
-  expect(body.error.message).toMatch(field);
-}
 
 describe('GET /admin/usage', () => {
   it('sums requests, errors and tokens by day and model, ranks users, counts error codes and takes TTFT percentiles', async () => {
@@ -95,7 +88,7 @@ describe('GET /admin/usage', () => {
     expect(report.topUsers.map((u) => u.userId)).toEqual([one.id]);
     expect(report.totals).toMatchObject({ requests: 1, totalTokens: 10 });
     expect(report.ttft).toEqual({ p50: 50, p95: 50 });
-    await expectInvalid(await call(admin.token, 'GET', '/admin/usage?userId=nobody'), /userId/);
+    await expectError(await call(admin.token, 'GET', '/admin/usage?userId=nobody'), 400, 'invalid_request', /userId/);
   });
 
   it('reports an empty range as zeros and null percentiles, and defaults to the last 30 days', async () => {
@@ -117,10 +110,10 @@ describe('GET /admin/usage', () => {
   });
 
   it('refuses bad dates and ranges with a 400 naming the field', async () => {
-    await expectInvalid(await call(admin.token, 'GET', '/admin/usage?from=2021-02-30'), /^query\.from/);
-    await expectInvalid(await call(admin.token, 'GET', '/admin/usage?to=yesterday'), /^query\.to/);
-    await expectInvalid(await call(admin.token, 'GET', '/admin/usage?from=2021-03-02&to=2021-03-01'), /^query\.from/);
-    await expectInvalid(await call(admin.token, 'GET', '/admin/usage?from=2020-01-01&to=2021-01-01'), /^query\.from.*366/);
+    await expectError(await call(admin.token, 'GET', '/admin/usage?from=2021-02-30'), 400, 'invalid_request', /^query\.from/);
+    await expectError(await call(admin.token, 'GET', '/admin/usage?to=yesterday'), 400, 'invalid_request', /^query\.to/);
+    await expectError(await call(admin.token, 'GET', '/admin/usage?from=2021-03-02&to=2021-03-01'), 400, 'invalid_request', /^query\.from/);
+    await expectError(await call(admin.token, 'GET', '/admin/usage?from=2020-01-01&to=2021-01-01'), 400, 'invalid_request', /^query\.from.*366/);
     expect((await call(admin.token, 'GET', '/admin/usage?from=2020-01-01&to=2020-12-31')).status).toBe(200);
   });
 });
@@ -141,7 +134,7 @@ describe('request audit', () => {
     const missing = await call(admin.token, 'GET', `/admin/audit/requests/trace-none-${tag}`);
     expect(missing.status).toBe(404);
     expect((await missing.json<ErrorBody>()).error.code).toBe('not_found');
-    await expectInvalid(await call(admin.token, 'GET', '/admin/audit/requests/short'), /^param\.traceId/);
+    await expectError(await call(admin.token, 'GET', '/admin/audit/requests/short'), 400, 'invalid_request', /^param\.traceId/);
   });
 
   it('lists requests newest first by user and time, in pages', async () => {
@@ -173,12 +166,14 @@ describe('request audit', () => {
     const everyone = await ok<Page<Audited>>(await call(admin.token, 'GET', `/admin/audit/requests?from=${new Date(base).toISOString()}&to=${new Date(base + 60_000).toISOString()}`));
     expect(everyone.items.map((r) => r.userId).sort()).toEqual([user.id, other.id].sort());
 
-    await expectInvalid(await call(admin.token, 'GET', '/admin/audit/requests?from=2022-06-01'), /^query\.from/);
-    await expectInvalid(await call(admin.token, 'GET', '/admin/audit/requests?userId=bob'), /^query\.userId/);
-    await expectInvalid(await call(admin.token, 'GET', '/admin/audit/requests?cursor=%%%'), /^query\.cursor/);
-    await expectInvalid(await call(admin.token, 'GET', '/admin/audit/requests?limit=101'), /^query\.limit/);
-    await expectInvalid(
+    await expectError(await call(admin.token, 'GET', '/admin/audit/requests?from=2022-06-01'), 400, 'invalid_request', /^query\.from/);
+    await expectError(await call(admin.token, 'GET', '/admin/audit/requests?userId=bob'), 400, 'invalid_request', /^query\.userId/);
+    await expectError(await call(admin.token, 'GET', '/admin/audit/requests?cursor=%%%'), 400, 'invalid_request', /^query\.cursor/);
+    await expectError(await call(admin.token, 'GET', '/admin/audit/requests?limit=101'), 400, 'invalid_request', /^query\.limit/);
+    await expectError(
       await call(admin.token, 'GET', `/admin/audit/requests?from=${new Date(base + 1).toISOString()}&to=${new Date(base).toISOString()}`),
+      400,
+      'invalid_request',
       /^query\.from/,
     );
   });

@@ -6,8 +6,8 @@ import { ADMIN_SCOPES, call, insertUsage, newAdmin, newNamedUser, ok, unique } f
 import { eventsOf, readSse } from './support/sse';
 import { makeKey, publish, sign, USER_SCOPES, type TestKey } from './support/tokens';
 import { newUser } from './support/users';
+import { expectError, type ErrorBody } from './support/errors';
 
-type ErrorBody = { error: { code: string; message: string; traceId: string } };
 type AdminUser = {
   id: string;
   email: string | null;
@@ -41,13 +41,6 @@ beforeAll(async () => {
   await publish(key);
   admin = await newAdmin(key);
 });
-
-async function expectError(res: Response, status: number, code: string): Promise<ErrorBody> {
-  expect(res.status, `${res.url}: ${status} expected`).toBe(status);
-  const body = await res.json<ErrorBody>();
-  expect(body.error.code).toBe(code);
-  return body;
-}
 
 function inDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString();

@@ -9,8 +9,8 @@ import type { Bindings } from '../src/env';
 import worker from '../src/index';
 import { authed, makeKey, publish, sign, USER_SCOPES, type TestKey } from './support/tokens';
 import { newUser } from './support/users';
+import { expectError, type ErrorBody } from './support/errors';
 
-type ErrorBody = { error: { code: string; message: string; traceId: string } };
 type Quote = { orderId: string; amount: number; orderName: string; customerKey: string; planId: string };
 type PlanState = { id: string; name: string; expiresAt: string | null };
 type PaymentJson = { paymentKey: string; orderId: string; status: string; amount: number; planId: string; virtualAccount: { accountNumber: string } | null };
@@ -114,13 +114,6 @@ async function userRow(id: string) {
 async function orderStatus(id: string): Promise<string | undefined> {
   const row = await env.DB.prepare('SELECT status FROM orders WHERE id = ?').bind(id).first<{ status: string }>();
   return row?.status;
-}
-
-async function expectError(res: Response, status: number, code: string): Promise<ErrorBody> {
-  expect(res.status).toBe(status);
-  const body = await res.json<ErrorBody>();
-  expect(body.error.code).toBe(code);
-  return body;
 }
 
 describe('plans and orders', () => {

@@ -2,8 +2,8 @@ import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authed, b64url, makeKey, publish, sign, type TestKey } from './support/tokens';
 import { newUser } from './support/users';
+import { expectError, type ErrorBody } from './support/errors';
 
-type ErrorBody = { error: { code: string; message: string; traceId: string } };
 type Conversation = { id: string; title: string; model: string | null; createdAt: string; updatedAt: string };
 type Message = {
   id: string;
@@ -42,13 +42,6 @@ async function create(user: User, body: unknown = {}): Promise<Conversation> {
   const res = await send(user.token, 'POST', '/conversations', body);
   expect(res.status).toBe(201);
   return res.json<Conversation>();
-}
-
-async function expectError(res: Response, status: number, code: string, message?: RegExp): Promise<void> {
-  expect(res.status).toBe(status);
-  const body = await res.json<ErrorBody>();
-  expect(body.error.code).toBe(code);
-  if (message) expect(body.error.message).toMatch(message);
 }
 
 /** Moves a conversation's activity into the past, so a later bump is unambiguous whatever the clock's resolution. */

@@ -1,9 +1,9 @@
 import { SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { app } from '../src/index';
+import { type ErrorBody } from './support/errors';
 import { makeKey, publish, sign, type TestKey } from './support/tokens';
 
-type ErrorBody = { error: { code: string; message: string; traceId: string } };
 
 let key: TestKey;
 beforeAll(async () => {

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventsOf, readSse } from './support/sse';
 import { authed, makeKey, publish, type TestKey } from './support/tokens';
 import { createPlan, eventually, newUser } from './support/users';
+import { type ErrorBody } from './support/errors';
 
-type ErrorBody = { error: { code: string; message: string; traceId: string } };
 type FakeRequest = { model: string; max_tokens: number | null; aborted: boolean; tokensSent: number };
 type FakeStats = { requests: number; streamsAborted: number; lastRequests: FakeRequest[] };
 

@@ -1,9 +1,9 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authed, makeKey, publish, sign, USER_SCOPES, type TestKey } from './support/tokens';
+import { type ErrorBody } from './support/errors';
 
 type Provisioned = { id: string; roles: string[]; scopes: string[]; onboarded: boolean; created: boolean };
-type ErrorBody = { error: { code: string; message: string } };
 
 let key: TestKey;
 let service: string;
