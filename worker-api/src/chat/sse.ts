@@ -16,31 +16,29 @@ export function frame(event: string, data: unknown): Uint8Array {
 /**
  * An event stream body that writes each frame the moment it is sent and a `: ping`
  * comment after every `heartbeatMs` without another frame, so proxies and browsers
- * keep the connection while the model thinks. `onCancel` runs when the client goes away.
+ * keep the connection while the model thinks. `onGone` runs once when the client goes away.
  *
  * @example const sse = new SseStream(15000, () => upstream.abort()); return new Response(sse.body, { headers: SSE_HEADERS })
  */
 export class SseStream {
   readonly body: ReadableStream<Uint8Array>;
-  private controller!: ReadableStreamDefaultController<Uint8Array>;
+  private readonly writer: WritableStreamDefaultWriter<ArrayBuffer | ArrayBufferView>;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastWriteAt = Date.now();
   private open = true;
 
   constructor(
     private readonly heartbeatMs: number,
-    onCancel: (reason: unknown) => void,
+    private readonly onGone: (reason: unknown) => void,
   ) {
-    this.body = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        this.controller = controller;
-        if (this.heartbeatMs > 0) this.schedule(this.heartbeatMs);
-      },
-      cancel: (reason) => {
-        this.stop();
-        onCancel(reason);
-      },
-    });
+    // workerd's own pipe rather than a JS ReadableStream. When a write to a client that has
+    // closed its socket fails (EPIPE), workerd drops a JS body without calling its cancel() and
+    // without aborting request.signal, so nothing told the relay, which read the upstream answer
+    // to its end (77 to 85 of 100 client aborts in the bench). A write into this pipe fails then.
+    const pipe = new IdentityTransformStream();
+    this.body = pipe.readable;
+    this.writer = pipe.writable.getWriter();
+    if (this.heartbeatMs > 0) this.schedule(this.heartbeatMs);
   }
 
   /** Whether the client is still there to read. */
@@ -57,22 +55,22 @@ export class SseStream {
   close(): void {
     if (!this.open) return;
     this.stop();
-    try {
-      this.controller.close();
-    } catch {
-      // The client left first.
-    }
+    // Rejects when the client left first: nobody to tell.
+    this.writer.close().catch(() => undefined);
   }
 
+  // Not awaited: a write settles when the client has read it, and a slow reader must not hold
+  // up the relay; the pipe keeps the order of writes.
   private write(bytes: Uint8Array): void {
     if (!this.open) return;
-    try {
-      this.controller.enqueue(bytes);
-    } catch {
-      this.stop();
-      return;
-    }
+    this.writer.write(bytes).catch((reason: unknown) => this.gone(reason));
     this.lastWriteAt = Date.now();
+  }
+
+  private gone(reason: unknown): void {
+    if (!this.open) return;
+    this.stop();
+    this.onGone(reason);
   }
 
   // One timer that looks at the time of the last write, rather than re-arming a timer on
