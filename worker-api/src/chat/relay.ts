@@ -1,5 +1,3 @@
-import type { Stream } from 'openai/streaming';
-import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { Db } from '../db/client';
 import { newId } from '../db/ids';
@@ -7,6 +5,7 @@ import type { PlanRow } from '../db/schema';
 import { ApiError } from '../http/errors';
 import { reservationOf, reservationStatement, type Reservation, type ReservationStatement } from '../policy/quota';
 import { estimatePromptTokens, estimateTokens } from '../policy/tokens';
+import { completionChunks } from './completion-chunks';
 import type { PromptMessage } from './context';
 import { openaiClient } from './openai';
 import { settleStream, type StreamOutcome } from './settle';
@@ -74,7 +73,7 @@ export async function relayChatStream(input: RelayInput): Promise<Response> {
   const onClientGone = () => abort.abort();
   input.signal?.addEventListener('abort', onClientGone, { once: true });
   const upstreamTimeoutMs = positiveMs(input.env.UPSTREAM_TIMEOUT_MS, DEFAULT_UPSTREAM_TIMEOUT_MS);
-  let upstream: Stream<ChatCompletionChunk>;
+  let upstream: Response;
   try {
     upstream = await openaiClient(input.env).chat.completions.create(
       {
@@ -85,7 +84,7 @@ export async function relayChatStream(input: RelayInput): Promise<Response> {
         max_completion_tokens: reservation.maxTokens,
       },
       { signal: abort.signal, timeout: upstreamTimeoutMs },
-    );
+    ).asResponse();
   } catch (err) {
     input.signal?.removeEventListener('abort', onClientGone);
     const failure = classifyUpstreamError(err);
@@ -121,20 +120,25 @@ export async function relayChatStream(input: RelayInput): Promise<Response> {
       sse.send('error', { code, message });
     };
     try {
-      for await (const chunk of upstream) {
+      for await (const batch of completionChunks(upstream.body, abort.signal)) {
         lastChunkAt = Date.now();
-        const choice = chunk.choices[0];
-        const delta = choice?.delta?.content;
+        // Chunks that arrived in one read go out as one frame: the same text, fewer writes.
+        let delta = '';
+        for (const chunk of batch) {
+          const choice = chunk.choices[0];
+          delta += choice?.delta?.content ?? '';
+          if (choice?.finish_reason) finishReason = choice.finish_reason;
+          if (chunk.usage) usage = chunk.usage;
+        }
         if (delta) {
           ttftMs ??= Date.now() - started;
           text += delta;
           sse.send('delta', { content: delta });
         }
-        if (choice?.finish_reason) finishReason = choice.finish_reason;
-        if (chunk.usage) usage = chunk.usage;
       }
     } catch (err) {
-      if (!isAbort(err)) {
+      // Once aborted, the read fails with whatever the runtime makes of the abort: ours, not the provider's.
+      if (!abort.signal.aborted) {
         const failure = classifyUpstreamError(err);
         fail(failure.code, failure.message);
       }
@@ -142,7 +146,7 @@ export async function relayChatStream(input: RelayInput): Promise<Response> {
       clearInterval(watchdog);
       input.signal?.removeEventListener('abort', onClientGone);
     }
-    // The SDK ends the iteration quietly on abort, so how the stream ended is read from here.
+    // An abort ends the iteration quietly, so how the stream ended is read from here.
     if (status === 'ok' && abort.signal.aborted) {
       if (timedOut) fail('upstream_timeout', 'The AI provider stopped answering, or the answer took too long, and it was cut off');
       else status = 'aborted';
