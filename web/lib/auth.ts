@@ -1,4 +1,5 @@
 import NextAuth, { type NextAuthConfig } from 'next-auth';
+import { getToken, type JWT } from 'next-auth/jwt';
 import Kakao from 'next-auth/providers/kakao';
 import { readEnv } from './platform';
 import { Profile, ProvisionedUser } from './schemas';
@@ -28,6 +29,22 @@ const CLAIMS_MAX_AGE_MS = 5 * 60_000;
 /** Idle timeout of the session cookie: Auth.js pushes the expiry forward on every read. */
 const SESSION_MAX_AGE_S = 30 * 24 * 3600;
 
+/** Whether the token's roles, scopes and onboarding are recent enough to mint Worker tokens from. */
+function claimsAreFresh(token: JWT): boolean {
+  return Date.now() - (token.claimsAt ?? 0) < CLAIMS_MAX_AGE_MS;
+}
+
+/**
+ * Whether the session cookie is the `__Secure-` one: AUTH_URL's scheme says. Without AUTH_URL,
+ * undefined: Auth.js then decides per request (and, outside a route handler, assumes https
+ * unless a proxy header says otherwise, so it would look for the __Secure- cookie on
+ * plain-http localhost).
+ */
+function secureCookies(): boolean | undefined {
+  const appUrl = readEnv('AUTH_URL');
+  return appUrl === undefined ? undefined : appUrl.startsWith('https:');
+}
+
 /** Finds or creates the Worker's user for a Kakao identity (contract: `/internal/users/provision`). */
 async function provision(input: { provider: string; providerAccountId: string; email?: string | null; name?: string | null; image?: string | null }) {
   const token = await accessTokens().tokenFor(SERVICE_CLAIMS);
@@ -53,10 +70,7 @@ export function authConfig(): NextAuthConfig {
   return {
     secret: readEnv('AUTH_SECRET'),
     trustHost: readEnv('AUTH_TRUST_HOST') === 'true' || appUrl !== undefined,
-    // Said explicitly: when auth() reads the session outside a route handler, Auth.js assumes
-    // https unless a proxy header says otherwise, and would look for the __Secure- cookie
-    // on plain-http localhost. Secure cookies everywhere the app is served over https.
-    useSecureCookies: appUrl === undefined ? undefined : appUrl.startsWith('https:'),
+    useSecureCookies: secureCookies(),
     session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_S },
     pages: { signIn: '/', error: '/' },
     providers: [
@@ -92,7 +106,7 @@ export function authConfig(): NextAuthConfig {
         }
         const claims = claimsOf(token);
         if (!claims) return null;
-        if (trigger !== 'update' && Date.now() - (token.claimsAt ?? 0) < CLAIMS_MAX_AGE_MS) return token;
+        if (trigger !== 'update' && claimsAreFresh(token)) return token;
         try {
           const me = await readClaims(claims);
           return { ...token, name: me.name ?? token.name, roles: me.roles, scopes: me.scopes, onboarded: me.onboarded, claimsAt: Date.now() };
@@ -126,8 +140,36 @@ function claimsOf(token: { sub?: string | undefined; roles?: string[]; scopes?: 
 
 export const { handlers, auth } = NextAuth(() => authConfig());
 
-/** The signed-in user's token claims, or null without a session. */
-export async function currentClaims(): Promise<AccessClaims | null> {
+export type SessionCookieOptions = { secret: string; secureCookie: boolean };
+
+/**
+ * The claims in a session cookie whose claims are fresh, decrypted with Auth.js's own
+ * `getToken`: exactly what the jwt and session callbacks would make of it, without the rest
+ * of Auth.js's session round (its config, a re-encrypted cookie that nobody sends, JSON).
+ * Undefined when only that round can tell: no readable cookie, or claims due for a re-read.
+ *
+ * @example const claims = await freshSessionClaims(req.headers.get('cookie'), { secret, secureCookie: true })
+ */
+export async function freshSessionClaims(cookie: string | null, options: SessionCookieOptions): Promise<AccessClaims | null | undefined> {
+  if (!cookie) return undefined;
+  // Only the cookie: Auth.js's session never comes from an Authorization header.
+  const token = await getToken({ req: { headers: { cookie } }, secret: options.secret, secureCookie: options.secureCookie });
+  if (!token || !claimsAreFresh(token)) return undefined;
+  return claimsOf(token);
+}
+
+/**
+ * The signed-in user's token claims, or null without a session. Every BFF call asks, so fresh
+ * claims are read straight from the cookie; anything else goes through Auth.js (which also
+ * re-reads stale claims from the Worker).
+ */
+export async function currentClaims(request: Request): Promise<AccessClaims | null> {
+  const secret = readEnv('AUTH_SECRET');
+  const secureCookie = secureCookies();
+  if (secret !== undefined && secureCookie !== undefined) {
+    const claims = await freshSessionClaims(request.headers.get('cookie'), { secret, secureCookie });
+    if (claims !== undefined) return claims;
+  }
   const session = await auth();
   return session?.claims ?? null;
 }

@@ -1,0 +1,49 @@
+import { encode } from 'next-auth/jwt';
+import { describe, expect, it, vi } from 'vitest';
+import { freshSessionClaims } from './auth';
+
+// The Cloudflare adapter only exists inside a Pages request; these tests need none of it.
+vi.mock('./platform', () => ({ getBindings: () => ({ authKeys: undefined, api: undefined }), readEnv: () => undefined }));
+
+const SECRET = 'test-auth-secret-0123456789abcdef0123456789';
+const CLAIMS = { sub: 'usr_abc', roles: ['user'], scopes: ['chat:write'], onboarded: true };
+
+/** A session cookie as Auth.js sets it after sign-in (name and salt as in lib/auth's config). */
+async function sessionCookie(token: Record<string, unknown>, options: { secure?: boolean; secret?: string } = {}): Promise<string> {
+  const name = options.secure ? '__Secure-authjs.session-token' : 'authjs.session-token';
+  const value = await encode({ secret: options.secret ?? SECRET, salt: name, token, maxAge: 3600 });
+  return `theme=dark; ${name}=${value}`;
+}
+
+describe('freshSessionClaims', () => {
+  it('reads fresh claims from the session cookie', async () => {
+    const cookie = await sessionCookie({ ...CLAIMS, name: 'Minjun', claimsAt: Date.now() - 60_000 });
+    await expect(freshSessionClaims(cookie, { secret: SECRET, secureCookie: false })).resolves.toEqual(CLAIMS);
+  });
+
+  it('reads the __Secure- cookie when the app is served over https, and only that one', async () => {
+    const cookie = await sessionCookie({ ...CLAIMS, claimsAt: Date.now() }, { secure: true });
+    await expect(freshSessionClaims(cookie, { secret: SECRET, secureCookie: true })).resolves.toEqual(CLAIMS);
+    await expect(freshSessionClaims(cookie, { secret: SECRET, secureCookie: false })).resolves.toBeUndefined();
+  });
+
+  it('leaves claims due for a re-read from the Worker to Auth.js', async () => {
+    const cookie = await sessionCookie({ ...CLAIMS, claimsAt: Date.now() - 6 * 60_000 });
+    await expect(freshSessionClaims(cookie, { secret: SECRET, secureCookie: false })).resolves.toBeUndefined();
+  });
+
+  it('leaves a missing, foreign or tampered cookie to Auth.js', async () => {
+    const options = { secret: SECRET, secureCookie: false };
+    await expect(freshSessionClaims(null, options)).resolves.toBeUndefined();
+    await expect(freshSessionClaims('theme=dark', options)).resolves.toBeUndefined();
+    const foreign = await sessionCookie({ ...CLAIMS, claimsAt: Date.now() }, { secret: 'another-secret-0123456789abcdef0123456789ab' });
+    await expect(freshSessionClaims(foreign, options)).resolves.toBeUndefined();
+    const cookie = await sessionCookie({ ...CLAIMS, claimsAt: Date.now() });
+    await expect(freshSessionClaims(`${cookie.slice(0, -4)}AAAA`, options)).resolves.toBeUndefined();
+  });
+
+  it('has no user for a session that is not a Worker user', async () => {
+    const cookie = await sessionCookie({ sub: 'kakao-12345', claimsAt: Date.now() });
+    await expect(freshSessionClaims(cookie, { secret: SECRET, secureCookie: false })).resolves.toBeNull();
+  });
+});
