@@ -2,7 +2,7 @@ import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authed, b64url, makeKey, publish, sign, type TestKey } from './support/tokens';
 import { newUser } from './support/users';
-import { expectError, type ErrorBody } from './support/errors';
+import { expectError } from './support/errors';
 
 type Conversation = { id: string; title: string; model: string | null; createdAt: string; updatedAt: string };
 type Message = {

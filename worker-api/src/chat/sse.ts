@@ -41,11 +41,6 @@ export class SseStream {
     if (this.heartbeatMs > 0) this.schedule(this.heartbeatMs);
   }
 
-  /** Whether the client is still there to read. */
-  get isOpen(): boolean {
-    return this.open;
-  }
-
   /** Sends one event; a no-op once the stream has ended. */
   send(event: string, data: unknown): void {
     this.write(frame(event, data));
