@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { DEFAULT_TOKEN_TTL_S, KID_PATTERN, MAX_TOKEN_TTL_S } from '@chat/keys';
+import { DEFAULT_TOKEN_TTL_S, KID_PATTERN, MAX_TOKEN_LIFETIME_S } from '@chat/keys';
 import { CliError, UsageError } from './errors';
 import { DEFAULT_JWKS_TTL_S } from './policy';
 import { wrappingSecret } from './secret';
@@ -36,7 +36,7 @@ verbs:
   token --sub ID --scopes A,B [--roles R1,R2] [--ttl S] [--onboarded true|false]
       print a token signed with the active key (only the token goes to stdout).
       roles default to "user" ("" for none; none for svc:* subjects), ttl to
-      ${DEFAULT_TOKEN_TTL_S} s (at most ${MAX_TOKEN_TTL_S}), onboarded to false
+      ${DEFAULT_TOKEN_TTL_S} s (at most ${MAX_TOKEN_LIFETIME_S}), onboarded to false
 
 where:
   --local           the state \`wrangler dev\` uses (.wrangler/state, or --persist-to DIR)
@@ -86,7 +86,7 @@ const TokenArgs = z.object({
   sub: z.string({ error: 'is required' }).min(1).max(128),
   scopes: z.string({ error: 'is required (comma-separated; "" for none)' }).pipe(Names),
   roles: Names.optional(),
-  ttl: Seconds.pipe(z.number().min(1).max(MAX_TOKEN_TTL_S)).optional(),
+  ttl: Seconds.pipe(z.number().min(1).max(MAX_TOKEN_LIFETIME_S)).optional(),
   onboarded: z.enum(['true', 'false']).optional(),
 });
 

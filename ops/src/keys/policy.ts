@@ -1,4 +1,4 @@
-import { CLOCK_SKEW_S, DEFAULT_ACTIVE_KID_CACHE_MS, MAX_TOKEN_TTL_S } from '@chat/keys';
+import { CLOCK_SKEW_S, DEFAULT_ACTIVE_KID_CACHE_MS, MAX_TOKEN_LIFETIME_S } from '@chat/keys';
 import type { KeyRecord } from './inventory';
 
 /** The Worker's default JWKS_CACHE_TTL_S. */
@@ -12,7 +12,7 @@ export const PUBLISH_MARGIN_S = 30;
  * After deactivation a key's tokens stay valid for their lifetime plus skew, and signers
  * that cached the old active kid keep using it for their cache window.
  */
-export const LIVE_TOKEN_WINDOW_S = MAX_TOKEN_TTL_S + CLOCK_SKEW_S + DEFAULT_ACTIVE_KID_CACHE_MS / 1000;
+export const LIVE_TOKEN_WINDOW_S = MAX_TOKEN_LIFETIME_S + CLOCK_SKEW_S + DEFAULT_ACTIVE_KID_CACHE_MS / 1000;
 
 /** When every verifier has surely seen the key: publication plus the JWKS cache TTL. */
 export function activatableAt(createdAt: string, jwksTtlS: number): Date {

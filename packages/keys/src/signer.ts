@@ -1,3 +1,4 @@
+import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, MAX_TOKEN_LIFETIME_S } from '@chat/contract';
 import { importJWK, SignJWT, type CryptoKey } from 'jose';
 import { KID_PATTERN, KV_KEYS, type KeyValueStore } from './store';
 import { unwrapPrivateKey } from './wrap';
@@ -15,10 +16,6 @@ export type AccessClaims = {
 
 /** Token lifetime when the caller does not ask for one (15 min). */
 export const DEFAULT_TOKEN_TTL_S = 900;
-/** Longest lifetime a token may have; the Worker rejects longer ones. */
-export const MAX_TOKEN_TTL_S = 3600;
-/** Clock skew the Worker tolerates on `exp`. */
-export const CLOCK_SKEW_S = 30;
 /**
  * How long a signer keeps using the active kid it read: after an activation the old key may
  * still sign for this long, so retirement has to allow for it.
@@ -59,8 +56,8 @@ function checkClaims(claims: AccessClaims): void {
 }
 
 function checkTtl(ttl: number): void {
-  if (!Number.isInteger(ttl) || ttl <= 0 || ttl > MAX_TOKEN_TTL_S) {
-    throw new RangeError(`ttlSeconds must be a whole number of seconds in 1..${MAX_TOKEN_TTL_S}, got ${ttl}`);
+  if (!Number.isInteger(ttl) || ttl <= 0 || ttl > MAX_TOKEN_LIFETIME_S) {
+    throw new RangeError(`ttlSeconds must be a whole number of seconds in 1..${MAX_TOKEN_LIFETIME_S}, got ${ttl}`);
   }
 }
 
@@ -73,8 +70,8 @@ function checkTtl(ttl: number): void {
  */
 export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
   const { store, wrappingSecret } = options;
-  const issuer = options.issuer ?? 'chat-web';
-  const audience = options.audience ?? 'chat-api';
+  const issuer = options.issuer ?? DEFAULT_JWT_ISSUER;
+  const audience = options.audience ?? DEFAULT_JWT_AUDIENCE;
   const cacheMs = options.activeKidCacheMs ?? DEFAULT_ACTIVE_KID_CACHE_MS;
 
   let active: { kid: string; readAt: number } | undefined;

@@ -4,7 +4,7 @@ import {
   createTokenSigner,
   generateSigningKey,
   KV_KEYS,
-  MAX_TOKEN_TTL_S,
+  MAX_TOKEN_LIFETIME_S,
   parseJwks,
   wrapPrivateKey,
   type AccessClaims,
@@ -77,7 +77,7 @@ describe('createTokenSigner', () => {
     const store = new MemoryStore();
     await addKey(store, { activate: true });
     const signer = createTokenSigner({ store, wrappingSecret: SECRET });
-    const longest = await signer.sign(CLAIMS, { ttlSeconds: MAX_TOKEN_TTL_S });
+    const longest = await signer.sign(CLAIMS, { ttlSeconds: MAX_TOKEN_LIFETIME_S });
     const payload = decodeJwt(longest.token);
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(3600);
     for (const ttlSeconds of [3601, 0, -5, 1.5, Number.NaN]) {

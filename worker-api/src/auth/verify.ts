@@ -2,7 +2,8 @@ import { createMiddleware } from 'hono/factory';
 import { errors as joseErrors, jwtVerify, type JWTHeaderParameters } from 'jose';
 import type { AppEnv } from '../env';
 import { ApiError } from '../http/errors';
-import { AccessClaimsSchema, CLOCK_SKEW_S, MAX_TOKEN_LIFETIME_S, type AuthContext } from './claims';
+import { CLOCK_SKEW_S, MAX_TOKEN_LIFETIME_S } from '@chat/contract';
+import { AccessClaimsSchema, type AuthContext } from './claims';
 import { jwksCacheFor } from './jwks';
 import { refuseIfSuspended } from './suspension';
 

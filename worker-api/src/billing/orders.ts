@@ -1,3 +1,4 @@
+import { customerKeyFor } from '@chat/contract';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
@@ -22,16 +23,6 @@ import { paymentFailure, TossApiError, TossPaymentSchema, type TossClient, type 
 
 /** A grant that loses a race with another grant for the same user re-reads and tries again, this often. */
 const GRANT_ATTEMPTS = 3;
-
-/**
- * The Toss customerKey of a user. Derived from the user id rather than taken from the
- * browser, so nobody can name someone else's card registrations.
- *
- * @example customerKeyFor('usr_0mf3k2x1a7') // "cus_usr_0mf3k2x1a7"
- */
-export function customerKeyFor(userId: string): string {
-  return `cus_${userId}`;
-}
 
 /** The plan named in a request, if it is one that costs money; free and unknown plans are bad input. */
 export async function planForSale(db: Db, planId: string): Promise<PlanRow> {

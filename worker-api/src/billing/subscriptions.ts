@@ -1,3 +1,4 @@
+import { customerKeyFor } from '@chat/contract';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { getDb, type Db } from '../db/client';
 import { ensureOrder, getOrder, getPlanById, getSubscriptionForUser, listDueSubscriptions, markOrderFailed, paymentUpsert, runBatch } from '../db/queries/billing';
@@ -6,7 +7,7 @@ import type { Bindings } from '../env';
 import { ApiError } from '../http/errors';
 import { FREE_PLAN_ID } from '../policy/plans';
 import { openBillingKey, sealBillingKey } from './billing-key-cipher';
-import { customerKeyFor, planForSale } from './orders';
+import { planForSale } from './orders';
 import { addMonths, DAY_MS } from './periods';
 import { paymentFailure, TossApiError, tossClient, type TossClient, type TossPayment } from './toss';
 

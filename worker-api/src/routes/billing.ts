@@ -72,7 +72,8 @@ const SubscriptionSchema = z
   })
   .openapi('Subscription');
 
-const SubscriptionState = z.object({ subscription: SubscriptionSchema.nullable(), plan: PlanState }).openapi('SubscriptionState');
+// A union rather than .nullable(): the generator marks a registered schema itself nullable when it is wrapped.
+const SubscriptionState = z.object({ subscription: z.union([SubscriptionSchema, z.null()]), plan: PlanState }).openapi('SubscriptionState');
 const Confirmation = z.object({ payment: PaymentSchema, plan: PlanState }).openapi('Confirmation');
 
 const errorContent = errors(400)[400].content;
