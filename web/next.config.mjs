@@ -12,7 +12,7 @@ if (process.env.NODE_ENV === 'development') {
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // The signer ships as TypeScript source inside the monorepo.
-  transpilePackages: ['@chat/keys'],
+  transpilePackages: ['@chat/contract', '@chat/keys'],
   poweredByHeader: false,
 };
 

@@ -1,33 +1,25 @@
-/** The browser's client of the Worker's `/admin/*` routes, through the BFF. */
-import { json, send } from './api';
-import { AdminActionPage, AdminPlan, AdminPlanList, AdminUserDetail, AdminUserPage, AdminGrant, AuditedRequestList, UsageReport, type PlanInput } from './admin-schemas';
+/** The browser's client of the Worker's `/admin/*` routes, through the BFF, typed from its OpenAPI document. */
+import type { AdminCreatePlanRequest, AdminGrantRequest, AdminUpdatePlanRequest, AdminUpdateUserRequest } from '@chat/contract/api';
+import { answer, client } from './api';
 
-const id = encodeURIComponent;
-
-function query(params: Record<string, string | null | undefined>): string {
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value) search.set(name, value);
-  const text = search.toString();
-  return text ? `?${text}` : '';
-}
-
-const body = (method: string, value: unknown): RequestInit => ({ method, body: JSON.stringify(value) });
+const user = (id: string) => ({ path: { id } });
 
 export const adminApi = {
-  users: (q: string, cursor: string | null) => json(`/admin/users${query({ q, cursor, limit: '20' })}`, AdminUserPage),
-  user: (userId: string) => json(`/admin/users/${id(userId)}`, AdminUserDetail),
-  updateUser: (userId: string, change: { planId?: string; planExpiresAt?: string | null; roles?: string[] }) =>
-    json(`/admin/users/${id(userId)}`, AdminUserDetail, body('PATCH', change)),
-  suspend: (userId: string, reason: string) => json(`/admin/users/${id(userId)}/suspend`, AdminUserDetail, body('POST', { reason })),
-  unsuspend: (userId: string) => json(`/admin/users/${id(userId)}/unsuspend`, AdminUserDetail, { method: 'POST' }),
-  grant: (userId: string, grant: { tokens: number; expiresAt: string; reason: string }) => json(`/admin/users/${id(userId)}/grants`, AdminGrant, body('POST', grant)),
+  users: (q: string, cursor: string | null) => answer(client.GET('/admin/users', { params: { query: { limit: 20, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) } } })),
+  user: (userId: string) => answer(client.GET('/admin/users/{id}', { params: user(userId) })),
+  updateUser: (userId: string, body: AdminUpdateUserRequest) => answer(client.PATCH('/admin/users/{id}', { params: user(userId), body })),
+  suspend: (userId: string, reason: string) => answer(client.POST('/admin/users/{id}/suspend', { params: user(userId), body: { reason } })),
+  unsuspend: (userId: string) => answer(client.POST('/admin/users/{id}/unsuspend', { params: user(userId) })),
+  grant: (userId: string, body: AdminGrantRequest) => answer(client.POST('/admin/users/{id}/grants', { params: user(userId), body })),
   revokeGrant: async (userId: string, grantId: string) => {
-    await send(`/admin/users/${id(userId)}/grants/${id(grantId)}`, { method: 'DELETE' });
+    await answer(client.DELETE('/admin/users/{id}/grants/{grantId}', { params: { path: { id: userId, grantId } } }));
   },
-  plans: () => json('/admin/plans', AdminPlanList),
-  createPlan: (plan: PlanInput) => json('/admin/plans', AdminPlan, body('POST', plan)),
-  updatePlan: (planId: string, change: Partial<Omit<PlanInput, 'id'>>) => json(`/admin/plans/${id(planId)}`, AdminPlan, body('PATCH', change)),
-  usage: (range: { from: string; to: string; userId?: string }) => json(`/admin/usage${query(range)}`, UsageReport),
-  trace: (traceId: string) => json(`/admin/audit/requests/${id(traceId)}`, AuditedRequestList),
-  actions: (cursor: string | null, targetId?: string) => json(`/admin/actions${query({ cursor, targetId, limit: '20' })}`, AdminActionPage),
+  plans: () => answer(client.GET('/admin/plans')),
+  createPlan: (body: AdminCreatePlanRequest) => answer(client.POST('/admin/plans', { body })),
+  updatePlan: (planId: string, body: AdminUpdatePlanRequest) => answer(client.PATCH('/admin/plans/{id}', { params: { path: { id: planId } }, body })),
+  usage: ({ from, to, userId }: { from: string; to: string; userId?: string }) =>
+    answer(client.GET('/admin/usage', { params: { query: { from, to, ...(userId ? { userId } : {}) } } })),
+  trace: (traceId: string) => answer(client.GET('/admin/audit/requests/{traceId}', { params: { path: { traceId } } })),
+  actions: (cursor: string | null, targetId?: string) =>
+    answer(client.GET('/admin/actions', { params: { query: { limit: 20, ...(cursor ? { cursor } : {}), ...(targetId ? { targetId } : {}) } } })),
 };

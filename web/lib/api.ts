@@ -1,11 +1,11 @@
 /**
- * The browser's client of the BFF (`/api/*`). Every answer is validated; every failure is an
- * `ApiError` carrying the contract's code and trace id, `network` when the request never
- * got an answer.
+ * The browser's client of the BFF (`/api/*`), typed from the Worker's OpenAPI document
+ * (`@chat/contract/api`). Every failure is an `ApiError` carrying the contract's code and
+ * trace id, `network` when the request never got an answer.
  */
-import type { z } from 'zod/mini';
-import { ApiError } from './errors';
-import { ApiErrorBody, Confirmation, ConversationDetail, ConversationPage, Models, Order, Payments, Plans, Profile, SubscriptionState, Usage } from './schemas';
+import type { BillingKeyRequest, ConfirmRequest, OnboardingRequest, paths } from '@chat/contract/api';
+import createClient from 'openapi-fetch';
+import { ApiError, apiErrorFrom } from './errors';
 
 export { ApiError };
 
@@ -14,31 +14,45 @@ export function isAbortError(err: unknown): boolean {
   return err instanceof DOMException && err.name === 'AbortError';
 }
 
-export async function send(path: string, init: RequestInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  headers.set('Accept', headers.get('Accept') ?? 'application/json');
-  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
-  let res: Response;
+async function fetchOrNetworkError(input: Request | string, init?: RequestInit): Promise<Response> {
   try {
-    res = await fetch(`/api${path}`, { ...init, headers, credentials: 'same-origin', cache: 'no-store' });
+    return await fetch(input, init);
   } catch (err) {
     if (isAbortError(err)) throw err;
     throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err), '');
   }
-  if (!res.ok) throw await errorFrom(res);
+}
+
+const failure = (res: Response) => ({ code: 'unknown', message: `HTTP ${res.status}` });
+
+export async function send(path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set('Accept', headers.get('Accept') ?? 'application/json');
+  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
+  const res = await fetchOrNetworkError(`/api${path}`, { ...init, headers, credentials: 'same-origin', cache: 'no-store' });
+  if (!res.ok) throw apiErrorFrom(res, await res.json().catch(() => null), failure(res));
   return res;
 }
 
-async function errorFrom(res: Response): Promise<ApiError> {
-  const traceId = res.headers.get('X-Trace-Id') ?? '';
-  const parsed = ApiErrorBody.safeParse(await res.json().catch(() => null));
-  if (parsed.success) return new ApiError(res.status, parsed.data.error.code, parsed.data.error.message, parsed.data.error.traceId || traceId);
-  return new ApiError(res.status, 'unknown', `HTTP ${res.status}`, traceId);
-}
+/** The BFF's routes are the Worker's, under `/api`. */
+export const client = createClient<paths>({
+  baseUrl: '/api',
+  headers: { Accept: 'application/json' },
+  credentials: 'same-origin',
+  cache: 'no-store',
+  fetch: (request) => fetchOrNetworkError(request),
+});
 
-export async function json<T>(path: string, schema: z.ZodMiniType<T>, init?: RequestInit): Promise<T> {
-  const res = await send(path, init);
-  return schema.parse(await res.json());
+/**
+ * The body of a successful answer; a failed one throws its `ApiError`. openapi-fetch hands
+ * over an error body as parsed JSON, or as text when it is not JSON.
+ *
+ * @example const me = await answer(client.GET('/me'))
+ */
+export async function answer<T>(pending: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await pending;
+  if (!response.ok) throw apiErrorFrom(response, error, failure(response));
+  return data as T;
 }
 
 /** What starts an answer: a new message, or the last message of a conversation answered (again). */
@@ -46,29 +60,28 @@ export type StreamRequest =
   | { kind: 'send'; conversationId: string | null; content: string; model: string | null }
   | { kind: 'answer'; conversationId: string; model: string | null; regenerate: boolean };
 
+const conversation = (id: string) => ({ params: { path: { id } } });
+
 export const api = {
-  me: () => json('/me', Profile),
-  models: () => json('/models', Models),
-  usage: () => json('/usage', Usage),
-  completeOnboarding: (input: { name: string; acceptTerms: true; locale: 'ko' | 'en' }) =>
-    json('/me/onboarding', Profile, { method: 'POST', body: JSON.stringify(input) }),
-  conversations: (cursor: string | null) => json(`/conversations?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, ConversationPage),
-  conversation: (id: string) => json(`/conversations/${encodeURIComponent(id)}`, ConversationDetail),
+  me: () => answer(client.GET('/me')),
+  models: () => answer(client.GET('/models')),
+  usage: () => answer(client.GET('/usage')),
+  completeOnboarding: (body: OnboardingRequest) => answer(client.POST('/me/onboarding', { body })),
+  conversations: (cursor: string | null) => answer(client.GET('/conversations', { params: { query: { limit: 20, ...(cursor ? { cursor } : {}) } } })),
+  conversation: (id: string) => answer(client.GET('/conversations/{id}', conversation(id))),
   renameConversation: async (id: string, title: string) => {
-    await send(`/conversations/${encodeURIComponent(id)}`, { method: 'PATCH', body: JSON.stringify({ title }) });
+    await answer(client.PATCH('/conversations/{id}', { ...conversation(id), body: { title } }));
   },
   deleteConversation: async (id: string) => {
-    await send(`/conversations/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    await answer(client.DELETE('/conversations/{id}', conversation(id)));
   },
-  plans: () => json('/billing/plans', Plans),
-  subscription: () => json('/billing/subscription', SubscriptionState),
-  payments: () => json('/billing/payments', Payments),
-  createOrder: (planId: string) => json('/billing/orders', Order, { method: 'POST', body: JSON.stringify({ planId }) }),
-  confirmPayment: (input: { paymentKey: string; orderId: string; amount: number }) =>
-    json('/billing/confirm', Confirmation, { method: 'POST', body: JSON.stringify(input) }),
-  startSubscription: (input: { authKey: string; customerKey: string; planId: string }) =>
-    json('/billing/billing-key', SubscriptionState, { method: 'POST', body: JSON.stringify(input) }),
-  cancelSubscription: () => json('/billing/subscription/cancel', SubscriptionState, { method: 'POST' }),
+  plans: () => answer(client.GET('/billing/plans')),
+  subscription: () => answer(client.GET('/billing/subscription')),
+  payments: () => answer(client.GET('/billing/payments')),
+  createOrder: (planId: string) => answer(client.POST('/billing/orders', { body: { planId } })),
+  confirmPayment: (body: ConfirmRequest) => answer(client.POST('/billing/confirm', { body })),
+  startSubscription: (body: BillingKeyRequest) => answer(client.POST('/billing/billing-key', { body })),
+  cancelSubscription: () => answer(client.POST('/billing/subscription/cancel')),
   /** Opens the answer's event stream: POST for a new message, GET (EventSource-style) to answer again. */
   openStream: (request: StreamRequest, signal: AbortSignal): Promise<Response> => {
     const init: RequestInit = { signal, headers: { Accept: 'text/event-stream' } };

@@ -2,10 +2,9 @@ import NextAuth, { type NextAuthConfig } from 'next-auth';
 import { getToken, type JWT } from 'next-auth/jwt';
 import Kakao from 'next-auth/providers/kakao';
 import { readEnv } from './platform';
-import { Profile, ProvisionedUser } from './schemas';
 import { accessTokens, SERVICE_CLAIMS, type AccessClaims } from './token';
 import { ApiError } from './errors';
-import { workerJson } from './worker';
+import { workerAnswer, workerApi } from './worker';
 
 declare module '@auth/core/jwt' {
   interface JWT {
@@ -48,14 +47,15 @@ function secureCookies(): boolean | undefined {
 /** Finds or creates the Worker's user for a Kakao identity (contract: `/internal/users/provision`). */
 async function provision(input: { provider: string; providerAccountId: string; email?: string | null; name?: string | null; image?: string | null }) {
   const token = await accessTokens().tokenFor(SERVICE_CLAIMS);
-  const body = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined && value !== null && value !== ''));
-  return workerJson('/internal/users/provision', { token, method: 'POST', body }, ProvisionedUser);
+  // Blank profile fields are left out (undefined is not serialised) rather than sent empty.
+  const body = { ...input, email: input.email || undefined, name: input.name || undefined, image: input.image || undefined };
+  return workerAnswer(workerApi(token).POST('/internal/users/provision', { body }));
 }
 
 /** The user's current roles, scopes and onboarding state, as the Worker has them. */
 async function readClaims(claims: AccessClaims) {
   const token = await accessTokens().tokenFor(claims);
-  return workerJson('/me', { token }, Profile);
+  return workerAnswer(workerApi(token).GET('/me'));
 }
 
 /**

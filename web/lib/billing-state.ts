@@ -1,4 +1,4 @@
-import type { SubscriptionState } from './schemas';
+import type { SubscriptionState } from '@chat/contract/api';
 
 /**
  * True while a subscription will charge again. The plan's expiry then includes the grace

@@ -1,3 +1,5 @@
+import { readErrorBody, TRACE_HEADER } from '@chat/contract';
+
 /**
  * An error in the contract's shape (`{error:{code,message,traceId}}`) with its HTTP status:
  * what the Worker answered, as the server side and the browser side both see it.
@@ -12,6 +14,18 @@ export class ApiError extends Error {
     super(message);
     this.name = 'ApiError';
   }
+}
+
+/**
+ * The `ApiError` of a failed answer whose body was read as `body` (parsed JSON, text, or
+ * null): the contract's code, message and trace id when the body is the contract's error,
+ * else `fallback` with the trace id of the response header.
+ */
+export function apiErrorFrom(res: Response, body: unknown, fallback: { code: string; message: string }): ApiError {
+  const traceId = res.headers.get(TRACE_HEADER) ?? '';
+  const error = readErrorBody(body);
+  if (error) return new ApiError(res.status, error.code, error.message, error.traceId || traceId);
+  return new ApiError(res.status, fallback.code, fallback.message, traceId);
 }
 
 /** What the UI shows for any failure: the contract's code, message and trace id when there are any. */

@@ -1,7 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { z } from 'zod/mini';
 import { ApiError } from './api';
-import { StreamDelta, StreamDone, StreamError, StreamMeta, StreamUsage } from './schemas';
+import { StreamDelta, StreamDone, StreamError, StreamMeta, StreamUsage } from './stream-events';
 
 export type ChatStreamHandlers = {
   onMeta: (meta: z.infer<typeof StreamMeta>) => void;

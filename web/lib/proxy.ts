@@ -1,3 +1,4 @@
+import { TRACE_HEADER, TRACE_ID_PATTERN } from '@chat/contract';
 import type { AccessClaims } from './token';
 import type { WorkerRequestInit } from './worker';
 
@@ -15,8 +16,6 @@ export type ProxyDeps = {
 
 /** The prefix the browser uses; the Worker's paths are what follows it. */
 const API_PREFIX = '/api';
-const TRACE_HEADER = 'x-trace-id';
-const WELL_FORMED_TRACE = /^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$/;
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Connection-level headers (RFC 9110 §7.6.1) that must not cross a proxy, plus what the BFF replaces. */
@@ -77,7 +76,7 @@ function workerPath(url: URL): string | null {
 export async function proxyToWorker(request: Request, deps: ProxyDeps): Promise<Response> {
   const url = new URL(request.url);
   const incomingTrace = request.headers.get(TRACE_HEADER);
-  const traceId = incomingTrace && WELL_FORMED_TRACE.test(incomingTrace) ? incomingTrace : newTraceId();
+  const traceId = incomingTrace && TRACE_ID_PATTERN.test(incomingTrace) ? incomingTrace : newTraceId();
 
   const path = workerPath(url);
   if (path === null) return errorJson(404, 'not_found', `No route for ${request.method} ${url.pathname}`, traceId);

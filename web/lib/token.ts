@@ -1,3 +1,4 @@
+import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER } from '@chat/contract';
 import { createTokenSigner, DEFAULT_TOKEN_TTL_S, type AccessClaims, type KeyValueStore } from '@chat/keys';
 import { getBindings, readEnv } from './platform';
 
@@ -94,8 +95,8 @@ let shared: { config: string; cache: AccessTokenCache } | undefined;
 export function accessTokens(): AccessTokenCache {
   const wrappingSecret = readEnv('KEY_WRAPPING_SECRET');
   if (!wrappingSecret) throw new Error('KEY_WRAPPING_SECRET is not set (web/.dev.vars locally, a Pages secret deployed)');
-  const issuer = readEnv('JWT_ISSUER') ?? 'chat-web';
-  const audience = readEnv('JWT_AUDIENCE') ?? 'chat-api';
+  const issuer = readEnv('JWT_ISSUER') ?? DEFAULT_JWT_ISSUER;
+  const audience = readEnv('JWT_AUDIENCE') ?? DEFAULT_JWT_AUDIENCE;
   const config = JSON.stringify([wrappingSecret, issuer, audience]);
   if (shared?.config !== config) {
     const signer = createTokenSigner({ store: authKeysStore, wrappingSecret, issuer, audience });

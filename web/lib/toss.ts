@@ -1,18 +1,11 @@
 import { loadTossPayments } from '@tosspayments/tosspayments-sdk';
-import type { Order } from './schemas';
+import { customerKeyFor } from '@chat/contract';
+import type { Order } from '@chat/contract/api';
 import type { TossConfig } from './toss-config';
 
 /** The ways to pay once that the checkout offers. */
 export const PAYMENT_METHODS = ['card', 'virtualAccount', 'easyPay'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
-
-/**
- * The Toss customer key of a user. The Worker accepts a billing-key registration only for
- * this key, so another user's card can never be attached to this account.
- */
-export function customerKeyFor(userId: string): string {
-  return `cus_${userId}`;
-}
 
 async function payments(config: TossConfig, customerKey: string) {
   const toss = await loadTossPayments(config.clientKey, config.sdkUrl ? { src: config.sdkUrl } : undefined);

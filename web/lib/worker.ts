@@ -1,7 +1,7 @@
-import type { z } from 'zod/mini';
+import type { paths } from '@chat/contract/api';
+import createClient from 'openapi-fetch';
+import { apiErrorFrom } from './errors';
 import { getBindings, readEnv } from './platform';
-import { ApiError } from './errors';
-import { ApiErrorBody } from './schemas';
 
 /** Where the Worker listens when no service binding is there (`wrangler dev`'s default). */
 const DEFAULT_WORKER_URL = 'http://127.0.0.1:8787';
@@ -25,29 +25,30 @@ export function callWorker(path: string, init: WorkerRequestInit): Promise<Respo
   return fetch(`${base}${path}`, init);
 }
 
+/** The host of the Worker's URLs; ignored, since `callWorker` routes by path and query. */
+const WORKER_ORIGIN = 'https://api.internal';
+
 /**
- * A server-side JSON call to the Worker with a bearer token, its answer validated.
+ * The Worker's API for server-side calls with a bearer token, typed from its OpenAPI
+ * document (`@chat/contract/api`).
  *
- * @example const me = await workerJson('/me', { token }, Profile)
+ * @example const me = await workerAnswer(workerApi(token).GET('/me'))
  */
-export async function workerJson<T>(
-  path: string,
-  request: { token: string; method?: string; body?: unknown },
-  schema: z.ZodMiniType<T>,
-): Promise<T> {
-  const headers: Record<string, string> = { Authorization: `Bearer ${request.token}`, Accept: 'application/json' };
-  if (request.body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await callWorker(path, {
-    method: request.method ?? 'GET',
-    headers,
-    body: request.body === undefined ? undefined : JSON.stringify(request.body),
+export function workerApi(token: string) {
+  return createClient<paths>({
+    baseUrl: WORKER_ORIGIN,
+    headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+    fetch: async (request) => {
+      const url = new URL(request.url);
+      const body = request.body === null ? undefined : await request.text();
+      return callWorker(`${url.pathname}${url.search}`, { method: request.method, headers: request.headers, body });
+    },
   });
-  const json: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const parsed = ApiErrorBody.safeParse(json);
-    const traceId = res.headers.get('X-Trace-Id') ?? '';
-    if (parsed.success) throw new ApiError(res.status, parsed.data.error.code, parsed.data.error.message, parsed.data.error.traceId || traceId);
-    throw new ApiError(res.status, 'upstream_error', `The API answered ${res.status}`, traceId);
-  }
-  return schema.parse(json);
+}
+
+/** The body of a successful Worker answer; a failed one throws its `ApiError`. */
+export async function workerAnswer<T>(pending: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await pending;
+  if (!response.ok) throw apiErrorFrom(response, error, { code: 'upstream_error', message: `The API answered ${response.status}` });
+  return data as T;
 }

@@ -9,7 +9,7 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { api } from '@/lib/api';
 import { toDisplayError } from '@/lib/errors';
 import { useT } from '@/lib/i18n/use-t';
-import type { QuotaWindow } from '@/lib/schemas';
+import type { QuotaWindow } from '@chat/contract/api';
 import { usePreferences } from '@/lib/stores/preferences';
 
 function QuotaRow({ label, window, locale }: { label: string; window: QuotaWindow; locale: string }) {

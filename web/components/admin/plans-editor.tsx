@@ -8,7 +8,7 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { adminApi } from '@/lib/admin-api';
-import type { AdminPlan, PlanInput } from '@/lib/admin-schemas';
+import type { AdminCreatePlanRequest as PlanInput, AdminPlan } from '@chat/contract/api';
 import { toDisplayError } from '@/lib/errors';
 import type { MessageKey } from '@/lib/i18n/messages';
 import { useT } from '@/lib/i18n/use-t';

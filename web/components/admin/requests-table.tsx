@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import type { AuditedRequest, UsageRow } from '@/lib/admin-schemas';
+import type { AdminAuditedRequest as AuditedRequest, AdminUsageRow as UsageRow } from '@chat/contract/api';
 import { formatDateTime, formatNumber } from '@/lib/format';
 import { useT } from '@/lib/i18n/use-t';
 import { usePreferences } from '@/lib/stores/preferences';

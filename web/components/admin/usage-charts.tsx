@@ -1,7 +1,7 @@
 'use client';
 
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { UsageReport } from '@/lib/admin-schemas';
+import type { AdminUsageReport as UsageReport } from '@chat/contract/api';
 import { formatNumber } from '@/lib/format';
 import { usePreferences } from '@/lib/stores/preferences';
 

@@ -10,7 +10,7 @@ import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
 import { adminApi } from '@/lib/admin-api';
-import type { AdminGrant, AdminUserDetail } from '@/lib/admin-schemas';
+import type { AdminGrant, AdminUserDetail } from '@chat/contract/api';
 import { lastDays } from '@/lib/date-range';
 import { toDisplayError } from '@/lib/errors';
 import { formatDate, formatNumber } from '@/lib/format';

@@ -13,7 +13,7 @@ import { formatDate, formatDateTime, formatKrw } from '@/lib/format';
 import type { MessageKey } from '@/lib/i18n/messages';
 import { useT } from '@/lib/i18n/use-t';
 import { renews } from '@/lib/billing-state';
-import type { Payment, Subscription } from '@/lib/schemas';
+import type { Payment, Subscription } from '@chat/contract/api';
 import { usePreferences } from '@/lib/stores/preferences';
 
 const PAYMENT_STATUS: Record<string, MessageKey> = {

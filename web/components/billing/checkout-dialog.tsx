@@ -8,7 +8,7 @@ import { api } from '@/lib/api';
 import { toDisplayError, type DisplayError } from '@/lib/errors';
 import { formatKrw } from '@/lib/format';
 import { useT } from '@/lib/i18n/use-t';
-import type { Plan, Profile } from '@/lib/schemas';
+import type { Plan, Profile } from '@chat/contract/api';
 import { usePreferences } from '@/lib/stores/preferences';
 import { openBillingAuthWindow, openPaymentWindow, PAYMENT_METHODS, type PaymentMethod } from '@/lib/toss';
 import type { TossConfig } from '@/lib/toss-config';

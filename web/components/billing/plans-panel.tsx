@@ -12,7 +12,7 @@ import { renews } from '@/lib/billing-state';
 import { toDisplayError } from '@/lib/errors';
 import { formatDate, formatKrw, formatNumber } from '@/lib/format';
 import { useT } from '@/lib/i18n/use-t';
-import type { Plan } from '@/lib/schemas';
+import type { Plan } from '@chat/contract/api';
 import { usePreferences } from '@/lib/stores/preferences';
 import type { TossConfig } from '@/lib/toss-config';
 import { CheckoutDialog } from './checkout-dialog';

@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/button';
 import { api } from '@/lib/api';
 import { toDisplayError } from '@/lib/errors';
 import { useT } from '@/lib/i18n/use-t';
-import type { Conversation } from '@/lib/schemas';
+import type { Conversation } from '@chat/contract/api';
 import { useChatStore, type ChatError } from '@/lib/stores/chat';
 import { cn } from '@/lib/utils';
 import { MenuButton } from './conversation-menu-button';

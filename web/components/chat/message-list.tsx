@@ -6,7 +6,7 @@ import { useEffect, useRef } from 'react';
 import { Button } from '@/components/ui/button';
 import { api } from '@/lib/api';
 import { useT } from '@/lib/i18n/use-t';
-import type { Message } from '@/lib/schemas';
+import type { Message } from '@chat/contract/api';
 import { useChatStore } from '@/lib/stores/chat';
 import { cn } from '@/lib/utils';
 import { LazyMarkdown } from './lazy-markdown';
