@@ -1,4 +1,4 @@
-import { TRACE_HEADER, TRACE_ID_PATTERN } from '@chat/contract';
+import { TRACE_HEADER, TRACE_ID_PATTERN, type ErrorBody } from '@chat/contract';
 import type { AccessClaims } from './token';
 import type { WorkerRequestInit } from './worker';
 
@@ -25,9 +25,9 @@ const DROPPED_REQUEST_HEADERS = new Set([...HOP_BY_HOP, 'cookie', 'authorization
 const DROPPED_RESPONSE_HEADERS = new Set([...HOP_BY_HOP, 'set-cookie', 'authorization', 'content-encoding', 'content-length']);
 
 function errorJson(status: number, code: string, message: string, traceId: string): Response {
-  return new Response(JSON.stringify({ error: { code, message, traceId } }), {
+  return new Response(JSON.stringify({ error: { code, message, traceId } } satisfies ErrorBody), {
     status,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Trace-Id': traceId },
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', [TRACE_HEADER]: traceId },
   });
 }
 
@@ -94,7 +94,7 @@ export async function proxyToWorker(request: Request, deps: ProxyDeps): Promise<
 
   const headers = forwardedHeaders(request.headers, DROPPED_REQUEST_HEADERS);
   headers.set('Authorization', `Bearer ${await deps.getToken(claims)}`);
-  headers.set('X-Trace-Id', traceId);
+  headers.set(TRACE_HEADER, traceId);
 
   const hasBody = request.body !== null && request.method !== 'GET' && request.method !== 'HEAD';
   let upstream: Response;
@@ -114,6 +114,6 @@ export async function proxyToWorker(request: Request, deps: ProxyDeps): Promise<
   }
 
   const responseHeaders = forwardedHeaders(upstream.headers, DROPPED_RESPONSE_HEADERS);
-  if (!responseHeaders.has('x-trace-id')) responseHeaders.set('X-Trace-Id', traceId);
+  if (!responseHeaders.has(TRACE_HEADER)) responseHeaders.set(TRACE_HEADER, traceId);
   return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: responseHeaders });
 }
