@@ -5,7 +5,7 @@
  */
 import type { BillingKeyRequest, ConfirmRequest, OnboardingRequest, paths } from '@chat/contract/api';
 import createClient from 'openapi-fetch';
-import { ApiError, apiErrorFrom } from './errors';
+import { ApiError, apiErrorFrom, bodyOf, type PendingAnswer } from './errors';
 
 export { ApiError };
 
@@ -23,14 +23,14 @@ async function fetchOrNetworkError(input: Request | string, init?: RequestInit):
   }
 }
 
-const failure = (res: Response) => ({ code: 'unknown', message: `HTTP ${res.status}` });
+const failure = (status: number) => ({ code: 'unknown', message: `HTTP ${status}` });
 
 export async function send(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set('Accept', headers.get('Accept') ?? 'application/json');
   if (init.body !== undefined) headers.set('Content-Type', 'application/json');
   const res = await fetchOrNetworkError(`/api${path}`, { ...init, headers, credentials: 'same-origin', cache: 'no-store' });
-  if (!res.ok) throw apiErrorFrom(res, await res.json().catch(() => null), failure(res));
+  if (!res.ok) throw apiErrorFrom(res, await res.json().catch(() => null), failure(res.status));
   return res;
 }
 
@@ -44,15 +44,12 @@ export const client = createClient<paths>({
 });
 
 /**
- * The body of a successful answer; a failed one throws its `ApiError`. openapi-fetch hands
- * over an error body as parsed JSON, or as text when it is not JSON.
+ * The body of a successful answer; a failed one throws its `ApiError`.
  *
  * @example const me = await answer(client.GET('/me'))
  */
-export async function answer<T>(pending: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
-  const { data, error, response } = await pending;
-  if (!response.ok) throw apiErrorFrom(response, error, failure(response));
-  return data as T;
+export function answer<T>(pending: PendingAnswer<T>): Promise<T> {
+  return bodyOf(pending, failure);
 }
 
 /** What starts an answer: a new message, or the last message of a conversation answered (again). */

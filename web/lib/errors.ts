@@ -28,6 +28,19 @@ export function apiErrorFrom(res: Response, body: unknown, fallback: { code: str
   return new ApiError(res.status, fallback.code, fallback.message, traceId);
 }
 
+/** An openapi-fetch call in flight: `data` on success, else `error`, the body as JSON or as text. */
+export type PendingAnswer<T> = Promise<{ data?: T; error?: unknown; response: Response }>;
+
+/**
+ * The body of a successful answer; a failed one throws its `ApiError`, `fallback` naming
+ * the failures whose body is not the contract's error.
+ */
+export async function bodyOf<T>(pending: PendingAnswer<T>, fallback: (status: number) => { code: string; message: string }): Promise<T> {
+  const { data, error, response } = await pending;
+  if (!response.ok) throw apiErrorFrom(response, error, fallback(response.status));
+  return data as T;
+}
+
 /** What the UI shows for any failure: the contract's code, message and trace id when there are any. */
 export type DisplayError = { code: string; message: string; traceId: string };
 

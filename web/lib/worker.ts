@@ -1,6 +1,6 @@
 import type { paths } from '@chat/contract/api';
 import createClient from 'openapi-fetch';
-import { apiErrorFrom } from './errors';
+import { bodyOf, type PendingAnswer } from './errors';
 import { getBindings, readEnv } from './platform';
 
 /** Where the Worker listens when no service binding is there (`wrangler dev`'s default). */
@@ -47,8 +47,6 @@ export function workerApi(token: string) {
 }
 
 /** The body of a successful Worker answer; a failed one throws its `ApiError`. */
-export async function workerAnswer<T>(pending: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
-  const { data, error, response } = await pending;
-  if (!response.ok) throw apiErrorFrom(response, error, { code: 'upstream_error', message: `The API answered ${response.status}` });
-  return data as T;
+export function workerAnswer<T>(pending: PendingAnswer<T>): Promise<T> {
+  return bodyOf(pending, (status) => ({ code: 'upstream_error', message: `The API answered ${status}` }));
 }
