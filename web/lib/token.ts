@@ -93,7 +93,7 @@ let shared: { config: string; cache: AccessTokenCache } | undefined;
  */
 export function accessTokens(): AccessTokenCache {
   const wrappingSecret = readEnv('KEY_WRAPPING_SECRET');
-  if (!wrappingSecret) throw new Error('KEY_WRAPPING_SECRET is not set (web/.dev.vars locally, a Pages secret deployed)');
+  if (!wrappingSecret) throw new Error('KEY_WRAPPING_SECRET is not set (web/.dev.vars locally, a secret of the web Worker deployed)');
   const issuer = readEnv('JWT_ISSUER') ?? 'chat-web';
   const audience = readEnv('JWT_AUDIENCE') ?? 'chat-api';
   const config = JSON.stringify([wrappingSecret, issuer, audience]);

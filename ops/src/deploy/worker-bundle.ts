@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { run } from '../dev/processes';
 
@@ -8,6 +8,8 @@ export const WORKER_GZIP_LIMIT = 3 * 1024 * 1024;
 
 export type WorkerBundle = {
   dir: string;
+  /** The entry module (what `main` became), inside `dir`. */
+  entry: string;
   rawBytes: number;
   gzipBytes: number;
   /** Bytes each package contributes to the output (esbuild metafile), largest first. */
@@ -39,13 +41,16 @@ export async function buildWorkerBundle(root: string, dir: string, target: Bundl
   await run('npx', ['wrangler', 'deploy', '--dry-run', '--config', target.config, ...envArgs, '--outdir', dir, '--metafile', join(dir, 'meta.json')], { cwd: root });
   // Every module wrangler would upload (JS and any wasm), not the metafile or source maps.
   const code = Buffer.concat(readdirSync(dir).filter((f) => f !== 'meta.json' && !f.endsWith('.map')).map((f) => readFileSync(join(dir, f))));
-  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { outputs: Record<string, { entryPoint?: string; inputs: Record<string, { bytesInOutput: number }> }> };
+  const entry = Object.entries(meta.outputs).find(([, output]) => output.entryPoint !== undefined)?.[0];
+  if (entry === undefined) throw new Error(`wrangler's metafile in ${dir} names no entry point`);
   const totals = new Map<string, number>();
   for (const output of Object.values(meta.outputs)) {
     for (const [path, input] of Object.entries(output.inputs)) totals.set(packageOf(path), (totals.get(packageOf(path)) ?? 0) + input.bytesInOutput);
   }
   return {
     dir,
+    entry: join(dir, basename(entry)),
     rawBytes: code.length,
     gzipBytes: gzipSync(code, { level: 9 }).length,
     inputs: [...totals].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes),
