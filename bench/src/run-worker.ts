@@ -37,7 +37,8 @@ const vars = Object.fromEntries(
     return [pair.slice(0, at), pair.slice(at + 1)];
   }),
 );
-const { workerOptions } = unstable_getMiniflareWorkerOptions(values.config);
+// Miniflare 5 cannot take v4 module rules; the bundle's own imports are found without them.
+const { modulesRules: _rules, ...workerOptions } = unstable_getMiniflareWorkerOptions(values.config).workerOptions;
 // The config's plain vars (wrangler types them loosely: its options type has an index signature).
 const configVars = (workerOptions.bindings ?? {}) as Record<string, Json>;
 // Miniflare 5 takes a new options shape; wrangler still hands out the v4 worker options.
@@ -47,7 +48,7 @@ const mf = new Miniflare(
     port: Number(values.port),
     ...(values['inspector-port'] ? { inspectorPort: Number(values['inspector-port']) } : {}),
     // The layout `wrangler dev --persist-to DIR` and `wrangler d1/kv … --persist-to DIR` use.
-    defaultPersistRoot: join(values['persist-to'], 'v3'),
+    resourcePersistencePath: join(values['persist-to'], 'v3'),
     log: new Log(LogLevel.INFO),
     logRequests: false,
     workers: [

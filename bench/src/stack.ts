@@ -148,7 +148,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
         : processes.start(
             'worker',
             TSX,
-            ['bench/src/run-worker.ts', '--config', workerConfig, '--script', workerBuild.script, '--port', String(workerPort), '--inspector-port', String(workerInspector), '--persist-to', persistTo, ...varArgs],
+            ['bench/src/run-worker.ts', '--name', 'chat-api', '--config', workerConfig, '--script', workerBuild.script, '--port', String(workerPort), '--inspector-port', String(workerInspector), '--persist-to', persistTo, ...varArgs],
             { cwd: ROOT },
           );
     if (worker.pid !== undefined) leaders.push(worker.pid);
