@@ -21,11 +21,11 @@ const guard = auth((req) => {
 
 export default async function middleware(req: NextRequest) {
   if (req.nextUrl.pathname === STREAM_PATH) {
-    // Relayed from here rather than by the route handler: Next pipes a route handler's body
-    // through a TransformStream of its own, so each event would cross into JS twice on its
-    // way out, which roughly doubled the BFF's CPU per stream; a middleware's response leaves
-    // as it is. Only answers with a body, though: on Pages a bodiless middleware answer (HEAD,
-    // or a 204 elsewhere under /api) is taken for "carry on routing" and would end as a 404.
+    // Relayed from here rather than by the route handler: the Next server pipes a route
+    // handler's body through streams of its own (on OpenNext, a Node.js response turned back
+    // into a web stream), so each event crosses into JS several times on its way out; a
+    // middleware's response leaves the Worker as it is. A HEAD has no body to relay and goes
+    // on to the route handler like every other /api call.
     return req.method === 'HEAD' ? NextResponse.next() : forwardToWorker(req);
   }
   // With a per-request Auth.js config (lib/auth.ts), the wrapper above is a promise of the

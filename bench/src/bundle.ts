@@ -1,21 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { buildWorkerBundle, type WorkerBundle } from '@chat/ops/src/deploy/worker-bundle';
-import { ROOT, WEB_DIR } from '@chat/web/e2e/support/web-app';
+import { buildWorkerBundle, type BundleTarget, type WorkerBundle } from '@chat/ops/src/deploy/worker-bundle';
+import { OPEN_NEXT_DIR, ROOT } from '@chat/web/e2e/support/web-app';
 
-/** Where `npm run build -w @chat/web` (next-on-pages) puts what Pages serves. */
-export const WEB_OUTPUT = join(WEB_DIR, '.vercel/output/static');
+/** Where `npm run build:worker -w @chat/web` (OpenNext) puts the static assets the web Worker serves. */
+export const WEB_ASSETS = join(OPEN_NEXT_DIR, 'assets');
+/** OpenNext's Worker entry: there once the web app is built. */
+export const WEB_WORKER_ENTRY = join(OPEN_NEXT_DIR, 'worker.js');
 
 export type { WorkerBundle };
 
 /** A Worker bundle built as `wrangler deploy` would upload it (ops/src/deploy), and its entry module. */
 export type WorkerBuild = { bundle: WorkerBundle; script: string };
 
-/** Bundles the Worker into `dir` with the deploy tooling's own build, so the bench runs and sizes what a deploy ships. */
-export async function buildWorker(dir: string): Promise<WorkerBuild> {
-  const bundle = await buildWorkerBundle(ROOT, dir);
-  return { bundle, script: join(dir, 'index.js') };
+/**
+ * Bundles a Worker (the API Worker unless `target` says otherwise) into `dir` with the deploy
+ * tooling's own build, so the bench runs and sizes what a deploy ships.
+ */
+export async function buildWorker(dir: string, target?: BundleTarget): Promise<WorkerBuild> {
+  const bundle = await buildWorkerBundle(ROOT, dir, target);
+  return { bundle, script: bundle.entry };
 }
 
 /** `minify = true` in wrangler.toml. */
@@ -30,7 +35,7 @@ export type PageJs = { route: string; files: { path: string; rawBytes: number; g
 /**
  * The JS a browser loads for a page's first visit: the `<script src>` tags of the HTML the
  * built app serves (module scripts only; the `noModule` polyfills are for old browsers),
- * each file read from the Pages output and gzipped. This is what Next's "First Load JS"
+ * each file read from the built assets and gzipped. This is what Next's "First Load JS"
  * column counts, measured on the output that is actually deployed.
  */
 export async function measurePageJs(appUrl: string, route: string, cookie: string): Promise<PageJs> {
@@ -44,7 +49,7 @@ export async function measurePageJs(appUrl: string, route: string, cookie: strin
     if (src?.startsWith('/_next/')) srcs.add(src.split('?')[0] ?? src);
   }
   const files = [...srcs].map((path) => {
-    const data = readFileSync(join(WEB_OUTPUT, decodeURIComponent(path)));
+    const data = readFileSync(join(WEB_ASSETS, decodeURIComponent(path)));
     return { path, rawBytes: data.length, gzipBytes: gzipBytes(data) };
   });
   files.sort((a, b) => b.gzipBytes - a.gzipBytes);

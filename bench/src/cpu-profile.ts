@@ -24,7 +24,7 @@ export type HotFunction = { selfMs: number; share: number; name: string; where: 
 
 /**
  * A CPU profile of one workerd isolate through the DevTools inspector `wrangler dev` /
- * `wrangler pages dev` serve on `--inspector-port`: start, run `during`, stop, and fold the
+ * Miniflare serve on `--inspector-port`: start, run `during`, stop, and fold the
  * samples into self time per function.
  *
  * @example const hot = await profileIsolate(stack.inspectors.worker, () => runLoad())

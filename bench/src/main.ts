@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the relay benchmark (contract section 9). Starts the fake OpenAI, the
- * Worker (`wrangler dev`) and the built web app (`wrangler pages dev`) on loopback, and
+ * Worker (`wrangler dev`) and the built web app (OpenNext's Worker in Miniflare) on loopback, and
  * measures the same streams three ways — direct to the fake, through the Worker, through
  * the BFF and the Worker — at each concurrency level; then the bundle sizes. Prints a
  * table and PASS/MISS per target and writes bench/results/<date>.json.
@@ -15,7 +15,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCommand } from '@chat/web/e2e/support/processes';
-import { measurePageJs, WEB_OUTPUT, type PageJs, type WorkerBundle } from './bundle';
+import { measurePageJs, WEB_WORKER_ENTRY, type PageJs, type WorkerBundle } from './bundle';
 import { PATHS, runLevel, type LevelRun, type PathName } from './load';
 import { workerdIn } from './procfs';
 import { bundleLines, checkTargets, levelTable, targetTable } from './report';
@@ -80,11 +80,11 @@ const withWeb = paths.includes('bff') || !args['no-bundle'];
 const say = (line: string) => console.log(`[bench] ${line}`);
 
 async function ensureWebBuild(): Promise<void> {
-  const built = existsSync(join(WEB_OUTPUT, '_worker.js'));
-  if (built && !args.rebuild) return say(`reusing the web build in ${WEB_OUTPUT} (--rebuild to build again)`);
-  if (!built && args['skip-build']) throw new Error(`${WEB_OUTPUT} is missing and --skip-build was given: run npm run build -w @chat/web`);
-  say('building the web app (npm run build -w @chat/web; a few minutes on 2 cores)');
-  await runCommand('npm', ['run', 'build', '-w', '@chat/web'], { cwd: ROOT });
+  const built = existsSync(WEB_WORKER_ENTRY);
+  if (built && !args.rebuild) return say(`reusing the web build ${WEB_WORKER_ENTRY} (--rebuild to build again)`);
+  if (!built && args['skip-build']) throw new Error(`${WEB_WORKER_ENTRY} is missing and --skip-build was given: run npm run build:worker -w @chat/web`);
+  say('building the web app (npm run build:worker -w @chat/web: next build, then OpenNext; a few minutes on 2 cores)');
+  await runCommand('npm', ['run', 'build:worker', '-w', '@chat/web'], { cwd: ROOT });
 }
 
 async function main(): Promise<void> {
@@ -117,8 +117,7 @@ async function main(): Promise<void> {
     const agent = streamAgent();
     // Long enough for the slowest level, short enough that a hung stream cannot stall the run.
     const timeoutMs = 60_000 + pace.ttftMs + pace.gapMs * pace.tokens * 2;
-    // Before any load: a dev server that load has worn out (wrangler pages dev runs out of file
-    // descriptors at 1,000 streams) must not cost the bundle numbers.
+    // Before any load: a server that load has worn out must not cost the bundle numbers.
     if (!args['no-bundle']) {
       say('measuring bundles (the Worker build the stack runs; /chat scripts from the built app)');
       workerBundle = stack.workerBuild.bundle;

@@ -2,7 +2,7 @@
  * `npm run profile -w @chat/bench -- --path worker|bff [--concurrency 10] [--streams 100] [--worker-runtime miniflare|wrangler]`:
  * where the Worker's (and with `bff`, the BFF's) isolate spends its CPU while streams run.
  * Starts the bench stack, warms it, takes a V8 CPU profile of each isolate through the
- * inspector `wrangler dev` / `wrangler pages dev` expose, and prints self time per function.
+ * inspector `wrangler dev` / Miniflare expose, and prints self time per function.
  * Needs a WebSocket client: Node 20 runs it with --experimental-websocket (the script does).
  */
 import { parseArgs } from 'node:util';

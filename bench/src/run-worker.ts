@@ -1,21 +1,23 @@
 /**
- * Serves a built Worker bundle with Miniflare — the same workerd, bindings (from
- * wrangler.toml), local D1/KV state (`--persist-to`) and compatibility settings as
+ * Serves a built Worker bundle with Miniflare — the same workerd, bindings and static assets
+ * (from its wrangler config), local D1/KV state (`--persist-to`) and compatibility settings as
  * `wrangler dev`, without wrangler's local dev proxy in front. That proxy (a Durable Object
  * every request and every response chunk passes through, in a second workerd) does not
  * exist in production and costs more CPU per stream than the Worker itself, so the bench
- * can measure the Worker hop without it (`--worker-runtime miniflare`).
+ * can measure each hop without it: the API Worker (`--worker-runtime miniflare`) and the
+ * web app (OpenNext's Worker, always).
  *
- * Usage: tsx bench/src/run-worker.ts --config wrangler.toml --script dist/index.js --port N
- *   --inspector-port N --persist-to DIR [--var NAME:VALUE]…
+ * Usage: tsx bench/src/run-worker.ts --name NAME --config wrangler.toml --script dist/index.js
+ *   --port N --inspector-port N --persist-to DIR [--var NAME:VALUE]…
  */
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Log, LogLevel, Miniflare } from 'miniflare';
+import { convertV4MiniflareOptions, Log, LogLevel, Miniflare, type Json } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 
 const { values } = parseArgs({
   options: {
+    name: { type: 'string' },
     config: { type: 'string' },
     script: { type: 'string' },
     port: { type: 'string' },
@@ -24,8 +26,8 @@ const { values } = parseArgs({
     var: { type: 'string', multiple: true, default: [] },
   },
 });
-if (!values.config || !values.script || !values.port || !values['persist-to']) {
-  console.error('usage: run-worker --config FILE --script FILE --port N --persist-to DIR [--inspector-port N] [--var NAME:VALUE]…');
+if (!values.name || !values.config || !values.script || !values.port || !values['persist-to']) {
+  console.error('usage: run-worker --name NAME --config FILE --script FILE --port N --persist-to DIR [--inspector-port N] [--var NAME:VALUE]…');
   process.exit(2);
 }
 
@@ -35,29 +37,35 @@ const vars = Object.fromEntries(
     return [pair.slice(0, at), pair.slice(at + 1)];
   }),
 );
-const { workerOptions } = unstable_getMiniflareWorkerOptions(values.config);
-const mf = new Miniflare({
-  host: '127.0.0.1',
-  port: Number(values.port),
-  ...(values['inspector-port'] ? { inspectorPort: Number(values['inspector-port']) } : {}),
-  // The layout `wrangler dev --persist-to DIR` and `wrangler d1/kv … --persist-to DIR` use.
-  defaultPersistRoot: join(values['persist-to'], 'v3'),
-  log: new Log(LogLevel.INFO),
-  logRequests: false,
-  workers: [
-    {
-      ...workerOptions,
-      name: 'chat-api',
-      modules: true,
-      scriptPath: values.script,
-      // Module names are paths relative to this; the bundle lives outside the repository.
-      modulesRoot: dirname(values.script),
-      bindings: { ...workerOptions.bindings, ...vars },
-    },
-  ],
-});
+// Miniflare 5 cannot take v4 module rules; the bundle's own imports are found without them.
+const { modulesRules: _rules, ...workerOptions } = unstable_getMiniflareWorkerOptions(values.config).workerOptions;
+// The config's plain vars (wrangler types them loosely: its options type has an index signature).
+const configVars = (workerOptions.bindings ?? {}) as Record<string, Json>;
+// Miniflare 5 takes a new options shape; wrangler still hands out the v4 worker options.
+const mf = new Miniflare(
+  convertV4MiniflareOptions({
+    host: '127.0.0.1',
+    port: Number(values.port),
+    ...(values['inspector-port'] ? { inspectorPort: Number(values['inspector-port']) } : {}),
+    // The layout `wrangler dev --persist-to DIR` and `wrangler d1/kv … --persist-to DIR` use.
+    resourcePersistencePath: join(values['persist-to'], 'v3'),
+    log: new Log(LogLevel.INFO),
+    logRequests: false,
+    workers: [
+      {
+        ...workerOptions,
+        name: values.name,
+        modules: true,
+        scriptPath: values.script,
+        // Module names are paths relative to this; the bundle lives outside the repository.
+        modulesRoot: dirname(values.script),
+        bindings: { ...configVars, ...vars },
+      },
+    ],
+  }),
+);
 const url = await mf.ready;
-console.log(`Worker (Miniflare, no dev proxy) ready on ${url.href}`);
+console.log(`${values.name} (Miniflare, no dev proxy) on node ${process.version}, ready on ${url.href}`);
 
 const stop = () => void mf.dispose().finally(() => process.exit(0));
 process.on('SIGTERM', stop);

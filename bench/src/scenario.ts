@@ -26,7 +26,7 @@ export async function prepareScenario(stack: BenchStack, userCount: number): Pro
   const signer = localSigner(stack);
   const users = await provisionUsers(stack, signer, { count: userCount, prefix: 'bench', planId: BENCH_PLAN.id, plan: BENCH_PLAN });
   const appOrigin = stack.appUrl ?? '';
-  // wrangler pages dev listens on 127.0.0.1; the app knows itself as localhost (AUTH_URL).
+  // The web app listens on 127.0.0.1; it knows itself as localhost (AUTH_URL).
   const bffBase = appOrigin.replace('//localhost:', '//127.0.0.1:');
 
   return {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { startFakeToss } from '@chat/fake-toss';
 import { createTokenSigner, type AccessClaims, type TokenSigner } from '@chat/keys';
 import { buildWorker, type WorkerBuild } from './bundle';
-import { childrenOf, groupsGone } from './procfs';
+import { groupsGone } from './procfs';
 import { WranglerKvStore } from '@chat/ops/src/keys/wrangler-kv';
 import { freePort, ProcessSet, runCommand, waitForHttp } from '@chat/web/e2e/support/processes';
-import { createSigningKey, randomSecret, ROOT, sessionCookie, startWebApp, TSX, WRANGLER } from '@chat/web/e2e/support/web-app';
+import { builtAppConfig, createSigningKey, randomSecret, ROOT, sessionCookie, TSX, WRANGLER } from '@chat/web/e2e/support/web-app';
 
 export { ROOT, sessionCookie };
 
@@ -20,7 +20,7 @@ export type BenchStackOptions = {
   /** Names the temporary state and log directory. */
   name: string;
   pace: UpstreamPace;
-  /** Also serve the built web app (BFF) under `wrangler pages dev`. */
+  /** Also serve the built web app (BFF): OpenNext's Worker bundle in Miniflare. */
   withWeb: boolean;
   /** Extra `--var`s for the Worker (e.g. a short JWKS_CACHE_TTL_S). */
   workerVars?: Record<string, string>;
@@ -35,7 +35,7 @@ export type BenchStackOptions = {
 
 export type BenchStack = {
   workerUrl: string;
-  /** The BFF, as `wrangler pages dev` presents it (`http://localhost:<port>`); undefined without `withWeb`. */
+  /** The BFF as the app knows itself (`http://localhost:<port>`, its AUTH_URL); undefined without `withWeb`. */
   appUrl: string | undefined;
   /** The fake OpenAI's origin (no `/v1`): `/v1/chat/completions`, `/__fake/stats`, `/__fake/config`. */
   fakeUrl: string;
@@ -66,7 +66,8 @@ export const BENCH_PLAN = {
  * migrations applied and a signing key made by the keys CLI (as web/e2e/support/stack.ts
  * does), the fake OpenAI in its own process (so its timers do not share an event loop with
  * the load generator), the Worker under `wrangler dev`, and optionally the built web app
- * under `wrangler pages dev`. Every process runs in its own group; `stop` ends them and
+ * (OpenNext's Worker, bundled as a deploy uploads it) in Miniflare, so the BFF row measures
+ * the BFF and no dev proxy. Every process runs in its own group; `stop` ends them and
  * deletes the state, also after a failed start.
  */
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
@@ -147,7 +148,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
         : processes.start(
             'worker',
             TSX,
-            ['bench/src/run-worker.ts', '--config', workerConfig, '--script', workerBuild.script, '--port', String(workerPort), '--inspector-port', String(workerInspector), '--persist-to', persistTo, ...varArgs],
+            ['bench/src/run-worker.ts', '--name', 'chat-api', '--config', workerConfig, '--script', workerBuild.script, '--port', String(workerPort), '--inspector-port', String(workerInspector), '--persist-to', persistTo, ...varArgs],
             { cwd: ROOT },
           );
     if (worker.pid !== undefined) leaders.push(worker.pid);
@@ -158,26 +159,37 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     let webPid: number | undefined;
     let webInspector: number | undefined;
     if (options.withWeb) {
-      say('starting the web app (wrangler pages dev)');
+      say('bundling the web app as a deploy would (OpenNext build) and starting it in Miniflare (no dev proxy)');
+      const webBuild = await buildWorker(join(persistTo, 'web-build'), { config: 'web/wrangler.toml' });
       const webPort = await freePort();
-      appUrl = await startWebApp(processes, {
-        port: webPort,
-        persistTo,
-        vars: {
-          ...secrets,
-          AUTH_KAKAO_ID: 'bench-kakao',
-          AUTH_KAKAO_SECRET: 'bench-kakao-secret',
-          AUTH_URL: `http://localhost:${webPort}`,
-          AUTH_TRUST_HOST: 'true',
-          WORKER_API_URL: workerUrl,
-        },
-      });
-      // startWebApp does not hand back its child: it is ours, running `wrangler pages dev`.
-      const web = childrenOf(process.pid).find((child) => child.cmdline.includes('pages\0dev'));
-      webPid = web?.pid;
+      webInspector = await freePort();
+      const webVars: Record<string, string> = {
+        ...secrets,
+        AUTH_KAKAO_ID: 'bench-kakao',
+        AUTH_KAKAO_SECRET: 'bench-kakao-secret',
+        AUTH_URL: `http://localhost:${webPort}`,
+        AUTH_TRUST_HOST: 'true',
+        WORKER_API_URL: workerUrl,
+      };
+      const web = processes.start(
+        'web',
+        TSX,
+        [
+          'bench/src/run-worker.ts',
+          '--name', 'chat-web',
+          '--config', builtAppConfig(webBuild.bundle.dir),
+          '--script', webBuild.script,
+          '--port', String(webPort),
+          '--inspector-port', String(webInspector),
+          '--persist-to', persistTo,
+          ...Object.entries(webVars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
+        ],
+        { cwd: ROOT },
+      );
+      webPid = web.pid;
       if (webPid !== undefined) leaders.push(webPid);
-      const inspectorArg = web?.cmdline.split('\0').indexOf('--inspector-port') ?? -1;
-      webInspector = inspectorArg >= 0 ? Number(web?.cmdline.split('\0')[inspectorArg + 1]) : undefined;
+      await waitForHttp(`http://127.0.0.1:${webPort}/`, 120_000);
+      appUrl = `http://localhost:${webPort}`;
     }
 
     return {

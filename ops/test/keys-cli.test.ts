@@ -10,14 +10,13 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KV_KEYS } from '@chat/keys';
 import { OFFLINE_ENV } from '../src/dev/processes';
-import { WranglerKvStore } from '../src/keys/wrangler-kv';
+import { WRANGLER_BIN, WranglerKvStore } from '../src/keys/wrangler-kv';
 
 // End to end through the real CLI, real wrangler KV commands and a real `wrangler dev`:
 // every wrangler call costs a second or two, hence the long timeouts.
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const require = createRequire(import.meta.url);
 const TSX_CLI = require.resolve('tsx/cli');
-const WRANGLER_BIN = require.resolve('wrangler/bin/wrangler.js');
 const SECRET = randomBytes(32).toString('base64url');
 const CLI_TIMEOUT_MS = 60_000;
 

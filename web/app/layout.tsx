@@ -4,8 +4,7 @@ import './globals.css';
 
 export const metadata: Metadata = { title: 'Edge Chat', description: 'AI chat at the edge' };
 
-// Stays static (no cookies read here) so Next can prerender the 404 page, which next-on-pages
-// requires. The theme and language are applied from their cookies before first paint by this
+// Stays static (no cookies read here) so Next can prerender the 404 page. The theme and language are applied from their cookies before first paint by this
 // script; the route-group layouts read the same cookies for the server-rendered text.
 const APPLY_PREFERENCES = `(function(){var c=document.cookie,d=document.documentElement;if(/(?:^|; )theme=dark(?:;|$)/.test(c))d.classList.add('dark');var l=/(?:^|; )locale=(en|ko)(?:;|$)/.exec(c);if(l)d.lang=l[1];})();`;
 

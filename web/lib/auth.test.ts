@@ -2,7 +2,7 @@ import { encode } from 'next-auth/jwt';
 import { describe, expect, it, vi } from 'vitest';
 import { freshSessionClaims } from './auth';
 
-// The Cloudflare adapter only exists inside a Pages request; these tests need none of it.
+// The Cloudflare context only exists inside a Worker request; these tests need none of it.
 vi.mock('./platform', () => ({ getBindings: () => ({ authKeys: undefined, api: undefined }), readEnv: () => undefined }));
 
 const SECRET = 'test-auth-secret-0123456789abcdef0123456789';

@@ -59,7 +59,7 @@ async function readClaims(claims: AccessClaims) {
 }
 
 /**
- * Auth.js configuration, built per request: on Pages the environment exists only inside a
+ * Auth.js configuration, built per request: on Workers the environment exists only inside a
  * request. Kakao's endpoints can point at a local fake (KAKAO_AUTH_BASE, KAKAO_API_BASE); the
  * bare `?scope` on authorize keeps Auth.js from asking Kakao for `openid`.
  */

@@ -1,8 +1,8 @@
-import { getOptionalRequestContext } from '@cloudflare/next-on-pages';
+import { getCloudflareContext } from '@opennextjs/cloudflare';
 
 /**
- * The only module that knows it runs on Cloudflare Pages: bindings and per-request
- * environment come from here, so another adapter means editing this file alone.
+ * The only module that knows it runs on Cloudflare (Workers, through OpenNext): bindings
+ * and per-request environment come from here, so another adapter means editing this file alone.
  */
 
 /** The Cloudflare bindings the app uses; each may be absent (tests, misconfiguration). */
@@ -11,8 +11,17 @@ export type PlatformBindings = {
   api: Fetcher | undefined;
 };
 
+/**
+ * The Worker's environment of the current request (or `next dev`'s platform proxy). Outside a
+ * request (unit tests, prerendering at build time) there is none: OpenNext throws, which here
+ * means "no bindings".
+ */
 function cloudflareEnv(): CloudflareEnv | undefined {
-  return getOptionalRequestContext()?.env;
+  try {
+    return getCloudflareContext().env;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The bindings of the current request. */
@@ -22,9 +31,9 @@ export function getBindings(): PlatformBindings {
 }
 
 /**
- * A configuration value. On Pages, vars and secrets are bindings and next-on-pages copies
- * them into `process.env` per request; `next dev` only has them as platform-proxy bindings,
- * so both places are read, bindings first. Empty strings count as unset.
+ * A configuration value. Vars and secrets are bindings, which OpenNext also copies into
+ * `process.env` per request; the wiring `npm run dev` passes to `next dev` is only in
+ * `process.env`. So both places are read, bindings first. Empty strings count as unset.
  *
  * @example const base = readEnv('KAKAO_AUTH_BASE') ?? 'https://kauth.kakao.com'
  */

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { authConfig } from './auth';
 import { createAccessTokenCache, type AccessClaims, type SignToken } from './token';
 
-// The Cloudflare adapter only exists inside a Pages request; these tests need none of it.
+// The Cloudflare context only exists inside a Worker request; these tests need none of it.
 vi.mock('./platform', () => ({ getBindings: () => ({ authKeys: undefined, api: undefined }), readEnv: () => undefined }));
 
 const SECRET = 'test-wrapping-secret-0123456789abcdef';

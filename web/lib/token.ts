@@ -94,7 +94,7 @@ let shared: { config: string; cache: AccessTokenCache } | undefined;
  */
 export function accessTokens(): AccessTokenCache {
   const wrappingSecret = readEnv('KEY_WRAPPING_SECRET');
-  if (!wrappingSecret) throw new Error('KEY_WRAPPING_SECRET is not set (web/.dev.vars locally, a Pages secret deployed)');
+  if (!wrappingSecret) throw new Error('KEY_WRAPPING_SECRET is not set (web/.dev.vars locally, a secret of the web Worker deployed)');
   const issuer = readEnv('JWT_ISSUER') ?? DEFAULT_JWT_ISSUER;
   const audience = readEnv('JWT_AUDIENCE') ?? DEFAULT_JWT_AUDIENCE;
   const config = JSON.stringify([wrappingSecret, issuer, audience]);

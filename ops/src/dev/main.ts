@@ -33,6 +33,8 @@ async function main(): Promise<void> {
   const workerVars = readDevVars(`${ROOT}.dev.vars`);
   const webVars = readDevVars(`${ROOT}web/.dev.vars`);
 
+  // The project's pinned Node (npm puts node_modules/.bin first on the PATH); every child inherits it.
+  say(`node ${process.version}`);
   say('applying D1 migrations to the local database');
   await run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local'], { cwd: ROOT, env: { CI: 'true' } });
   await ensureDevKey(ROOT, say);
@@ -103,8 +105,8 @@ async function main(): Promise<void> {
   stops.push(() => kakao.close());
   say(`fake Kakao on ${kakao.url}`);
 
-  // `next dev` (hot reload) rather than the Pages build: next.config.mjs calls
-  // setupDevPlatform, which binds AUTH_KEYS to this repository's .wrangler/state (where the
+  // `next dev` (hot reload) rather than the OpenNext build: next.config.mjs calls
+  // initOpenNextCloudflareForDev, which binds AUTH_KEYS to this repository's .wrangler/state (where the
   // signing key above lives) and reads web/.dev.vars. The variables below are the wiring.
   const webUrl = `http://localhost:${WEB_PORT}`;
   group.start('web', 'npx', ['next', 'dev', '--port', String(WEB_PORT), '--hostname', '127.0.0.1'], {

@@ -2,14 +2,17 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { KeyValueStore } from '@chat/keys';
 import { OFFLINE_ENV } from '../dev/processes';
 import { CliError } from './errors';
 
-// The package's own entry point, run with this Node: no npx lookup on every call.
-const WRANGLER_BIN = createRequire(import.meta.url).resolve('wrangler/bin/wrangler.js');
+/**
+ * The package's own entry point, run with this Node: no npx lookup on every call. Found
+ * beside its package.json, since wrangler's `exports` no longer list the bin file.
+ */
+export const WRANGLER_BIN = join(dirname(createRequire(import.meta.url).resolve('wrangler/package.json')), 'bin/wrangler.js');
 const BINDING = 'AUTH_KEYS';
 // What `wrangler kv key get --local` prints, on stdout with exit 0, for an absent key. Our
 // values are JSON or kids and never this text.

@@ -25,7 +25,7 @@ export type Stack = {
 /**
  * The whole product on loopback, from scratch: a temporary wrangler state with the D1
  * migrations applied and a signing key made by the keys CLI, the fake OpenAI and fake Kakao,
- * the Worker under `wrangler dev`, and the BUILT web app under `wrangler pages dev`.
+ * the Worker under `wrangler dev`, and the BUILT web app (OpenNext) under `wrangler dev`.
  * `options.workerVars` adds Worker vars (e.g. ADMIN_EMAILS). `stop` ends every process by its group and deletes the state, also after a failed start.
  */
 export async function startStack(name: string, options: { workerVars?: Record<string, string> } = {}): Promise<Stack> {

@@ -9,7 +9,8 @@ export const WEB_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const WRANGLER = join(ROOT, 'node_modules/.bin/wrangler');
 export const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const OUTPUT = join(WEB_DIR, '.vercel/output/static');
+/** What `npm run build:worker` (OpenNext) writes: the Worker's entry and the static assets it serves. */
+export const OPEN_NEXT_DIR = join(WEB_DIR, '.open-next');
 
 export function randomSecret(): string {
   return randomBytes(32).toString('base64url');
@@ -34,26 +35,38 @@ export type WebAppOptions = {
 };
 
 /**
- * Serves the BUILT app (`npm run build`) with `wrangler pages dev`, from a temporary
- * directory holding a copy of web/wrangler.toml and the suite's own .dev.vars, so a
- * developer's web/.dev.vars never leaks in. KV state is `persistTo`, shared with the Worker.
+ * web/wrangler.toml pointed at the built app by absolute paths, written into `dir` (next to
+ * the caller's .dev.vars), so the app can be served from outside web/.
+ */
+export function builtAppConfig(dir: string): string {
+  const config = readFileSync(join(WEB_DIR, 'wrangler.toml'), 'utf8')
+    .replace(/^main = .*$/m, `main = ${JSON.stringify(join(OPEN_NEXT_DIR, 'worker.js'))}`)
+    .replace(/^directory = .*$/m, `directory = ${JSON.stringify(join(OPEN_NEXT_DIR, 'assets'))}`);
+  const path = join(dir, 'wrangler.toml');
+  writeFileSync(path, config);
+  return path;
+}
+
+/**
+ * Serves the BUILT app (`npm run build:worker`: OpenNext's Worker and its assets) with
+ * `wrangler dev`, as `opennextjs-cloudflare preview` does, from a temporary directory holding
+ * the config and the suite's own .dev.vars, so a developer's web/.dev.vars never leaks in.
+ * KV state is `persistTo`, shared with the Worker.
  */
 export async function startWebApp(processes: ProcessSet, options: WebAppOptions): Promise<string> {
   // Inside the state directory, so the suite's clean-up removes it too.
   const dir = mkdtempSync(join(options.persistTo, 'web-config-'));
-  const config = readFileSync(join(WEB_DIR, 'wrangler.toml'), 'utf8').replace(/^pages_build_output_dir = .*$/m, `pages_build_output_dir = ${JSON.stringify(OUTPUT)}`);
-  writeFileSync(join(dir, 'wrangler.toml'), config);
+  const config = builtAppConfig(dir);
   writeFileSync(join(dir, '.dev.vars'), Object.entries(options.vars).map(([k, v]) => `${k}=${v}`).join('\n') + '\n', { mode: 0o600 });
   const inspector = await freePort();
   processes.start(
     'web',
     WRANGLER,
-    ['pages', 'dev', '--port', String(options.port), '--ip', '127.0.0.1', '--inspector-port', String(inspector), '--persist-to', options.persistTo, '--show-interactive-dev-session=false'],
+    ['dev', '--config', config, '--port', String(options.port), '--ip', '127.0.0.1', '--inspector-port', String(inspector), '--persist-to', options.persistTo, '--show-interactive-dev-session=false'],
     { cwd: dir },
   );
-  // wrangler pages dev presents requests to the app as http://localhost:<port>.
   const url = `http://localhost:${options.port}`;
-  await waitForHttp(`http://127.0.0.1:${options.port}/`, 90_000);
+  await waitForHttp(`http://127.0.0.1:${options.port}/`, 120_000);
   return url;
 }
 

@@ -2,8 +2,6 @@ import { redirect } from 'next/navigation';
 import { auth } from '@/lib/auth';
 import { OnboardingForm } from './onboarding-form';
 
-export const runtime = 'edge';
-
 export default async function OnboardingPage() {
   const session = await auth();
   if (!session?.claims) redirect('/');

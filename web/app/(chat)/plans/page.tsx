@@ -1,8 +1,6 @@
 import { PlansPanel } from '@/components/billing/plans-panel';
 import { tossConfig } from '@/lib/toss-config';
 
-export const runtime = 'edge';
-
 export default function PlansPage() {
   return <PlansPanel toss={tossConfig()} />;
 }

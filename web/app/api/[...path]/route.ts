@@ -1,6 +1,5 @@
 import { forwardToWorker } from '@/lib/bff';
 
-export const runtime = 'edge';
 // Every answer depends on the session: never cache or prerender.
 export const dynamic = 'force-dynamic';
 

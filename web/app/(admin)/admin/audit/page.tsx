@@ -1,7 +1,5 @@
 import { AuditLookup } from '@/components/admin/audit-lookup';
 
-export const runtime = 'edge';
-
 export default async function AdminAuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { trace } = await searchParams;
   const value = Array.isArray(trace) ? trace[0] : trace;

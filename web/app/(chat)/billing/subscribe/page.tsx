@@ -1,8 +1,6 @@
 import { SubscriptionResult } from '@/components/billing/checkout-result';
 import { billingSuccessParams } from '@/lib/checkout-params';
 
-export const runtime = 'edge';
-
 export default async function SubscribeSuccessPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   return <SubscriptionResult registration={billingSuccessParams(await searchParams)} />;
 }

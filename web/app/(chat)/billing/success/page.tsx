@@ -1,8 +1,6 @@
 import { PaymentResult } from '@/components/billing/checkout-result';
 import { paymentSuccessParams } from '@/lib/checkout-params';
 
-export const runtime = 'edge';
-
 export default async function PaymentSuccessPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   return <PaymentResult payment={paymentSuccessParams(await searchParams)} />;
 }

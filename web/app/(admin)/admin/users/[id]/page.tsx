@@ -1,7 +1,5 @@
 import { UserDetail } from '@/components/admin/user-detail';
 
-export const runtime = 'edge';
-
 export default async function AdminUserPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   return <UserDetail userId={id} />;

@@ -8,11 +8,11 @@ import { freePort, ProcessSet } from './support/processes';
 import { createSigningKey, randomSecret, sessionCookie, startWebApp, WEB_DIR } from './support/web-app';
 
 /**
- * The built app under `wrangler pages dev` (workerd, as on Pages) in front of a stub Worker:
+ * The built app (OpenNext's Worker under `wrangler dev`: workerd, as deployed) in front of a stub Worker:
  * the BFF mints a real token from the key in local KV, streams the event stream through as
  * it is written, and forwards the browser's abort.
  */
-const processes = new ProcessSet(join(WEB_DIR, 'test-results/logs/pages-stream'));
+const processes = new ProcessSet(join(WEB_DIR, 'test-results/logs/built-app-stream'));
 const persistTo = mkdtempSync(join(tmpdir(), 'chat-e2e-state-'));
 const secrets = { AUTH_SECRET: randomSecret(), KEY_WRAPPING_SECRET: randomSecret() };
 const CLAIMS = { sub: 'usr_e2e_stream', roles: ['user'], scopes: ['chat:write', 'conversations:read'], onboarded: true };
@@ -63,7 +63,7 @@ afterAll(async () => {
   rmSync(persistTo, { recursive: true, force: true });
 });
 
-describe('the built app on wrangler pages dev', () => {
+describe('the OpenNext build in workerd', () => {
   it('answers 401 without a session and refuses /internal', async () => {
     expect((await fetch(`${app}/api/me`)).status).toBe(401);
     const internal = await fetch(`${app}/api/internal/users/provision`, { headers: { Cookie: cookie } });
