@@ -1,4 +1,5 @@
-import { usageAggregates, type DayModelUsage, type ErrorCount, type ModelUsage, type TopUser, type TtftPercentiles } from '../db/queries/admin-usage';
+import type { Db } from '../db/client';
+import { usageAggregates, type DayModelUsage, type ErrorCount, type ModelUsage, type TopUser, type TtftPercentiles } from '../db/queries/usage-events';
 import { ApiError } from '../http/errors';
 
 export const DAY_MS = 86_400_000;
@@ -36,8 +37,8 @@ export function dayRange(from: string | undefined, to: string | undefined, now =
 }
 
 /** Requests, tokens, errors and time to first token over the UTC days [fromDay, toDay], of every user or of one. */
-export async function usageReport(d1: D1Database, fromDay: number, toDay: number, userId: string | null = null): Promise<UsageReport> {
-  const a = await usageAggregates(d1, fromDay, toDay + DAY_MS, TOP_USERS, userId);
+export async function usageReport(db: Db, fromDay: number, toDay: number, userId: string | null = null): Promise<UsageReport> {
+  const a = await usageAggregates(db, fromDay, toDay + DAY_MS, TOP_USERS, userId);
   const totals = a.byModel.reduce(
     (acc, m) => ({ requests: acc.requests + m.requests, errors: acc.errors + m.errors, totalTokens: acc.totalTokens + m.totalTokens }),
     { requests: 0, errors: 0, totalTokens: 0 },

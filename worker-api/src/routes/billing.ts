@@ -6,10 +6,13 @@ import { cancelSubscription, describeSubscription, startSubscription } from '../
 import { tossClient } from '../billing/toss';
 import { handleTossWebhook, type WebhookOutcome } from '../billing/webhook';
 import { getDb } from '../db/client';
-import { getSubscriptionForUser, listPaymentsForUser } from '../db/queries/billing';
+import { listPaymentsForUser } from '../db/queries/payments';
+import { listPlans } from '../db/queries/plans';
+import { getSubscriptionForUser } from '../db/queries/subscriptions';
 import { createRouter } from '../http/app';
 import { bearer, errors } from '../http/schemas';
-import { listPlans } from '../policy/plans';
+import { readConfig } from '../config';
+import { log } from '../log';
 
 /** Payments listed per request; a user has one or two a month. */
 const PAYMENTS_LISTED = 100;
@@ -227,7 +230,7 @@ export const billingRoutes = createRouter()
     return c.json(order, 201);
   })
   .openapi(postConfirm, async (c) => {
-    const result = await confirmOneTimeOrder(getDb(c.env.DB), tossClient(c.env), c.get('auth').sub, c.req.valid('json'));
+    const result = await confirmOneTimeOrder(getDb(c.env.DB), tossClient(readConfig(c.env)), c.get('auth').sub, c.req.valid('json'));
     return c.json(result, 200);
   })
   .openapi(postBillingKey, async (c) => {
@@ -245,7 +248,7 @@ export const billingRoutes = createRouter()
     const traceId = c.get('traceId');
     const work = handleTossWebhook(c.env, c.req.valid('json')).catch((err: unknown): Ack => {
       // Acknowledged all the same: Toss's retries would fail the same way, and the log says what broke.
-      console.log(JSON.stringify({ level: 'error', event: 'billing_webhook_failed', traceId, error: String(err) }));
+      log('error', 'billing_webhook_failed', { traceId, error: String(err) });
       return 'failed';
     });
     c.executionCtx.waitUntil(work);

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireScopes } from '../auth/guards';
 import { requireAuth } from '../auth/verify';
 import { getDb } from '../db/client';
-import { getDailyUsage, type DailyUsage } from '../db/queries/usage';
+import { getDailyUsage, type DailyUsage } from '../db/queries/usage-events';
 import { createRouter } from '../http/app';
 import { ApiError } from '../http/errors';
 import { bearer, errors } from '../http/schemas';

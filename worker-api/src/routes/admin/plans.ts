@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createPlan, listAdminPlans, updatePlan } from '../../admin/plans';
 import { requireAdmin } from '../../auth/guards';
 import { requireAuth } from '../../auth/verify';
+import { getDb } from '../../db/client';
 import { createRouter } from '../../http/app';
 import { bearer, errors } from '../../http/schemas';
 import { AdminPlan, AdminPlanList, CreatePlanBody, PlanId, UpdatePlanBody } from './schemas';
@@ -47,6 +48,6 @@ const patchPlan = createRoute({
 });
 
 export const adminPlanRoutes = createRouter()
-  .openapi(listPlans, async (c) => c.json({ items: await listAdminPlans(c.env.DB) }, 200))
-  .openapi(postPlan, async (c) => c.json(await createPlan(c.env.DB, c.get('auth').sub, c.req.valid('json')), 201))
-  .openapi(patchPlan, async (c) => c.json(await updatePlan(c.env.DB, c.get('auth').sub, c.req.valid('param').id, c.req.valid('json')), 200));
+  .openapi(listPlans, async (c) => c.json({ items: await listAdminPlans(getDb(c.env.DB)) }, 200))
+  .openapi(postPlan, async (c) => c.json(await createPlan(getDb(c.env.DB), c.get('auth').sub, c.req.valid('json')), 201))
+  .openapi(patchPlan, async (c) => c.json(await updatePlan(getDb(c.env.DB), c.get('auth').sub, c.req.valid('param').id, c.req.valid('json')), 200));

@@ -5,7 +5,7 @@ import { toUsageRow } from '../../admin/views';
 import { requireAdmin } from '../../auth/guards';
 import { requireAuth } from '../../auth/verify';
 import { getDb } from '../../db/client';
-import { listRequests, requestsByTrace, type AuditedRequest } from '../../db/queries/admin-usage';
+import { listRequests, requestsByTrace, type AuditedRequest } from '../../db/queries/usage-events';
 import { createRouter } from '../../http/app';
 import { ApiError } from '../../http/errors';
 import { bearer, errors } from '../../http/schemas';
@@ -63,7 +63,7 @@ export const adminUsageRoutes = createRouter()
   .openapi(getUsage, async (c) => {
     const { from, to, userId } = c.req.valid('query');
     const { fromDay, toDay } = dayRange(from, to);
-    return c.json(await usageReport(c.env.DB, fromDay, toDay, userId ?? null), 200);
+    return c.json(await usageReport(getDb(c.env.DB), fromDay, toDay, userId ?? null), 200);
   })
   .openapi(getTrace, async (c) => {
     const rows = await requestsByTrace(getDb(c.env.DB), c.req.valid('param').traceId, TRACE_ROWS);

@@ -6,7 +6,7 @@ import { toAdminUser } from '../../admin/views';
 import { requireAdmin } from '../../auth/guards';
 import { requireAuth } from '../../auth/verify';
 import { getDb } from '../../db/client';
-import { searchUsers } from '../../db/queries/admin-users';
+import { searchUsers } from '../../db/queries/users';
 import { createRouter } from '../../http/app';
 import { bearer, errors } from '../../http/schemas';
 import {
@@ -112,21 +112,21 @@ export const adminUserRoutes = createRouter()
     const page = await searchUsers(getDb(c.env.DB), { q: q?.trim() || undefined, limit, cursor: decodeCursor(cursor) });
     return c.json({ items: page.items.map(toAdminUser), nextCursor: encodeCursor(page.next) }, 200);
   })
-  .openapi(getUser, async (c) => c.json(await userDetail(c.env.DB, c.req.valid('param').id), 200))
+  .openapi(getUser, async (c) => c.json(await userDetail(getDb(c.env.DB), c.req.valid('param').id), 200))
   .openapi(patchUser, async (c) => {
     const { planId, planExpiresAt, roles } = c.req.valid('json');
     const patch = { planId, roles, planExpiresAt: planExpiresAt === undefined || planExpiresAt === null ? planExpiresAt : Date.parse(planExpiresAt) };
-    return c.json(await updateUser(c.env.DB, c.get('auth').sub, c.req.valid('param').id, patch), 200);
+    return c.json(await updateUser(getDb(c.env.DB), c.get('auth').sub, c.req.valid('param').id, patch), 200);
   })
-  .openapi(suspend, async (c) => c.json(await suspendUser(c.env.DB, c.get('auth').sub, c.req.valid('param').id, c.req.valid('json').reason), 200))
-  .openapi(unsuspend, async (c) => c.json(await unsuspendUser(c.env.DB, c.get('auth').sub, c.req.valid('param').id), 200))
+  .openapi(suspend, async (c) => c.json(await suspendUser(getDb(c.env.DB), c.get('auth').sub, c.req.valid('param').id, c.req.valid('json').reason), 200))
+  .openapi(unsuspend, async (c) => c.json(await unsuspendUser(getDb(c.env.DB), c.get('auth').sub, c.req.valid('param').id), 200))
   .openapi(postGrant, async (c) => {
     const { tokens, expiresAt, reason } = c.req.valid('json');
-    const grant = await createGrant(c.env.DB, c.get('auth').sub, c.req.valid('param').id, { tokens, reason, expiresAt: Date.parse(expiresAt) });
+    const grant = await createGrant(getDb(c.env.DB), c.get('auth').sub, c.req.valid('param').id, { tokens, reason, expiresAt: Date.parse(expiresAt) });
     return c.json(grant, 201);
   })
   .openapi(deleteGrant, async (c) => {
     const { id, grantId } = c.req.valid('param');
-    await revokeGrant(c.env.DB, c.get('auth').sub, id, grantId);
+    await revokeGrant(getDb(c.env.DB), c.get('auth').sub, id, grantId);
     return c.body(null, 204);
   });

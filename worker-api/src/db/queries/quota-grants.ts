@@ -1,7 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
-import type { Db } from '../client';
+import type { Db, Statement } from '../client';
 import { quotaGrants, type QuotaGrantRow } from '../schema';
-import type { Statement } from './billing';
 
 /** The user's grants, live and expired, newest first. */
 export async function listGrants(db: Db, userId: string, limit: number): Promise<QuotaGrantRow[]> {
