@@ -7,6 +7,7 @@ import type { AppEnv } from './env';
 import { docsPage } from './http/docs-page';
 import { ApiError, errorResponse } from './http/errors';
 import { traceId } from './http/trace';
+import { log } from './log';
 import { adminRoutes } from './routes/admin';
 import { billingRoutes } from './routes/billing';
 import { conversationRoutes } from './routes/conversations';
@@ -18,7 +19,6 @@ import { modelRoutes } from './routes/models';
 import { streamRoutes } from './routes/stream';
 import { usageRoutes } from './routes/usage';
 import { API_VERSION } from './version';
-import { log } from './log';
 
 /** Largest request body any route accepts; chat messages are far smaller. */
 const MAX_BODY_BYTES = 256 * 1024;

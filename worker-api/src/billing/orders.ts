@@ -7,10 +7,10 @@ import { getSubscriptionForUser } from '../db/queries/subscriptions';
 import { getUserById, userPlanGrantForOrder } from '../db/queries/users';
 import type { OrderRow, PaymentRow, PlanRow, UserRow } from '../db/schema';
 import { ApiError } from '../http/errors';
+import { log } from '../log';
 import { getEntitled } from '../policy/plans';
 import { addMonths } from './periods';
 import { paymentFailure, TossApiError, TossPaymentSchema, type TossClient, type TossPayment } from './toss';
-import { log } from '../log';
 
 /** A grant that loses a race with another grant for the same user re-reads and tries again, this often. */
 const GRANT_ATTEMPTS = 3;

@@ -1,10 +1,10 @@
+import { readConfig } from '../config';
 import { getDb } from '../db/client';
 import { listWaitingDeposits } from '../db/queries/orders';
 import type { Bindings } from '../env';
+import { log } from '../log';
 import { applyOneTimePayment } from './orders';
 import { tossClient } from './toss';
-import { readConfig } from '../config';
-import { log } from '../log';
 
 /** How many waiting virtual accounts one cron run re-reads from Toss. */
 const DEPOSITS_PER_RUN = 50;

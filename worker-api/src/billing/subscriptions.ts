@@ -1,4 +1,5 @@
 import { readConfig } from '../config';
+import { DAY_MS } from '../days';
 import { getDb, runBatch, type Db } from '../db/client';
 import { ensureOrder, getOrder, markOrderFailed, orderPaidUpdate } from '../db/queries/orders';
 import { paymentUpsert } from '../db/queries/payments';
@@ -19,7 +20,7 @@ import { ApiError } from '../http/errors';
 import { log } from '../log';
 import { openBillingKey, sealBillingKey } from './billing-key-cipher';
 import { customerKeyFor, planForSale } from './orders';
-import { addMonths, DAY_MS } from './periods';
+import { addMonths } from './periods';
 import { paymentFailure, TossApiError, tossClient, type TossClient, type TossPayment } from './toss';
 
 /** Days after the due date on which a declined renewal is tried again; after the last, the plan ends. */

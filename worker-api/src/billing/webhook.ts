@@ -1,13 +1,13 @@
 import { z } from 'zod';
+import { readConfig } from '../config';
 import { getDb, runBatch, type Db } from '../db/client';
 import { billingEventInsert, billingEventSeen } from '../db/queries/billing-events';
 import { getOrder } from '../db/queries/orders';
 import { getRecordedPayment, paymentUpsert } from '../db/queries/payments';
 import type { Bindings } from '../env';
+import { log } from '../log';
 import { applyOneTimePayment } from './orders';
 import { TossApiError, tossClient, type TossClient, type TossPayment } from './toss';
-import { readConfig } from '../config';
-import { log } from '../log';
 
 /**
  * What became of a webhook: `applied` (Toss's verified state was recorded), `duplicate`

@@ -25,12 +25,7 @@ export async function getDailyUsage(db: Db, userId: string, fromMs: number, toMs
 
 /** The user's newest usage rows, newest first. */
 export async function recentUsage(db: Db, userId: string, limit: number): Promise<UsageEventRow[]> {
-  return db
-    .select()
-    .from(usageEvents)
-    .where(eq(usageEvents.userId, userId))
-    .orderBy(desc(usageEvents.createdAt), desc(usageEvents.id))
-    .limit(limit);
+  return db.query.usageEvents.findMany({ where: eq(usageEvents.userId, userId), orderBy: [desc(usageEvents.createdAt), desc(usageEvents.id)], limit });
 }
 
 /** Statuses counted as errors: a client abort is the user's choice, not a failure. */

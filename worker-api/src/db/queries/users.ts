@@ -148,29 +148,30 @@ export function userUpdate(db: Db, id: string, changes: UserChanges, now: number
     .where(eq(users.id, id));
 }
 
+type PlanTerm = { planId: string; expiresAt: number | null };
+
+/** Puts the user on `plan`, only where every guard holds: a guard is what makes a grant apply once. */
+function planSet(db: Db, userId: string, plan: PlanTerm, now: number, ...guards: SQL[]): Statement {
+  return db
+    .update(users)
+    .set({ planId: plan.planId, planExpiresAt: plan.expiresAt, updatedAt: now })
+    .where(and(eq(users.id, userId), ...guards));
+}
+
 /**
  * Grants an order's plan, only while the user's plan is still `from` (no other grant slipped
  * in) and the order is not yet activated: the half of a grant-once pair with `orderActivation`.
  */
-export function userPlanGrantForOrder(
-  db: Db,
-  userId: string,
-  from: { planId: string; expiresAt: number | null },
-  to: { planId: string; expiresAt: number | null },
-  orderId: string,
-  now: number,
-): Statement {
-  return db
-    .update(users)
-    .set({ planId: to.planId, planExpiresAt: to.expiresAt, updatedAt: now })
-    .where(
-      and(
-        eq(users.id, userId),
-        eq(users.planId, from.planId),
-        sql`${users.planExpiresAt} IS ${from.expiresAt}`,
-        sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${orderId} AND ${orders.activatedAt} IS NULL)`,
-      ),
-    );
+export function userPlanGrantForOrder(db: Db, userId: string, from: PlanTerm, to: PlanTerm, orderId: string, now: number): Statement {
+  return planSet(
+    db,
+    userId,
+    to,
+    now,
+    eq(users.planId, from.planId),
+    sql`${users.planExpiresAt} IS ${from.expiresAt}`,
+    sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${orderId} AND ${orders.activatedAt} IS NULL)`,
+  );
 }
 
 /** Moves the end of the user's plan, only while they are still on `planId`. */
@@ -183,33 +184,23 @@ export function userPlanExpiryUpdate(db: Db, userId: string, planId: string, exp
 
 /** Returns the user to free, only while they are on the subscription's plan and it has not ended yet. */
 export function userPlanEndForSubscription(db: Db, userId: string, planId: string, subscriptionId: string, now: number): Statement {
-  return db
-    .update(users)
-    .set({ planId: FREE_PLAN_ID, planExpiresAt: null, updatedAt: now })
-    .where(
-      and(
-        eq(users.id, userId),
-        eq(users.planId, planId),
-        sql`EXISTS (SELECT 1 FROM ${subscriptions} WHERE ${subscriptions.id} = ${subscriptionId} AND ${subscriptions.status} != 'canceled')`,
-      ),
-    );
+  return planSet(
+    db,
+    userId,
+    { planId: FREE_PLAN_ID, expiresAt: null },
+    now,
+    eq(users.planId, planId),
+    sql`EXISTS (SELECT 1 FROM ${subscriptions} WHERE ${subscriptions.id} = ${subscriptionId} AND ${subscriptions.status} != 'canceled')`,
+  );
 }
 
 /** Extends the user's plan for a renewed period, only while the subscription is still in `period` (once per period). */
-export function userPlanRenewForSubscription(
-  db: Db,
-  userId: string,
-  plan: { planId: string; expiresAt: number },
-  subscription: { id: string; period: number },
-  now: number,
-): Statement {
-  return db
-    .update(users)
-    .set({ planId: plan.planId, planExpiresAt: plan.expiresAt, updatedAt: now })
-    .where(
-      and(
-        eq(users.id, userId),
-        sql`EXISTS (SELECT 1 FROM ${subscriptions} WHERE ${subscriptions.id} = ${subscription.id} AND ${subscriptions.period} = ${subscription.period})`,
-      ),
-    );
+export function userPlanRenewForSubscription(db: Db, userId: string, plan: PlanTerm, subscription: { id: string; period: number }, now: number): Statement {
+  return planSet(
+    db,
+    userId,
+    plan,
+    now,
+    sql`EXISTS (SELECT 1 FROM ${subscriptions} WHERE ${subscriptions.id} = ${subscription.id} AND ${subscriptions.period} = ${subscription.period})`,
+  );
 }

@@ -1,20 +1,16 @@
 import { z } from '@hono/zod-openapi';
 import { ASSIGNABLE_ROLES } from '../../admin/users';
+import { TRACE_ID_PATTERN } from '../../http/trace';
 
 // Inputs. Ids are checked for shape so a typo is a 400 naming the field, not a lookup.
 
 export const UserId = z.string().regex(/^usr_[0-9a-z]{1,64}$/, 'must be a user id like usr_0mf3k2x1a7q9z0c4r8b2');
 export const GrantId = z.string().regex(/^grt_[0-9a-z]{1,64}$/, 'must be a grant id like grt_0mf3k2x1a7q9z0c4r8b2');
 export const PlanId = z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'must be 2 to 32 lower-case letters, digits, _ or -, starting with a letter');
-export const TraceId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$/, 'must be a trace id (8 to 128 letters, digits, . _ : -)');
+export const TraceId = z.string().regex(TRACE_ID_PATTERN, 'must be a trace id (8 to 128 letters, digits, . _ : -)');
 const ModelId = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'must be a model id');
 
 export const IsoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO date-time like 2026-11-24T09:00:00Z' }).openapi({ format: 'date-time' });
-
-export const IsoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-24')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a real date');
 
 export const Cursor = z.string().max(256).optional().openapi({ description: 'The `nextCursor` of the previous page' });
 export const Limit = z.coerce.number().int().min(1).max(100).default(20);

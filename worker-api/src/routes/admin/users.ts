@@ -8,7 +8,7 @@ import { requireAuth } from '../../auth/verify';
 import { getDb } from '../../db/client';
 import { searchUsers } from '../../db/queries/users';
 import { createRouter } from '../../http/app';
-import { bearer, errors } from '../../http/schemas';
+import { bearer, errors, json, jsonBody } from '../../http/schemas';
 import {
   AdminGrant,
   AdminUserDetail,
@@ -22,8 +22,6 @@ import {
   userParam,
 } from './schemas';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
-const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: json(schema) });
 const conflict = { 409: { description: 'In conflict with the current state (`conflict`)', content: errors(400)[400].content } };
 const detail = { description: 'The user as it now stands', content: json(AdminUserDetail) };
 
@@ -56,7 +54,7 @@ const patchUser = createRoute({
   summary: "Change a user's plan (and when it ends) or roles",
   security: bearer,
   middleware: [requireAuth, requireAdmin('admin:write')] as const,
-  request: { params: userParam('A user id'), body: body(UpdateUserBody) },
+  request: { params: userParam('A user id'), body: jsonBody(UpdateUserBody) },
   responses: { 200: detail, ...errors(400, 401, 403, 404), ...conflict },
 });
 
@@ -67,7 +65,7 @@ const suspend = createRoute({
   summary: "Suspend a user: every request with their token is refused from the next one on (403 `account_suspended`)",
   security: bearer,
   middleware: [requireAuth, requireAdmin('admin:write')] as const,
-  request: { params: userParam('A user id'), body: body(SuspendBody) },
+  request: { params: userParam('A user id'), body: jsonBody(SuspendBody) },
   responses: { 200: detail, ...errors(400, 401, 403, 404), ...conflict },
 });
 
@@ -89,7 +87,7 @@ const postGrant = createRoute({
   summary: "Add tokens to both of a user's limits until a time at most 90 days away",
   security: bearer,
   middleware: [requireAuth, requireAdmin('admin:write')] as const,
-  request: { params: userParam('A user id'), body: body(GrantBody) },
+  request: { params: userParam('A user id'), body: jsonBody(GrantBody) },
   responses: { 201: { description: 'The grant', content: json(AdminGrant) }, ...errors(400, 401, 403, 404) },
 });
 
