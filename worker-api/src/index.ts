@@ -1,12 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { Scalar } from '@scalar/hono-api-reference';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { methodNotAllowed } from 'hono/method-not-allowed';
 import { runBillingCron } from './billing/cron';
 import type { AppEnv } from './env';
+import { docsPage } from './http/docs-page';
 import { ApiError, errorResponse } from './http/errors';
-import { AllowedMethods } from './http/method-not-allowed';
 import { traceId } from './http/trace';
+import { log } from './log';
 import { adminRoutes } from './routes/admin';
 import { billingRoutes } from './routes/billing';
 import { conversationRoutes } from './routes/conversations';
@@ -25,6 +26,17 @@ const MAX_BODY_BYTES = 256 * 1024;
 const app = new OpenAPIHono<AppEnv>();
 
 app.use('*', traceId);
+// Outside the body limit, so a wrong method is a 405 whatever it sends; it turns the 404 of a known path into a 405 with Allow.
+app.use(
+  '*',
+  methodNotAllowed<AppEnv>({
+    app,
+    onMethodNotAllowed: (c, methods) => {
+      const allow = methods.sort().join(', ');
+      return errorResponse(c, 405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${allow}`, { Allow: allow });
+    },
+  }),
+);
 app.use(
   '*',
   bodyLimit({
@@ -57,19 +69,9 @@ const documentConfig = {
 };
 
 app.get('/openapi.json', (c) => c.json(app.getOpenAPI31Document(documentConfig)));
-app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Chat API reference' }));
+app.get('/docs', async (c) => c.html(await docsPage(app.getOpenAPI31Document(documentConfig), '/openapi.json')));
 
-const allowed = new AllowedMethods(() => app.routes);
-
-app.notFound((c) => {
-  const methods = allowed.for(c.req.path);
-  if (methods.length > 0) {
-    return errorResponse(c, 405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${methods.join(', ')}`, {
-      Allow: methods.join(', '),
-    });
-  }
-  return errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`);
-});
+app.notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
 
 app.onError((err, c) => {
   if (err instanceof ApiError) return errorResponse(c, err.status, err.code, err.message, err.headers);
@@ -77,7 +79,7 @@ app.onError((err, c) => {
     // Hono's validators throw these for bodies that are not JSON at all.
     return errorResponse(c, 400, 'invalid_request', err.message || 'The request is malformed');
   }
-  console.log(JSON.stringify({ level: 'error', event: 'unhandled_error', traceId: c.get('traceId'), error: String(err), stack: err instanceof Error ? err.stack : undefined }));
+  log('error', 'unhandled_error', { traceId: c.get('traceId'), error: String(err), stack: err instanceof Error ? err.stack : undefined });
   return errorResponse(c, 500, 'internal_error', 'Something went wrong on our side; quote the trace id if you report it');
 });
 

@@ -111,4 +111,14 @@ describe('OpenAPI', () => {
     expect(res.headers.get('Content-Type')).toMatch(/text\/html/);
     expect(await res.text()).toContain('/openapi.json');
   });
+
+  it('renders the reference itself, with nothing fetched from another origin', async () => {
+    const page = await (await SELF.fetch('https://api.test/docs')).text();
+    expect(page).toContain('/conversations/{id}');
+    expect(page).toContain('ConversationDetail');
+    expect(page).not.toMatch(/<script/i);
+    const urls = [...page.matchAll(/(?:src|href|action)\s*=\s*["']?([^"' >]+)|url\(\s*["']?([^"')]+)|@import\s+["']([^"']+)/gi)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+    expect(urls.length).toBeGreaterThan(0);
+    for (const url of urls) expect(url, url).toMatch(/^(\/(?!\/)|#)/);
+  });
 });

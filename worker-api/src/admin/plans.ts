@@ -1,9 +1,7 @@
-import { getDb } from '../db/client';
+import { runBatch, type Db } from '../db/client';
 import { adminActionInsert } from '../db/queries/admin-actions';
-import { planInsert, planUpdate, type NewPlan, type PlanChanges } from '../db/queries/admin-plans';
-import { getPlanById, runBatch } from '../db/queries/billing';
+import { getPlanById, listPlans, planInsert, planUpdate, type NewPlan, type PlanChanges } from '../db/queries/plans';
 import { ApiError } from '../http/errors';
-import { listPlans } from '../policy/plans';
 import { toAdminPlan, type AdminPlan } from './views';
 
 function planNotFound(): ApiError {
@@ -18,20 +16,19 @@ function isDuplicateKey(err: unknown): boolean {
   return false;
 }
 
-async function readBack(d1: D1Database, id: string): Promise<AdminPlan> {
-  const plan = await getPlanById(getDb(d1), id);
+async function readBack(db: Db, id: string): Promise<AdminPlan> {
+  const plan = await getPlanById(db, id);
   if (!plan) throw planNotFound();
   return toAdminPlan(plan);
 }
 
 /** Every plan, in the order the price page shows them. */
-export async function listAdminPlans(d1: D1Database): Promise<AdminPlan[]> {
-  return (await listPlans(getDb(d1))).map(toAdminPlan);
+export async function listAdminPlans(db: Db): Promise<AdminPlan[]> {
+  return (await listPlans(db)).map(toAdminPlan);
 }
 
 /** Adds a plan; 409 `conflict` when the id is taken. */
-export async function createPlan(d1: D1Database, actorId: string, plan: NewPlan, now = Date.now()): Promise<AdminPlan> {
-  const db = getDb(d1);
+export async function createPlan(db: Db, actorId: string, plan: NewPlan, now = Date.now()): Promise<AdminPlan> {
   const after = toAdminPlan({ ...plan, createdAt: now, updatedAt: now });
   try {
     await runBatch(db, planInsert(db, plan, now), adminActionInsert(db, { actorId, action: 'plan.create', targetType: 'plan', targetId: plan.id, before: null, after }, now));
@@ -39,20 +36,19 @@ export async function createPlan(d1: D1Database, actorId: string, plan: NewPlan,
     if (isDuplicateKey(err)) throw new ApiError(409, 'conflict', `A plan with the id ${plan.id} already exists`);
     throw err;
   }
-  return readBack(d1, plan.id);
+  return readBack(db, plan.id);
 }
 
 /**
  * Edits a plan. Nothing caches plans (each request reads its plan with the user), so the
  * change applies to the next request of everyone on it.
  */
-export async function updatePlan(d1: D1Database, actorId: string, id: string, changes: PlanChanges, now = Date.now()): Promise<AdminPlan> {
-  const db = getDb(d1);
+export async function updatePlan(db: Db, actorId: string, id: string, changes: PlanChanges, now = Date.now()): Promise<AdminPlan> {
   const current = await getPlanById(db, id);
   if (!current) throw planNotFound();
   const keys = (Object.keys(changes) as (keyof PlanChanges)[]).filter((k) => changes[k] !== undefined);
   const before = Object.fromEntries(keys.map((k) => [k, current[k]]));
   const after = Object.fromEntries(keys.map((k) => [k, changes[k]]));
   await runBatch(db, planUpdate(db, id, changes, now), adminActionInsert(db, { actorId, action: 'plan.update', targetType: 'plan', targetId: id, before, after }, now));
-  return readBack(d1, id);
+  return readBack(db, id);
 }

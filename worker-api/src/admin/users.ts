@@ -1,12 +1,11 @@
-import { getDb, type Db } from '../db/client';
+import { runBatch, type Db } from '../db/client';
 import { adminActionInsert } from '../db/queries/admin-actions';
-import { listGrants } from '../db/queries/admin-grants';
-import { recentUsage, userUpdate, type UserChanges } from '../db/queries/admin-users';
-import { getPlanById, runBatch } from '../db/queries/billing';
-import { getUserById } from '../db/queries/users';
+import { getPlanById } from '../db/queries/plans';
+import { listGrants } from '../db/queries/quota-grants';
+import { recentUsage } from '../db/queries/usage-events';
+import { getUserById, getUserWithPlanInForce, userUpdate, type UserChanges } from '../db/queries/users';
 import type { UserRow } from '../db/schema';
 import { ApiError } from '../http/errors';
-import { findEntitled } from '../policy/plans';
 import { quotaStatus, type WindowStatus } from '../policy/quota';
 import { toAdminUser, toGrant, toPlan, toUsageRow, type AdminUser, type Grant, type PlanView, type UsageRow } from './views';
 
@@ -44,11 +43,10 @@ function toWindow({ limit, used, reserved, remaining, resetAt }: WindowStatus): 
 }
 
 /** Everything an operator looks at for one user; a suspended user is shown like any other. */
-export async function userDetail(d1: D1Database, userId: string, now = Date.now()): Promise<UserDetail> {
-  const db = getDb(d1);
-  const [entitled, grants, recent] = await Promise.all([findEntitled(db, userId, now), listGrants(db, userId, GRANTS_SHOWN), recentUsage(db, userId, RECENT_USAGE_SHOWN)]);
+export async function userDetail(db: Db, userId: string, now = Date.now()): Promise<UserDetail> {
+  const [entitled, grants, recent] = await Promise.all([getUserWithPlanInForce(db, userId, now), listGrants(db, userId, GRANTS_SHOWN), recentUsage(db, userId, RECENT_USAGE_SHOWN)]);
   if (!entitled) throw userNotFound();
-  const [daily, monthly] = await quotaStatus(d1, userId, entitled.plan, now);
+  const [daily, monthly] = await quotaStatus(db.$client, userId, entitled.plan, now);
   if (!daily || !monthly) throw new Error('quota windows missing');
   return {
     user: toAdminUser(entitled.user),
@@ -82,8 +80,7 @@ async function applyUserChange(db: Db, actorId: string, action: string, user: Us
  * Changes a user's plan or roles. A plan set without an end date has none: `getEntitled`
  * would otherwise drop the user to free at an end date left over from a lapsed purchase.
  */
-export async function updateUser(d1: D1Database, actorId: string, userId: string, patch: UserPatch, now = Date.now()): Promise<UserDetail> {
-  const db = getDb(d1);
+export async function updateUser(db: Db, actorId: string, userId: string, patch: UserPatch, now = Date.now()): Promise<UserDetail> {
   const user = await existingUser(db, userId);
   const changes: UserChanges = {};
   if (patch.planId !== undefined) {
@@ -99,21 +96,19 @@ export async function updateUser(d1: D1Database, actorId: string, userId: string
     changes.roles = ASSIGNABLE_ROLES.filter((r) => patch.roles?.includes(r));
   }
   await applyUserChange(db, actorId, 'user.update', user, changes, now);
-  return userDetail(d1, userId, now);
+  return userDetail(db, userId, now);
 }
 
 /** Suspends a user: their next request is refused. Suspending again only replaces the reason. */
-export async function suspendUser(d1: D1Database, actorId: string, userId: string, reason: string, now = Date.now()): Promise<UserDetail> {
-  const db = getDb(d1);
+export async function suspendUser(db: Db, actorId: string, userId: string, reason: string, now = Date.now()): Promise<UserDetail> {
   const user = await existingUser(db, userId);
   if (userId === actorId) throw conflict('You cannot suspend yourself');
   await applyUserChange(db, actorId, 'user.suspend', user, { suspendedAt: user.suspendedAt ?? now, suspendedReason: reason }, now);
-  return userDetail(d1, userId, now);
+  return userDetail(db, userId, now);
 }
 
-export async function unsuspendUser(d1: D1Database, actorId: string, userId: string, now = Date.now()): Promise<UserDetail> {
-  const db = getDb(d1);
+export async function unsuspendUser(db: Db, actorId: string, userId: string, now = Date.now()): Promise<UserDetail> {
   const user = await existingUser(db, userId);
   await applyUserChange(db, actorId, 'user.unsuspend', user, { suspendedAt: null, suspendedReason: null }, now);
-  return userDetail(d1, userId, now);
+  return userDetail(db, userId, now);
 }

@@ -10,16 +10,3 @@ export const AccessClaimsSchema = z.object({
   scopes: z.array(z.string().max(64)).max(64).default([]),
   onboarded: z.boolean().default(false),
 });
-
-/** Who is calling, as verified from the bearer token; read with `c.get('auth')`. */
-export type AuthContext = {
-  sub: string;
-  jti: string;
-  roles: readonly string[];
-  scopes: readonly string[];
-  onboarded: boolean;
-  /** epoch seconds */
-  expiresAt: number;
-  /** `svc:*` subjects are services (the web app), not users. */
-  isService: boolean;
-};

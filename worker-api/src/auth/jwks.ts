@@ -1,5 +1,7 @@
 import { importJWK } from 'jose';
 import { z } from 'zod';
+import type { Config } from '../config';
+import { log, type LogLevel } from '../log';
 
 /** KV key of the public JWK Set (contract section 4). */
 export const JWKS_KV_KEY = 'jwks';
@@ -34,7 +36,7 @@ export type JwksCacheOptions = {
   ttlMs: number;
   missCooldownMs?: number;
   now?: () => number;
-  log?: (event: Record<string, unknown>) => void;
+  log?: (level: LogLevel, event: string, fields: Record<string, unknown>) => void;
 };
 
 async function sha256Hex(text: string): Promise<string> {
@@ -101,7 +103,7 @@ export class JwksCache {
     } catch (err) {
       // A KV hiccup must not log everyone out: keep verifying with the set we have.
       if (this.snapshot) {
-        this.options.log?.({ event: 'jwks_reload_failed', error: String(err) });
+        this.options.log?.('warn', 'jwks_reload_failed', { error: String(err) });
         this.snapshot = { ...this.snapshot, loadedAt: this.now() };
         return this.snapshot;
       }
@@ -124,12 +126,12 @@ export class JwksCache {
     try {
       doc = JSON.parse(text);
     } catch {
-      this.options.log?.({ event: 'jwks_invalid', reason: 'not JSON' });
+      this.options.log?.('warn', 'jwks_invalid', { reason: 'not JSON' });
       return [];
     }
     const parsed = JwksDocument.safeParse(doc);
     if (!parsed.success) {
-      this.options.log?.({ event: 'jwks_invalid', reason: 'no keys array' });
+      this.options.log?.('warn', 'jwks_invalid', { reason: 'no keys array' });
       return [];
     }
     // One malformed entry must not take the others down with it.
@@ -143,13 +145,7 @@ export class JwksCache {
 let isolateCache: JwksCache | undefined;
 
 /** The isolate's cache, created on first use with the Worker's configured TTL. */
-export function jwksCacheFor(env: { JWKS_CACHE_TTL_S?: string }): JwksCache {
-  if (!isolateCache) {
-    const ttlS = Number(env.JWKS_CACHE_TTL_S ?? '300');
-    isolateCache = new JwksCache({
-      ttlMs: (Number.isFinite(ttlS) && ttlS >= 0 ? ttlS : 300) * 1000,
-      log: (event) => console.log(JSON.stringify(event)),
-    });
-  }
+export function jwksCacheFor(config: Pick<Config, 'jwksCacheTtlS'>): JwksCache {
+  isolateCache ??= new JwksCache({ ttlMs: config.jwksCacheTtlS * 1000, log });
   return isolateCache;
 }

@@ -1,12 +1,8 @@
-import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { getDb } from '../db/client';
-import { users } from '../db/schema';
-import type { AppEnv } from '../env';
+import { getAccountState } from '../db/queries/users';
+import type { AccountState, AppEnv } from '../env';
 import { ApiError } from '../http/errors';
-
-/** What D1 says about the caller now, as opposed to what their token said when it was signed. */
-export type AccountState = { roles: string[]; suspendedAt: number | null };
 
 /**
  * Routes whose handler loads the user through `getEntitled` (which refuses a suspended user)
@@ -27,15 +23,6 @@ export function accountSuspended(): ApiError {
   return new ApiError(403, 'account_suspended', 'This account is suspended; contact support');
 }
 
-async function loadAccount(d1: D1Database, userId: string): Promise<AccountState | null> {
-  const [row] = await getDb(d1)
-    .select({ roles: users.roles, suspendedAt: users.suspendedAt })
-    .from(users)
-    .where(eq(users.id, userId))
-    .limit(1);
-  return row ?? null;
-}
-
 /**
  * The caller's account (null when the token's user is gone), read at most once per request
  * however many guards ask.
@@ -43,7 +30,7 @@ async function loadAccount(d1: D1Database, userId: string): Promise<AccountState
 export function accountOf(c: Context<AppEnv>): Promise<AccountState | null> {
   let account = c.get('account');
   if (!account) {
-    account = loadAccount(c.env.DB, c.get('auth').sub);
+    account = getAccountState(getDb(c.env.DB), c.get('auth').sub);
     c.set('account', account);
   }
   return account;

@@ -1,9 +1,10 @@
 import { createMiddleware } from 'hono/factory';
 import { errors as joseErrors, jwtVerify, type JWTHeaderParameters } from 'jose';
-import type { AppEnv } from '../env';
+import { readConfig } from '../config';
+import type { AppEnv, AuthContext } from '../env';
 import { ApiError } from '../http/errors';
 import { CLOCK_SKEW_S, MAX_TOKEN_LIFETIME_S } from '@chat/contract';
-import { AccessClaimsSchema, type AuthContext } from './claims';
+import { AccessClaimsSchema } from './claims';
 import { jwksCacheFor } from './jwks';
 import { refuseIfSuspended } from './suspension';
 
@@ -38,7 +39,8 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   const match = BEARER.exec(header);
   if (!match?.[1]) throw invalidToken('The Authorization header must be "Bearer <token>"');
 
-  const cache = jwksCacheFor(c.env);
+  const config = readConfig(c.env);
+  const cache = jwksCacheFor(config);
   const kv = c.env.AUTH_KEYS;
   let payload: Record<string, unknown>;
   try {
@@ -53,8 +55,8 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
       },
       {
         algorithms: ['RS256'],
-        issuer: c.env.JWT_ISSUER,
-        audience: c.env.JWT_AUDIENCE,
+        issuer: config.jwtIssuer,
+        audience: config.jwtAudience,
         clockTolerance: CLOCK_SKEW_S,
         requiredClaims: ['iss', 'aud', 'exp', 'iat', 'sub', 'jti'],
       },

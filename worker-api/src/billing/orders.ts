@@ -1,22 +1,14 @@
 import { customerKeyFor } from '@chat/contract';
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import {
-  ensureOrder,
-  getOrder,
-  getPlanById,
-  getRecordedPayment,
-  getSubscriptionForUser,
-  markOrderFailed,
-  orderStatusUpdate,
-  paymentUpsert,
-  runBatch,
-  type Statement,
-} from '../db/queries/billing';
+import { runBatch, type Db, type Statement } from '../db/client';
 import { newId } from '../db/ids';
-import { getUserById } from '../db/queries/users';
-import { orders, users, type OrderRow, type PaymentRow, type PlanRow, type UserRow } from '../db/schema';
+import { ensureOrder, getOrder, markOrderFailed, orderActivation, orderStatusUpdate } from '../db/queries/orders';
+import { getRecordedPayment, paymentUpsert } from '../db/queries/payments';
+import { getPlanById } from '../db/queries/plans';
+import { getSubscriptionForUser } from '../db/queries/subscriptions';
+import { getUserById, userPlanGrantForOrder } from '../db/queries/users';
+import type { OrderRow, PaymentRow, PlanRow, UserRow } from '../db/schema';
 import { ApiError } from '../http/errors';
+import { log } from '../log';
 import { getEntitled } from '../policy/plans';
 import { addMonths } from './periods';
 import { paymentFailure, TossApiError, TossPaymentSchema, type TossClient, type TossPayment } from './toss';
@@ -179,7 +171,7 @@ export async function applyOneTimePayment(db: Db, order: OrderRow, payment: Toss
     case 'DONE':
       if (payment.totalAmount !== order.amount) {
         // Toss checked the amount at confirm; if this ever differs, keep the record and grant nothing.
-        console.log(JSON.stringify({ level: 'error', event: 'billing_amount_mismatch', orderId: order.id, paymentKey: payment.paymentKey, amount: payment.totalAmount }));
+        log('error', 'billing_amount_mismatch', { orderId: order.id, paymentKey: payment.paymentKey, amount: payment.totalAmount });
         return runBatch(db, record, ...extra);
       }
       return grantOrder(db, order, [record, orderStatusUpdate(db, order.id, 'paid', now), ...extra], now);
@@ -222,27 +214,8 @@ async function grantOrder(db: Db, order: OrderRow, statements: [Statement, ...St
     await runBatch(
       db,
       ...statements,
-      db
-        .update(users)
-        .set({ planId: order.planId, planExpiresAt: expiresAt, updatedAt: now })
-        .where(
-          and(
-            eq(users.id, user.id),
-            eq(users.planId, user.planId),
-            sql`${users.planExpiresAt} IS ${user.planExpiresAt}`,
-            sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${order.id} AND ${orders.activatedAt} IS NULL)`,
-          ),
-        ),
-      db
-        .update(orders)
-        .set({ activatedAt: now })
-        .where(
-          and(
-            eq(orders.id, order.id),
-            isNull(orders.activatedAt),
-            sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${user.id} AND ${users.planId} = ${order.planId} AND ${users.planExpiresAt} IS ${expiresAt})`,
-          ),
-        ),
+      userPlanGrantForOrder(db, user.id, { planId: user.planId, expiresAt: user.planExpiresAt }, { planId: order.planId, expiresAt }, order.id, now),
+      orderActivation(db, order, expiresAt, now),
     );
     const after = await getOrder(db, order.id);
     if (after?.activatedAt != null) return;

@@ -1,5 +1,3 @@
-export const DAY_MS = 86_400_000;
-
 /**
  * `months` calendar months after `at` (UTC), the day clamped to the target month's last:
  * Jan 31 + 1 month is Feb 28 (or 29), not Mar 3.

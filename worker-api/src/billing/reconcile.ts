@@ -1,6 +1,8 @@
+import { readConfig } from '../config';
 import { getDb } from '../db/client';
-import { listWaitingDeposits } from '../db/queries/billing';
+import { listWaitingDeposits } from '../db/queries/orders';
 import type { Bindings } from '../env';
+import { log } from '../log';
 import { applyOneTimePayment } from './orders';
 import { tossClient } from './toss';
 
@@ -20,16 +22,16 @@ export async function reconcileWaitingDeposits(env: Bindings, now = Date.now()):
   const waiting = await listWaitingDeposits(db, DEPOSITS_PER_RUN);
   const summary: ReconcileSummary = { checked: 0, failed: 0 };
   if (waiting.length === 0) return summary;
-  const toss = tossClient(env);
+  const toss = tossClient(readConfig(env));
   for (const { payment, order } of waiting) {
     try {
       await applyOneTimePayment(db, order, await toss.getPayment(payment.paymentKey), now);
       summary.checked++;
     } catch (err) {
       summary.failed++;
-      console.log(JSON.stringify({ level: 'error', event: 'deposit_reconcile_failed', orderId: order.id, error: String(err) }));
+      log('error', 'deposit_reconcile_failed', { orderId: order.id, error: String(err) });
     }
   }
-  console.log(JSON.stringify({ level: 'info', event: 'deposit_reconcile_run', at: new Date(now).toISOString(), ...summary }));
+  log('info', 'deposit_reconcile_run', { at: new Date(now).toISOString(), ...summary });
   return summary;
 }

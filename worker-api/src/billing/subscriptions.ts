@@ -1,14 +1,27 @@
 import { customerKeyFor } from '@chat/contract';
-import { and, eq, ne, sql } from 'drizzle-orm';
-import { getDb, type Db } from '../db/client';
-import { ensureOrder, getOrder, getPlanById, getSubscriptionForUser, listDueSubscriptions, markOrderFailed, paymentUpsert, runBatch } from '../db/queries/billing';
-import { orders, subscriptions, users, type OrderRow, type PlanRow, type SubscriptionRow } from '../db/schema';
+import { readConfig } from '../config';
+import { DAY_MS } from '../days';
+import { getDb, runBatch, type Db } from '../db/client';
+import { ensureOrder, getOrder, markOrderFailed, orderPaidUpdate } from '../db/queries/orders';
+import { paymentUpsert } from '../db/queries/payments';
+import { getPlanById } from '../db/queries/plans';
+import {
+  getSubscriptionForUser,
+  listDueSubscriptions,
+  markSubscriptionPastDue,
+  subscriptionCancelAtPeriodEnd,
+  subscriptionEnd,
+  subscriptionRenewal,
+  subscriptionUpsert,
+} from '../db/queries/subscriptions';
+import { userPlanEndForSubscription, userPlanExpiryUpdate, userPlanRenewForSubscription, userUpdate } from '../db/queries/users';
+import type { OrderRow, PlanRow, SubscriptionRow } from '../db/schema';
 import type { Bindings } from '../env';
 import { ApiError } from '../http/errors';
-import { FREE_PLAN_ID } from '../policy/plans';
+import { log } from '../log';
 import { openBillingKey, sealBillingKey } from './billing-key-cipher';
 import { planForSale } from './orders';
-import { addMonths, DAY_MS } from './periods';
+import { addMonths } from './periods';
 import { paymentFailure, TossApiError, tossClient, type TossClient, type TossPayment } from './toss';
 
 /** Days after the due date on which a declined renewal is tried again; after the last, the plan ends. */
@@ -80,8 +93,9 @@ export function chargeIdempotencyKey(orderId: string): string {
 }
 
 function billingSecret(env: Bindings): string {
-  if (!env.BILLING_KEY_SECRET) throw new ApiError(503, 'billing_unavailable', 'Subscriptions are not configured on this server');
-  return env.BILLING_KEY_SECRET;
+  const { billingKeySecret } = readConfig(env);
+  if (!billingKeySecret) throw new ApiError(503, 'billing_unavailable', 'Subscriptions are not configured on this server');
+  return billingKeySecret;
 }
 
 function orderNameFor(plan: { name: string }): string {
@@ -103,7 +117,7 @@ export async function startSubscription(
   if (input.customerKey !== customerKey) throw new ApiError(400, 'customer_key_mismatch', 'body.customerKey: this is not your customer key');
   const plan = await planForSale(db, input.planId);
   const secret = billingSecret(env);
-  const toss = tossClient(env);
+  const toss = tossClient(readConfig(env));
 
   const id = await subscriptionIdFor(userId, input.authKey);
   const existing = await getSubscriptionForUser(db, userId);
@@ -155,10 +169,9 @@ export async function startSubscription(
   await runBatch(
     db,
     paymentUpsert(db, userId, payment, now),
-    db.update(orders).set({ status: 'paid', activatedAt: now, updatedAt: now }).where(eq(orders.id, order.id)),
-    // One row per user: a new subscription replaces a canceled one.
-    db.insert(subscriptions).values(values).onConflictDoUpdate({ target: subscriptions.userId, set: values }),
-    db.update(users).set({ planId: plan.id, planExpiresAt: periodEnd + GRACE_MS, updatedAt: now }).where(eq(users.id, userId)),
+    orderPaidUpdate(db, order.id, now),
+    subscriptionUpsert(db, values),
+    userUpdate(db, userId, { planId: plan.id, planExpiresAt: periodEnd + GRACE_MS }, now),
   );
   const started = await getSubscriptionForUser(db, userId);
   if (!started) throw new Error(`subscription ${id} was not saved`);
@@ -191,15 +204,9 @@ export async function cancelSubscription(db: Db, userId: string, now = Date.now(
   } else if (!subscription.cancelAtPeriodEnd) {
     await runBatch(
       db,
-      db
-        .update(subscriptions)
-        .set({ cancelAtPeriodEnd: true, updatedAt: now })
-        .where(and(eq(subscriptions.id, subscription.id), eq(subscriptions.status, 'active'))),
+      subscriptionCancelAtPeriodEnd(db, subscription.id, now),
       // The plan now lapses exactly at period end, even if the cron runs late.
-      db
-        .update(users)
-        .set({ planExpiresAt: subscription.currentPeriodEnd, updatedAt: now })
-        .where(and(eq(users.id, userId), eq(users.planId, subscription.planId))),
+      userPlanExpiryUpdate(db, userId, subscription.planId, subscription.currentPeriodEnd, now),
     );
   }
   const after = await getSubscriptionForUser(db, userId);
@@ -209,25 +216,8 @@ export async function cancelSubscription(db: Db, userId: string, now = Date.now(
 
 /** Ends a subscription and returns its user to free, recording why; a second call changes nothing. */
 async function endSubscription(db: Db, s: SubscriptionRow, now: number, reason: string): Promise<void> {
-  await runBatch(
-    db,
-    // Only while the user is still on this subscription's plan and it has not ended yet.
-    db
-      .update(users)
-      .set({ planId: FREE_PLAN_ID, planExpiresAt: null, updatedAt: now })
-      .where(
-        and(
-          eq(users.id, s.userId),
-          eq(users.planId, s.planId),
-          sql`EXISTS (SELECT 1 FROM ${subscriptions} WHERE ${subscriptions.id} = ${s.id} AND ${subscriptions.status} != 'canceled')`,
-        ),
-      ),
-    db
-      .update(subscriptions)
-      .set({ status: 'canceled', nextChargeAt: null, endedAt: now, lastError: reason, updatedAt: now })
-      .where(and(eq(subscriptions.id, s.id), ne(subscriptions.status, 'canceled'))),
-  );
-  console.log(JSON.stringify({ level: 'info', event: 'subscription_ended', subscriptionId: s.id, userId: s.userId, reason }));
+  await runBatch(db, userPlanEndForSubscription(db, s.userId, s.planId, s.id, now), subscriptionEnd(db, s.id, reason, now));
+  log('info', 'subscription_ended', { subscriptionId: s.id, userId: s.userId, reason });
 }
 
 export type RenewalSummary = { renewed: number; failed: number; ended: number; deferred: number };
@@ -245,7 +235,7 @@ export async function renewDueSubscriptions(env: Bindings, now = Date.now()): Pr
   const summary: RenewalSummary = { renewed: 0, failed: 0, ended: 0, deferred: 0 };
   const due = await listDueSubscriptions(db, now, RENEWALS_PER_RUN);
   if (due.length === 0) return summary;
-  const toss = tossClient(env);
+  const toss = tossClient(readConfig(env));
   const secret = billingSecret(env);
   for (const subscription of due) {
     try {
@@ -253,10 +243,10 @@ export async function renewDueSubscriptions(env: Bindings, now = Date.now()): Pr
     } catch (err) {
       // Toss's or our own trouble: the outcome is unknown, so the next run repeats the same attempt (same key).
       summary.deferred++;
-      console.log(JSON.stringify({ level: 'error', event: 'renewal_deferred', subscriptionId: subscription.id, error: String(err) }));
+      log('error', 'renewal_deferred', { subscriptionId: subscription.id, error: String(err) });
     }
   }
-  console.log(JSON.stringify({ level: 'info', event: 'renewal_run', at: new Date(now).toISOString(), ...summary }));
+  log('info', 'renewal_run', { at: new Date(now).toISOString(), ...summary });
   return summary;
 }
 
@@ -303,24 +293,9 @@ async function recordRenewal(db: Db, s: SubscriptionRow, plan: PlanRow, order: O
   await runBatch(
     db,
     paymentUpsert(db, s.userId, payment, now),
-    db
-      .update(users)
-      .set({ planId: plan.id, planExpiresAt: end + GRACE_MS, updatedAt: now })
-      .where(and(eq(users.id, s.userId), sql`EXISTS (SELECT 1 FROM ${subscriptions} WHERE ${subscriptions.id} = ${s.id} AND ${subscriptions.period} = ${s.period})`)),
-    db
-      .update(subscriptions)
-      .set({
-        status: 'active',
-        period,
-        currentPeriodStart: addMonths(s.anchorAt, period - 1),
-        currentPeriodEnd: end,
-        nextChargeAt: end,
-        failedAttempts: 0,
-        lastError: null,
-        updatedAt: now,
-      })
-      .where(and(eq(subscriptions.id, s.id), eq(subscriptions.period, s.period))),
-    db.update(orders).set({ status: 'paid', activatedAt: now, updatedAt: now }).where(eq(orders.id, order.id)),
+    userPlanRenewForSubscription(db, s.userId, { planId: plan.id, expiresAt: end + GRACE_MS }, s, now),
+    subscriptionRenewal(db, s.id, s.period, { period, currentPeriodStart: addMonths(s.anchorAt, period - 1), currentPeriodEnd: end }, now),
+    orderPaidUpdate(db, order.id, now),
   );
 }
 
@@ -339,16 +314,6 @@ async function recordDecline(
     await endSubscription(db, s, now, `payment_failed: ${failure.code}: ${failure.message} (${attempts} attempts)`);
     return 'ended';
   }
-  await db
-    .update(subscriptions)
-    .set({
-      status: 'past_due',
-      failedAttempts: attempts,
-      nextChargeAt: s.currentPeriodEnd + retryDay * DAY_MS,
-      lastError: `${failure.code}: ${failure.message}`,
-      updatedAt: now,
-    })
-    // Guarded on the count we read, so an overlapping run cannot count one decline twice.
-    .where(and(eq(subscriptions.id, s.id), eq(subscriptions.period, s.period), eq(subscriptions.failedAttempts, s.failedAttempts)));
+  await markSubscriptionPastDue(db, s, { nextChargeAt: s.currentPeriodEnd + retryDay * DAY_MS, lastError: `${failure.code}: ${failure.message}` }, now);
   return 'failed';
 }

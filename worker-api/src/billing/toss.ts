@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Bindings } from '../env';
+import type { Config } from '../config';
 import { ApiError } from '../http/errors';
 
 /** Longer than a card network's slowest approval, short enough that the caller can retry. */
@@ -149,9 +149,9 @@ export class TossClient {
 }
 
 /** A client from the Worker's config; 503 when the secret key is not set, so nothing half-works. */
-export function tossClient(env: Bindings): TossClient {
-  if (!env.TOSS_SECRET_KEY) throw new ApiError(503, 'billing_unavailable', 'Payments are not configured on this server');
-  return new TossClient({ baseUrl: env.TOSS_API_BASE, secretKey: env.TOSS_SECRET_KEY });
+export function tossClient(config: Pick<Config, 'tossApiBase' | 'tossSecretKey'>): TossClient {
+  if (!config.tossSecretKey) throw new ApiError(503, 'billing_unavailable', 'Payments are not configured on this server');
+  return new TossClient({ baseUrl: config.tossApiBase, secretKey: config.tossSecretKey });
 }
 
 // Toss codes that mean the buyer's card or account refused, not that our request was wrong.

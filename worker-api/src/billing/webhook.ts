@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import { getDb, type Db } from '../db/client';
-import { billingEventInsert, billingEventSeen, getOrder, getRecordedPayment, paymentUpsert, runBatch } from '../db/queries/billing';
+import { readConfig } from '../config';
+import { getDb, runBatch, type Db } from '../db/client';
+import { billingEventInsert, billingEventSeen } from '../db/queries/billing-events';
+import { getOrder } from '../db/queries/orders';
+import { getRecordedPayment, paymentUpsert } from '../db/queries/payments';
 import type { Bindings } from '../env';
+import { log } from '../log';
 import { applyOneTimePayment } from './orders';
 import { TossApiError, tossClient, type TossClient, type TossPayment } from './toss';
 
@@ -39,10 +43,6 @@ function eventKey(eventType: string, paymentKey: string, status: string): string
   return `${eventType}:${paymentKey}:${status}`;
 }
 
-function log(event: string, fields: Record<string, unknown>): void {
-  console.log(JSON.stringify({ level: event === 'billing_webhook_rejected' ? 'warn' : 'info', event, ...fields }));
-}
-
 /**
  * Handles one Toss webhook. Nothing in the body is believed: a status change is re-read from
  * Toss (`GET /v1/payments/{paymentKey}`), and a deposit callback must quote the secret Toss
@@ -57,24 +57,24 @@ export async function handleTossWebhook(env: Bindings, body: unknown, now = Date
   if (changed.success) {
     const { paymentKey, status } = changed.data.data;
     if (status && (await billingEventSeen(db, eventKey('PAYMENT_STATUS_CHANGED', paymentKey, status)))) return 'duplicate';
-    return applyVerified(db, tossClient(env), 'PAYMENT_STATUS_CHANGED', paymentKey, now, status);
+    return applyVerified(db, tossClient(readConfig(env)), 'PAYMENT_STATUS_CHANGED', paymentKey, now, status);
   }
   const deposit = depositOf(body);
   if (deposit) return onDeposit(db, env, deposit, now);
 
   const eventType = typeof body === 'object' && body !== null && 'eventType' in body ? String(body.eventType) : null;
-  log('billing_webhook_ignored', { eventType });
+  log('info', 'billing_webhook_ignored', { eventType });
   return 'ignored';
 }
 
 async function onDeposit(db: Db, env: Bindings, deposit: Deposit, now: number): Promise<WebhookOutcome> {
   const recorded = await getRecordedPayment(db, deposit.orderId);
   if (!recorded?.secret || !(await sameSecret(recorded.secret, deposit.secret))) {
-    log('billing_webhook_rejected', { eventType: 'DEPOSIT_CALLBACK', orderId: deposit.orderId, reason: recorded ? 'secret does not match' : 'no virtual account for this order' });
+    log('warn', 'billing_webhook_rejected', { eventType: 'DEPOSIT_CALLBACK', orderId: deposit.orderId, reason: recorded ? 'secret does not match' : 'no virtual account for this order' });
     return 'rejected';
   }
   if (await billingEventSeen(db, eventKey('DEPOSIT_CALLBACK', recorded.paymentKey, deposit.status))) return 'duplicate';
-  return applyVerified(db, tossClient(env), 'DEPOSIT_CALLBACK', recorded.paymentKey, now);
+  return applyVerified(db, tossClient(readConfig(env)), 'DEPOSIT_CALLBACK', recorded.paymentKey, now);
 }
 
 /** Compares in constant time (hashing first gives both sides one length), so timing tells nothing of the secret. */
@@ -93,25 +93,25 @@ async function applyVerified(db: Db, toss: TossClient, eventType: string, paymen
     payment = await toss.getPayment(paymentKey);
   } catch (err) {
     if (err instanceof TossApiError && err.status === 404) {
-      log('billing_webhook_rejected', { eventType, paymentKey, reason: 'Toss does not know this payment' });
+      log('warn', 'billing_webhook_rejected', { eventType, paymentKey, reason: 'Toss does not know this payment' });
       return 'rejected';
     }
     throw err;
   }
   // A claim Toss does not back is a forgery or a stale retry: say so, but still record Toss's word.
   const verified = claimed === undefined || claimed === payment.status;
-  if (!verified) log('billing_webhook_rejected', { eventType, paymentKey, reason: `Toss says ${payment.status}, not ${claimed}` });
+  if (!verified) log('warn', 'billing_webhook_rejected', { eventType, paymentKey, reason: `Toss says ${payment.status}, not ${claimed}` });
   const key = eventKey(eventType, payment.paymentKey, payment.status);
   if (await billingEventSeen(db, key)) return verified ? 'duplicate' : 'rejected';
   const order = await getOrder(db, payment.orderId);
   if (!order) {
-    log('billing_webhook_ignored', { eventType, paymentKey, orderId: payment.orderId, reason: 'not one of our orders' });
+    log('info', 'billing_webhook_ignored', { eventType, paymentKey, orderId: payment.orderId, reason: 'not one of our orders' });
     return 'ignored';
   }
   const logged = billingEventInsert(db, { eventKey: key, eventType, paymentKey: payment.paymentKey, orderId: order.id, status: payment.status, receivedAt: now });
   // Subscription charges are settled by the code that made them; here their record only follows Toss.
   if (order.kind === 'one_time') await applyOneTimePayment(db, order, payment, now, [logged]);
   else await runBatch(db, paymentUpsert(db, order.userId, payment, now), logged);
-  log('billing_webhook_applied', { eventType, paymentKey: payment.paymentKey, orderId: order.id, status: payment.status });
+  log('info', 'billing_webhook_applied', { eventType, paymentKey: payment.paymentKey, orderId: order.id, status: payment.status });
   return verified ? 'applied' : 'rejected';
 }

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { DEFAULT_RANGE_DAYS, MAX_RANGE_DAYS } from '../days';
 
 /** The contract's error body, shared by every route's error responses in the OpenAPI document. */
 export const ErrorBody = z
@@ -28,6 +29,24 @@ export function errors<S extends keyof typeof errorResponses>(...statuses: S[]):
   for (const s of statuses) picked[s] = errorResponses[s];
   return picked;
 }
+
+/** A calendar date, `2026-11-24`, that exists. */
+export const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-24')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a real date');
+
+/** The UTC days [from, to] of a usage report, for `dayRange`. */
+export const DayRangeQuery = z.object({
+  from: IsoDate.optional().openapi({ description: `Default: ${DEFAULT_RANGE_DAYS - 1} days before \`to\`` }),
+  to: IsoDate.optional().openapi({ description: `Default: today (UTC); at most ${MAX_RANGE_DAYS} days in all` }),
+});
+
+/** A JSON `content` map, for a response or a request body. */
+export const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+
+/** A required JSON request body. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: json(schema) });
 
 /** The bearer security requirement, for routes that need a token. */
 export const bearer = [{ bearerAuth: [] }];

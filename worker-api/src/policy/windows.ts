@@ -1,3 +1,5 @@
+import { DAY_MS } from '../days';
+
 /** The quota windows: a UTC day and a UTC calendar month. */
 export type QuotaWindow = 'daily' | 'monthly';
 
@@ -7,7 +9,7 @@ export type WindowBounds = { start: number; resetAt: number };
 export function dayWindow(now: number): WindowBounds {
   const d = new Date(now);
   const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-  return { start, resetAt: start + 86_400_000 };
+  return { start, resetAt: start + DAY_MS };
 }
 
 /** The UTC calendar month containing `now`: its first instant and the next month's. */

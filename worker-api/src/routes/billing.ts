@@ -5,11 +5,14 @@ import { confirmOneTimeOrder, createOneTimeOrder, describePayment, planStateOf }
 import { cancelSubscription, describeSubscription, startSubscription } from '../billing/subscriptions';
 import { tossClient } from '../billing/toss';
 import { handleTossWebhook, type WebhookOutcome } from '../billing/webhook';
+import { readConfig } from '../config';
 import { getDb } from '../db/client';
-import { getSubscriptionForUser, listPaymentsForUser } from '../db/queries/billing';
+import { listPaymentsForUser } from '../db/queries/payments';
+import { listPlans } from '../db/queries/plans';
+import { getSubscriptionForUser } from '../db/queries/subscriptions';
 import { createRouter } from '../http/app';
-import { bearer, errors } from '../http/schemas';
-import { listPlans } from '../policy/plans';
+import { bearer, errors, json, jsonBody } from '../http/schemas';
+import { log } from '../log';
 
 /** Payments listed per request; a user has one or two a month. */
 const PAYMENTS_LISTED = 100;
@@ -84,9 +87,6 @@ const paymentErrors = {
   503: { description: 'Payments are not configured (`billing_unavailable`)', content: errorContent },
 };
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: json(schema) } });
-
 const getPlans = createRoute({
   method: 'get',
   path: '/billing/plans',
@@ -122,7 +122,7 @@ const postOrder = createRoute({
   summary: 'Open a one-time order for a month of a plan, priced by the server',
   security: bearer,
   middleware: [requireAuth, requireScopes('billing:write')] as const,
-  request: body(z.object({ planId: PlanId }).openapi('CreateOrderRequest')),
+  request: { body: jsonBody(z.object({ planId: PlanId }).openapi('CreateOrderRequest')) },
   responses: {
     201: {
       description: 'What to pass to the Toss payment window',
@@ -140,11 +140,13 @@ const postConfirm = createRoute({
   summary: 'Confirm a finished payment window with Toss and activate the plan (or wait for the deposit)',
   security: bearer,
   middleware: [requireAuth, requireScopes('billing:write')] as const,
-  request: body(
-    z
-      .object({ paymentKey: z.string().min(1).max(200), orderId: OrderId, amount: z.number().int().positive() })
-      .openapi('ConfirmRequest'),
-  ),
+  request: {
+    body: jsonBody(
+      z
+        .object({ paymentKey: z.string().min(1).max(200), orderId: OrderId, amount: z.number().int().positive() })
+        .openapi('ConfirmRequest'),
+    ),
+  },
   responses: {
     200: { description: 'The recorded payment: DONE, or WAITING_FOR_DEPOSIT for a virtual account', content: json(Confirmation) },
     ...errors(400, 401, 403, 404),
@@ -159,15 +161,17 @@ const postBillingKey = createRoute({
   summary: 'Register a card (authKey from the billing window), charge the first month and start the subscription',
   security: bearer,
   middleware: [requireAuth, requireScopes('billing:write')] as const,
-  request: body(
-    z
-      .object({
-        authKey: z.string().min(1).max(300),
-        customerKey: z.string().regex(/^[A-Za-z0-9_=.,@-]{2,300}$/, 'must be a Toss customer key'),
-        planId: PlanId,
-      })
-      .openapi('BillingKeyRequest'),
-  ),
+  request: {
+    body: jsonBody(
+      z
+        .object({
+          authKey: z.string().min(1).max(300),
+          customerKey: z.string().regex(/^[A-Za-z0-9_=.,@-]{2,300}$/, 'must be a Toss customer key'),
+          planId: PlanId,
+        })
+        .openapi('BillingKeyRequest'),
+    ),
+  },
   responses: { 201: { description: 'The started subscription', content: json(SubscriptionState) }, ...errors(400, 401, 403, 404), ...paymentErrors },
 });
 
@@ -186,7 +190,7 @@ const postWebhook = createRoute({
   path: '/billing/webhook',
   tags: ['billing'],
   summary: 'Toss webhooks (PAYMENT_STATUS_CHANGED, DEPOSIT_CALLBACK): verified with Toss, applied once, always acknowledged',
-  request: body(z.record(z.string(), z.unknown()).openapi('TossWebhook')),
+  request: { body: jsonBody(z.record(z.string(), z.unknown()).openapi('TossWebhook')) },
   responses: {
     200: {
       description: 'Acknowledged; `outcome` says what became of it (`deferred`: still being handled)',
@@ -228,7 +232,7 @@ export const billingRoutes = createRouter()
     return c.json(order, 201);
   })
   .openapi(postConfirm, async (c) => {
-    const result = await confirmOneTimeOrder(getDb(c.env.DB), tossClient(c.env), c.get('auth').sub, c.req.valid('json'));
+    const result = await confirmOneTimeOrder(getDb(c.env.DB), tossClient(readConfig(c.env)), c.get('auth').sub, c.req.valid('json'));
     return c.json(result, 200);
   })
   .openapi(postBillingKey, async (c) => {
@@ -246,7 +250,7 @@ export const billingRoutes = createRouter()
     const traceId = c.get('traceId');
     const work = handleTossWebhook(c.env, c.req.valid('json')).catch((err: unknown): Ack => {
       // Acknowledged all the same: Toss's retries would fail the same way, and the log says what broke.
-      console.log(JSON.stringify({ level: 'error', event: 'billing_webhook_failed', traceId, error: String(err) }));
+      log('error', 'billing_webhook_failed', { traceId, error: String(err) });
       return 'failed';
     });
     c.executionCtx.waitUntil(work);

@@ -10,7 +10,6 @@ import {
   getRecentMessages,
   listConversations,
   updateConversation,
-  type ConversationCursor,
 } from '../db/queries/conversations';
 import type { ConversationRow, MessageRow } from '../db/schema';
 import { createRouter } from '../http/app';
@@ -209,16 +208,16 @@ function toMessage(row: MessageRow): z.infer<typeof Message> {
   };
 }
 
+/** A list cursor is the last item's `updatedAt` (ms) and id; only a conversation id is a position here. */
+function conversationCursor(cursor: TimeCursor | undefined): TimeCursor {
+  if (!cursor || !CONVERSATION_ID.test(cursor.id)) throw new ApiError(400, 'invalid_request', 'query.cursor: not a cursor this API issued');
+  return cursor;
+}
+
 /**
  * A token outlives its user by up to its lifetime, and inserting for a deleted user breaks
  * the foreign key. drizzle wraps D1's error, so the reason is found down the `cause` chain.
  */
-/** A list cursor is the last item's `updatedAt` (ms) and id; only a conversation id is a position here. */
-function conversationCursor(cursor: TimeCursor | undefined): ConversationCursor {
-  if (!cursor || !CONVERSATION_ID.test(cursor.id)) throw new ApiError(400, 'invalid_request', 'query.cursor: not a cursor this API issued');
-  return { updatedAt: cursor.at, id: cursor.id };
-}
-
 function isMissingUser(err: unknown): boolean {
   for (let e: unknown = err; e instanceof Error; e = e.cause) {
     if (e.message.includes('FOREIGN KEY constraint failed')) return true;
@@ -233,7 +232,7 @@ export const conversationRoutes = createRouter()
       limit,
       ...(cursor !== undefined && { cursor: conversationCursor(decodeCursor(cursor)) }),
     });
-    return c.json({ items: page.items.map(toConversation), nextCursor: page.next ? encodeCursor({ at: page.next.updatedAt, id: page.next.id }) : null }, 200);
+    return c.json({ items: page.items.map(toConversation), nextCursor: encodeCursor(page.next) }, 200);
   })
   .openapi(createConversationRoute, async (c) => {
     const body = c.req.valid('json');

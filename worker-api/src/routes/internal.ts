@@ -1,8 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { promoteListedAdmin } from '../admin/first-admin';
 import { requireScopes, requireService } from '../auth/guards';
-import { scopesForRoles } from '../auth/entitlements';
+import { DEFAULT_ROLES, scopesForRoles } from '../auth/entitlements';
 import { requireAuth } from '../auth/verify';
+import { readConfig } from '../config';
 import { getDb } from '../db/client';
 import { provisionUser } from '../db/queries/users';
 import { createRouter } from '../http/app';
@@ -46,8 +47,9 @@ const provision = createRoute({
 });
 
 export const internalRoutes = createRouter().openapi(provision, async (c) => {
-  const provisioned = await provisionUser(getDb(c.env.DB), c.req.valid('json'));
-  const user = await promoteListedAdmin(c.env.DB, provisioned.user, c.env.ADMIN_EMAILS);
+  const db = getDb(c.env.DB);
+  const provisioned = await provisionUser(db, c.req.valid('json'), DEFAULT_ROLES);
+  const user = await promoteListedAdmin(db, provisioned.user, readConfig(c.env).adminEmails);
   const suspension = user.suspendedAt === null ? {} : { suspendedAt: new Date(user.suspendedAt).toISOString(), suspendedReason: user.suspendedReason };
   return c.json({ id: user.id, roles: user.roles, scopes: scopesForRoles(user.roles), onboarded: user.onboarded, created: provisioned.created, ...suspension }, 200);
 });

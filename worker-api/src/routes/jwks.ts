@@ -1,5 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { etag } from 'hono/etag';
 import { jwksCacheFor } from '../auth/jwks';
+import { readConfig } from '../config';
 import { createRouter } from '../http/app';
 
 const JwksBody = z
@@ -15,6 +17,8 @@ const jwks = createRoute({
   path: '/.well-known/jwks.json',
   tags: ['meta'],
   summary: 'The public keys tokens are verified with',
+  // The set's own ETag is set below; the middleware answers a matching If-None-Match with 304.
+  middleware: [etag()] as const,
   request: { headers: z.object({ 'if-none-match': z.string().optional() }) },
   responses: {
     200: { description: 'The JWK Set', content: { 'application/json': { schema: JwksBody } } },
@@ -23,16 +27,11 @@ const jwks = createRoute({
 });
 
 export const jwksRoutes = createRouter().openapi(jwks, async (c) => {
-  const cache = jwksCacheFor(c.env);
-  const snapshot = await cache.current(c.env.AUTH_KEYS);
-  const ttl = Number(c.env.JWKS_CACHE_TTL_S) || 0;
-  const headers = {
+  const config = readConfig(c.env);
+  const snapshot = await jwksCacheFor(config).current(c.env.AUTH_KEYS);
+  return c.body(snapshot.body, 200, {
     ETag: snapshot.etag,
-    'Cache-Control': `public, max-age=${ttl}, must-revalidate`,
-  };
-  const ifNoneMatch = c.req.valid('header')['if-none-match'];
-  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === snapshot.etag || tag.trim() === '*')) {
-    return c.body(null, 304, headers);
-  }
-  return c.body(snapshot.body, 200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
+    'Cache-Control': `public, max-age=${config.jwksCacheTtlS}, must-revalidate`,
+    'Content-Type': 'application/json; charset=utf-8',
+  });
 });

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { scopesForRoles } from '../auth/entitlements';
 import { requireAuth } from '../auth/verify';
-import { getDb } from '../db/client';
+import { getDb, type Db } from '../db/client';
 import { completeOnboarding } from '../db/queries/users';
 import type { PlanRow, UserRow } from '../db/schema';
 import { createRouter } from '../http/app';
@@ -55,8 +55,8 @@ function toWindow({ limit, used, reserved, remaining, resetAt }: WindowStatus) {
   return { limit, used, reserved, remaining, resetAt };
 }
 
-async function profile(d1: D1Database, user: UserRow, plan: PlanRow) {
-  const [daily, monthly] = await quotaStatus(d1, user.id, plan);
+async function profile(db: Db, user: UserRow, plan: PlanRow) {
+  const [daily, monthly] = await quotaStatus(db.$client, user.id, plan);
   if (!daily || !monthly) throw new Error('quota windows missing');
   return {
     id: user.id,
@@ -113,13 +113,14 @@ const postOnboarding = createRoute({
 
 export const meRoutes = createRouter()
   .openapi(getMe, async (c) => {
-    const { user, plan } = await getEntitled(getDb(c.env.DB), c.get('auth').sub);
-    return c.json(await profile(c.env.DB, user, plan), 200);
+    const db = getDb(c.env.DB);
+    const { user, plan } = await getEntitled(db, c.get('auth').sub);
+    return c.json(await profile(db, user, plan), 200);
   })
   .openapi(postOnboarding, async (c) => {
     const db = getDb(c.env.DB);
     const user = await completeOnboarding(db, c.get('auth').sub, c.req.valid('json'));
     if (!user) throw userNotFound();
     const { plan } = await getEntitled(db, user.id);
-    return c.json(await profile(c.env.DB, user, plan), 200);
+    return c.json(await profile(db, user, plan), 200);
   });

@@ -1,9 +1,9 @@
 import { and, desc, eq } from 'drizzle-orm';
-import type { Db } from '../client';
+import type { Db, Statement } from '../client';
 import { newId } from '../ids';
 import { adminActions, type AdminActionRow } from '../schema';
-import { olderThan, toPage, type TimeCursor } from './admin-pagination';
-import type { Statement } from './billing';
+import type { TimeCursor } from '../../http/cursor';
+import { olderThan, toPage, type Page } from '../pagination';
 
 export type AdminActionInput = {
   actorId: string;
@@ -23,7 +23,7 @@ export function adminActionInsert(db: Db, input: AdminActionInput, now: number):
 export async function listAdminActions(
   db: Db,
   opts: { limit: number; cursor?: TimeCursor | undefined; targetId?: string | undefined },
-): Promise<{ items: AdminActionRow[]; next?: TimeCursor }> {
+): Promise<Page<AdminActionRow>> {
   const rows = await db
     .select()
     .from(adminActions)

@@ -1,35 +1,31 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
+import type { TimeCursor } from '../../http/cursor';
 import type { Db } from '../client';
 import { newId } from '../ids';
-import { conversations, messages, type ConversationRow, type MessageRow } from '../schema';
+import { olderThan, toPage, type Page } from '../pagination';
+import { conversations, type ConversationRow, type MessageRow } from '../schema';
+import { userMessageInsert } from './messages';
+
+// The excluded stream route still reads the transcript from here; messages.ts is its home.
+export { getRecentMessages } from './messages';
 
 /** The title a conversation gets until someone names it. */
 const DEFAULT_CONVERSATION_TITLE = 'New chat';
 
-/** Where a page of conversations ends: the last row's sort key, exclusive. */
-export type ConversationCursor = { updatedAt: number; id: string };
-
 /**
  * One page of the user's conversations, most recently active first (`updatedAt`, then `id`,
- * both descending), starting after `cursor`. `next` is present only when more rows follow.
+ * both descending), starting after `cursor` (whose `at` is an `updatedAt`).
  *
  * @example const { items, next } = await listConversations(db, userId, { limit: 20 })
  */
-export async function listConversations(db: Db, userId: string, opts: { limit: number; cursor?: ConversationCursor }): Promise<{ items: ConversationRow[]; next?: ConversationCursor }> {
-  const { cursor } = opts;
-  // A row-value comparison, unlike the equivalent OR, lets SQLite seek the
-  // (user_id, updated_at, id) index instead of scanning every newer row of the user.
-  const after = cursor ? sql`(${conversations.updatedAt}, ${conversations.id}) < (${cursor.updatedAt}, ${cursor.id})` : undefined;
+export async function listConversations(db: Db, userId: string, opts: { limit: number; cursor?: TimeCursor | undefined }): Promise<Page<ConversationRow>> {
   const rows = await db
     .select()
     .from(conversations)
-    .where(and(eq(conversations.userId, userId), after))
+    .where(and(eq(conversations.userId, userId), olderThan(opts.cursor, conversations.updatedAt, conversations.id)))
     .orderBy(desc(conversations.updatedAt), desc(conversations.id))
     .limit(opts.limit + 1);
-  const items = rows.slice(0, opts.limit);
-  const last = items.at(-1);
-  if (rows.length <= opts.limit || !last) return { items };
-  return { items, next: { updatedAt: last.updatedAt, id: last.id } };
+  return toPage(rows, opts.limit, (r) => ({ at: r.updatedAt, id: r.id }));
 }
 
 function insertConversation(db: Db, userId: string, input: { id?: string; title?: string; model?: string | null }, now: number) {
@@ -77,10 +73,6 @@ export async function deleteConversation(db: Db, userId: string, id: string): Pr
   return deleted.length > 0;
 }
 
-function insertUserMessage(db: Db, conversationId: string, content: string, now: number) {
-  return db.insert(messages).values({ id: newId('msg'), conversationId, role: 'user', content, createdAt: now });
-}
-
 function touchConversation(db: Db, conversationId: string, now: number) {
   return db.update(conversations).set({ updatedAt: now }).where(eq(conversations.id, conversationId));
 }
@@ -91,7 +83,7 @@ function touchConversation(db: Db, conversationId: string, now: number) {
  */
 export async function addUserMessage(db: Db, conversationId: string, content: string): Promise<MessageRow> {
   const now = Date.now();
-  const [inserted] = await db.batch([insertUserMessage(db, conversationId, content, now).returning(), touchConversation(db, conversationId, now)]);
+  const [inserted] = await db.batch([userMessageInsert(db, conversationId, content, now).returning(), touchConversation(db, conversationId, now)]);
   const message = inserted[0];
   if (!message) throw new Error('inserted message not returned');
   return message;
@@ -107,19 +99,8 @@ export function userTurnWrites(
   turn: { conversationId: string; content: string; start?: { userId: string; title: string; model: string } },
   now = Date.now(),
 ) {
-  const message = insertUserMessage(db, turn.conversationId, turn.content, now);
+  const message = userMessageInsert(db, turn.conversationId, turn.content, now);
   return turn.start
     ? ([insertConversation(db, turn.start.userId, { id: turn.conversationId, title: turn.start.title, model: turn.start.model }, now), message] as const)
     : ([message, touchConversation(db, turn.conversationId, now)] as const);
-}
-
-/** The newest `limit` messages of a conversation, oldest first (the order a transcript and a prompt read in). */
-export async function getRecentMessages(db: Db, conversationId: string, limit: number): Promise<MessageRow[]> {
-  const newestFirst = await db
-    .select()
-    .from(messages)
-    .where(eq(messages.conversationId, conversationId))
-    .orderBy(desc(messages.createdAt), desc(messages.id))
-    .limit(limit);
-  return newestFirst.reverse();
 }

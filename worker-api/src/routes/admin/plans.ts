@@ -2,12 +2,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createPlan, listAdminPlans, updatePlan } from '../../admin/plans';
 import { requireAdmin } from '../../auth/guards';
 import { requireAuth } from '../../auth/verify';
+import { getDb } from '../../db/client';
 import { createRouter } from '../../http/app';
-import { bearer, errors } from '../../http/schemas';
+import { bearer, errors, json, jsonBody } from '../../http/schemas';
 import { AdminPlan, AdminPlanList, CreatePlanBody, PlanId, UpdatePlanBody } from './schemas';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
-const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: json(schema) });
 const planParam = z.object({ id: PlanId.openapi({ param: { name: 'id', in: 'path' }, example: 'pro' }) });
 
 const listPlans = createRoute({
@@ -27,7 +26,7 @@ const postPlan = createRoute({
   summary: 'Add a plan',
   security: bearer,
   middleware: [requireAuth, requireAdmin('admin:write')] as const,
-  request: { body: body(CreatePlanBody) },
+  request: { body: jsonBody(CreatePlanBody) },
   responses: {
     201: { description: 'The new plan', content: json(AdminPlan) },
     ...errors(400, 401, 403),
@@ -42,11 +41,11 @@ const patchPlan = createRoute({
   summary: "Edit a plan's name, models, limits, price or order; applies to the next request",
   security: bearer,
   middleware: [requireAuth, requireAdmin('admin:write')] as const,
-  request: { params: planParam, body: body(UpdatePlanBody) },
+  request: { params: planParam, body: jsonBody(UpdatePlanBody) },
   responses: { 200: { description: 'The plan as it now stands', content: json(AdminPlan) }, ...errors(400, 401, 403, 404) },
 });
 
 export const adminPlanRoutes = createRouter()
-  .openapi(listPlans, async (c) => c.json({ items: await listAdminPlans(c.env.DB) }, 200))
-  .openapi(postPlan, async (c) => c.json(await createPlan(c.env.DB, c.get('auth').sub, c.req.valid('json')), 201))
-  .openapi(patchPlan, async (c) => c.json(await updatePlan(c.env.DB, c.get('auth').sub, c.req.valid('param').id, c.req.valid('json')), 200));
+  .openapi(listPlans, async (c) => c.json({ items: await listAdminPlans(getDb(c.env.DB)) }, 200))
+  .openapi(postPlan, async (c) => c.json(await createPlan(getDb(c.env.DB), c.get('auth').sub, c.req.valid('json')), 201))
+  .openapi(patchPlan, async (c) => c.json(await updatePlan(getDb(c.env.DB), c.get('auth').sub, c.req.valid('param').id, c.req.valid('json')), 200));

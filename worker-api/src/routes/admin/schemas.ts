@@ -12,11 +12,6 @@ const ModelId = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'must be 
 
 export const IsoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO date-time like 2026-11-24T09:00:00Z' }).openapi({ format: 'date-time' });
 
-export const IsoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-24')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a real date');
-
 export const Cursor = z.string().max(256).optional().openapi({ description: 'The `nextCursor` of the previous page' });
 export const Limit = z.coerce.number().int().min(1).max(100).default(20);
 

@@ -1,20 +1,19 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { decodeCursor, encodeCursor } from '../../http/cursor';
-import { dayRange, DEFAULT_RANGE_DAYS, MAX_RANGE_DAYS, usageReport } from '../../admin/usage-report';
+import { usageReport } from '../../admin/usage-report';
 import { toUsageRow } from '../../admin/views';
 import { requireAdmin } from '../../auth/guards';
 import { requireAuth } from '../../auth/verify';
 import { getDb } from '../../db/client';
-import { listRequests, requestsByTrace, type AuditedRequest } from '../../db/queries/admin-usage';
+import { listRequests, requestsByTrace, type AuditedRequest } from '../../db/queries/usage-events';
 import { createRouter } from '../../http/app';
 import { ApiError } from '../../http/errors';
-import { bearer, errors } from '../../http/schemas';
-import { AuditedRequestList, AuditedRequestPage, Cursor, IsoDate, IsoDateTime, Limit, TraceId, UsageReport, UserId } from './schemas';
+import { dayRange } from '../../days';
+import { bearer, DayRangeQuery, errors, json } from '../../http/schemas';
+import { AuditedRequestList, AuditedRequestPage, Cursor, IsoDateTime, Limit, TraceId, UsageReport, UserId } from './schemas';
 
 /** Rows one trace id can have: a request settles once, so more would be a bug worth seeing, not paging. */
 const TRACE_ROWS = 100;
-
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
 const getUsage = createRoute({
   method: 'get',
@@ -24,11 +23,7 @@ const getUsage = createRoute({
   security: bearer,
   middleware: [requireAuth, requireAdmin('admin:read')] as const,
   request: {
-    query: z.object({
-      from: IsoDate.optional().openapi({ description: `Default: ${DEFAULT_RANGE_DAYS - 1} days before \`to\`` }),
-      to: IsoDate.optional().openapi({ description: `Default: today (UTC); at most ${MAX_RANGE_DAYS} days in all` }),
-      userId: UserId.optional().openapi({ description: "One user's usage only (the user detail's chart)" }),
-    }),
+    query: DayRangeQuery.extend({ userId: UserId.optional().openapi({ description: "One user's usage only (the user detail's chart)" }) }),
   },
   responses: { 200: { description: 'The report', content: json(UsageReport) }, ...errors(400, 401, 403) },
 });
@@ -63,7 +58,7 @@ export const adminUsageRoutes = createRouter()
   .openapi(getUsage, async (c) => {
     const { from, to, userId } = c.req.valid('query');
     const { fromDay, toDay } = dayRange(from, to);
-    return c.json(await usageReport(c.env.DB, fromDay, toDay, userId ?? null), 200);
+    return c.json(await usageReport(getDb(c.env.DB), fromDay, toDay, userId ?? null), 200);
   })
   .openapi(getTrace, async (c) => {
     const rows = await requestsByTrace(getDb(c.env.DB), c.req.valid('param').traceId, TRACE_ROWS);

@@ -6,9 +6,9 @@ import { toAdminUser } from '../../admin/views';
 import { requireAdmin } from '../../auth/guards';
 import { requireAuth } from '../../auth/verify';
 import { getDb } from '../../db/client';
-import { searchUsers } from '../../db/queries/admin-users';
+import { searchUsers } from '../../db/queries/users';
 import { createRouter } from '../../http/app';
-import { bearer, errors } from '../../http/schemas';
+import { bearer, errors, json, jsonBody } from '../../http/schemas';
 import {
   AdminGrant,
   AdminUserDetail,
@@ -22,8 +22,6 @@ import {
   userParam,
 } from './schemas';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
-const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: json(schema) });
 const conflict = { 409: { description: 'In conflict with the current state (`conflict`)', content: errors(400)[400].content } };
 const detail = { description: 'The user as it now stands', content: json(AdminUserDetail) };
 
@@ -56,7 +54,7 @@ const patchUser = createRoute({
   summary: "Change a user's plan (and when it ends) or roles",
   security: bearer,
   middleware: [requireAuth, requireAdmin('admin:write')] as const,
-  request: { params: userParam('A user id'), body: body(UpdateUserBody) },
+  request: { params: userParam('A user id'), body: jsonBody(UpdateUserBody) },
   responses: { 200: detail, ...errors(400, 401, 403, 404), ...conflict },
 });
 
@@ -67,7 +65,7 @@ const suspend = createRoute({
   summary: "Suspend a user: every request with their token is refused from the next one on (403 `account_suspended`)",
   security: bearer,
   middleware: [requireAuth, requireAdmin('admin:write')] as const,
-  request: { params: userParam('A user id'), body: body(SuspendBody) },
+  request: { params: userParam('A user id'), body: jsonBody(SuspendBody) },
   responses: { 200: detail, ...errors(400, 401, 403, 404), ...conflict },
 });
 
@@ -89,7 +87,7 @@ const postGrant = createRoute({
   summary: "Add tokens to both of a user's limits until a time at most 90 days away",
   security: bearer,
   middleware: [requireAuth, requireAdmin('admin:write')] as const,
-  request: { params: userParam('A user id'), body: body(GrantBody) },
+  request: { params: userParam('A user id'), body: jsonBody(GrantBody) },
   responses: { 201: { description: 'The grant', content: json(AdminGrant) }, ...errors(400, 401, 403, 404) },
 });
 
@@ -112,21 +110,21 @@ export const adminUserRoutes = createRouter()
     const page = await searchUsers(getDb(c.env.DB), { q: q?.trim() || undefined, limit, cursor: decodeCursor(cursor) });
     return c.json({ items: page.items.map(toAdminUser), nextCursor: encodeCursor(page.next) }, 200);
   })
-  .openapi(getUser, async (c) => c.json(await userDetail(c.env.DB, c.req.valid('param').id), 200))
+  .openapi(getUser, async (c) => c.json(await userDetail(getDb(c.env.DB), c.req.valid('param').id), 200))
   .openapi(patchUser, async (c) => {
     const { planId, planExpiresAt, roles } = c.req.valid('json');
     const patch = { planId, roles, planExpiresAt: planExpiresAt === undefined || planExpiresAt === null ? planExpiresAt : Date.parse(planExpiresAt) };
-    return c.json(await updateUser(c.env.DB, c.get('auth').sub, c.req.valid('param').id, patch), 200);
+    return c.json(await updateUser(getDb(c.env.DB), c.get('auth').sub, c.req.valid('param').id, patch), 200);
   })
-  .openapi(suspend, async (c) => c.json(await suspendUser(c.env.DB, c.get('auth').sub, c.req.valid('param').id, c.req.valid('json').reason), 200))
-  .openapi(unsuspend, async (c) => c.json(await unsuspendUser(c.env.DB, c.get('auth').sub, c.req.valid('param').id), 200))
+  .openapi(suspend, async (c) => c.json(await suspendUser(getDb(c.env.DB), c.get('auth').sub, c.req.valid('param').id, c.req.valid('json').reason), 200))
+  .openapi(unsuspend, async (c) => c.json(await unsuspendUser(getDb(c.env.DB), c.get('auth').sub, c.req.valid('param').id), 200))
   .openapi(postGrant, async (c) => {
     const { tokens, expiresAt, reason } = c.req.valid('json');
-    const grant = await createGrant(c.env.DB, c.get('auth').sub, c.req.valid('param').id, { tokens, reason, expiresAt: Date.parse(expiresAt) });
+    const grant = await createGrant(getDb(c.env.DB), c.get('auth').sub, c.req.valid('param').id, { tokens, reason, expiresAt: Date.parse(expiresAt) });
     return c.json(grant, 201);
   })
   .openapi(deleteGrant, async (c) => {
     const { id, grantId } = c.req.valid('param');
-    await revokeGrant(c.env.DB, c.get('auth').sub, id, grantId);
+    await revokeGrant(getDb(c.env.DB), c.get('auth').sub, id, grantId);
     return c.body(null, 204);
   });

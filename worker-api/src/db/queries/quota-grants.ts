@@ -1,16 +1,10 @@
 import { and, desc, eq } from 'drizzle-orm';
-import type { Db } from '../client';
+import type { Db, Statement } from '../client';
 import { quotaGrants, type QuotaGrantRow } from '../schema';
-import type { Statement } from './billing';
 
 /** The user's grants, live and expired, newest first. */
 export async function listGrants(db: Db, userId: string, limit: number): Promise<QuotaGrantRow[]> {
-  return db
-    .select()
-    .from(quotaGrants)
-    .where(eq(quotaGrants.userId, userId))
-    .orderBy(desc(quotaGrants.createdAt), desc(quotaGrants.id))
-    .limit(limit);
+  return db.query.quotaGrants.findMany({ where: eq(quotaGrants.userId, userId), orderBy: [desc(quotaGrants.createdAt), desc(quotaGrants.id)], limit });
 }
 
 /** A grant of that user; another user's grant is as missing as an unknown one. */

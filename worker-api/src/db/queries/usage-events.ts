@@ -1,7 +1,32 @@
-import { and, asc, desc, eq, gte, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import type { TimeCursor } from '../../http/cursor';
 import type { Db } from '../client';
+import { olderThan, toPage, type Page } from '../pagination';
 import { usageEvents, users, type UsageEventRow } from '../schema';
-import { olderThan, toPage, type TimeCursor } from './admin-pagination';
+
+export type DailyUsage = { date: string; requests: number; promptTokens: number; completionTokens: number; totalTokens: number };
+
+/** The user's usage summed per UTC day over [fromMs, toMs), days without requests left out. */
+export async function getDailyUsage(db: Db, userId: string, fromMs: number, toMs: number): Promise<DailyUsage[]> {
+  const day = sql<string>`strftime('%Y-%m-%d', ${usageEvents.createdAt} / 1000, 'unixepoch')`;
+  return db
+    .select({
+      date: day,
+      requests: sql<number>`count(*)`,
+      promptTokens: sql<number>`coalesce(sum(${usageEvents.promptTokens}), 0)`,
+      completionTokens: sql<number>`coalesce(sum(${usageEvents.completionTokens}), 0)`,
+      totalTokens: sql<number>`coalesce(sum(${usageEvents.totalTokens}), 0)`,
+    })
+    .from(usageEvents)
+    .where(and(eq(usageEvents.userId, userId), gte(usageEvents.createdAt, fromMs), lt(usageEvents.createdAt, toMs)))
+    .groupBy(day)
+    .orderBy(day);
+}
+
+/** The user's newest usage rows, newest first. */
+export async function recentUsage(db: Db, userId: string, limit: number): Promise<UsageEventRow[]> {
+  return db.query.usageEvents.findMany({ where: eq(usageEvents.userId, userId), orderBy: [desc(usageEvents.createdAt), desc(usageEvents.id)], limit });
+}
 
 /** Statuses counted as errors: a client abort is the user's choice, not a failure. */
 const ERROR_STATUSES = `('error', 'rejected')`;
@@ -58,7 +83,8 @@ function rowsOf<T>(result: D1Result<unknown> | undefined): T[] {
 }
 
 /** Every aggregate of the usage report over [fromMs, toMs), of everyone or of one user, in one D1 round trip. */
-export async function usageAggregates(d1: D1Database, fromMs: number, toMs: number, topUsers: number, userId: string | null = null): Promise<UsageAggregates> {
+export async function usageAggregates(db: Db, fromMs: number, toMs: number, topUsers: number, userId: string | null = null): Promise<UsageAggregates> {
+  const d1 = db.$client;
   const range = [fromMs, toMs, userId] as const;
   const [byDay, byModel, top, errors, ttft] = await d1.batch([
     d1.prepare(BY_DAY_SQL).bind(...range),
@@ -92,7 +118,7 @@ export async function requestsByTrace(db: Db, traceId: string, limit: number): P
 export async function listRequests(
   db: Db,
   opts: { userId?: string | undefined; fromMs?: number | undefined; toMs?: number | undefined; cursor?: TimeCursor | undefined; limit: number },
-): Promise<{ items: AuditedRequest[]; next?: TimeCursor }> {
+): Promise<Page<AuditedRequest>> {
   const rows = await auditSelect(db)
     .where(
       and(

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { Bindings } from './env';
+import { ApiError } from './http/errors';
+import { log } from './log';
+
+/** A whole number of milliseconds or seconds, given as a var string. */
+const count = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+/** A secret: unset and empty both mean "not configured". */
+const secret = z
+  .string()
+  .optional()
+  .transform((s) => (s === undefined || s === '' ? undefined : s));
+
+/** The Worker's vars and secrets (wrangler.toml `[vars]`, `.dev.vars`, `wrangler secret put`), each default given once here. */
+const ConfigSchema = z
+  .object({
+    JWT_ISSUER: z.string().min(1).default('chat-web'),
+    JWT_AUDIENCE: z.string().min(1).default('chat-api'),
+    JWKS_CACHE_TTL_S: count(300),
+    HEARTBEAT_MS: count(15_000),
+    UPSTREAM_TIMEOUT_MS: count(30_000),
+    OPENAI_BASE_URL: z.url().default('https://api.openai.com/v1'),
+    OPENAI_API_KEY: secret,
+    TOSS_API_BASE: z.url().default('https://api.tosspayments.com'),
+    TOSS_SECRET_KEY: secret,
+    BILLING_KEY_SECRET: secret,
+    ADMIN_EMAILS: z.string().default(''),
+  })
+  .transform((v) => ({
+    jwtIssuer: v.JWT_ISSUER,
+    jwtAudience: v.JWT_AUDIENCE,
+    jwksCacheTtlS: v.JWKS_CACHE_TTL_S,
+    heartbeatMs: v.HEARTBEAT_MS,
+    upstreamTimeoutMs: v.UPSTREAM_TIMEOUT_MS,
+    openaiBaseUrl: v.OPENAI_BASE_URL,
+    openaiApiKey: v.OPENAI_API_KEY,
+    tossApiBase: v.TOSS_API_BASE,
+    tossSecretKey: v.TOSS_SECRET_KEY,
+    billingKeySecret: v.BILLING_KEY_SECRET,
+    /** Comma-separated, any case, blanks ignored: lower-cased emails that get the admin role at sign-in. */
+    adminEmails: v.ADMIN_EMAILS.split(',')
+      .map((e) => e.trim().toLowerCase())
+      .filter((e) => e.length > 0),
+  }));
+
+export type Config = z.output<typeof ConfigSchema>;
+
+// Bindings are one object per isolate in practice, so this parses once; a test's own env gets its own entry.
+const parsed = new WeakMap<object, Config>();
+
+/**
+ * The Worker's configuration, parsed and defaulted once per env object. A var with a bad
+ * value is logged by name and every request answers 500 `config_invalid` saying which,
+ * rather than failing somewhere deep with a stack.
+ *
+ * @example const { jwtIssuer, jwtAudience } = readConfig(c.env)
+ */
+export function readConfig(env: Bindings): Config {
+  let config = parsed.get(env);
+  if (!config) {
+    const result = ConfigSchema.safeParse(env);
+    if (!result.success) {
+      const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      log('error', 'config_invalid', { problems });
+      throw new ApiError(500, 'config_invalid', `The server is misconfigured: ${problems}`);
+    }
+    config = result.data;
+    parsed.set(env, config);
+  }
+  return config;
+}

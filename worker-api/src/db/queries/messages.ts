@@ -1,0 +1,20 @@
+import { desc, eq } from 'drizzle-orm';
+import type { Db } from '../client';
+import { newId } from '../ids';
+import { messages, type MessageRow } from '../schema';
+
+/** A user's turn in a conversation; the caller batches it with the conversation's write. */
+export function userMessageInsert(db: Db, conversationId: string, content: string, now: number) {
+  return db.insert(messages).values({ id: newId('msg'), conversationId, role: 'user', content, createdAt: now });
+}
+
+/** The newest `limit` messages of a conversation, oldest first (the order a transcript and a prompt read in). */
+export async function getRecentMessages(db: Db, conversationId: string, limit: number): Promise<MessageRow[]> {
+  const newestFirst = await db
+    .select()
+    .from(messages)
+    .where(eq(messages.conversationId, conversationId))
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(limit);
+  return newestFirst.reverse();
+}

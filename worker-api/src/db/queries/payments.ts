@@ -1,0 +1,63 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Db, Statement } from '../client';
+import { orders, payments, type OrderRow, type PaymentRow } from '../schema';
+
+/** Toss statuses of a payment that was approved (money taken, held for a deposit, or refunded since). */
+const APPROVED_STATUSES = ['WAITING_FOR_DEPOSIT', 'DONE', 'CANCELED', 'PARTIAL_CANCELED'];
+
+/** A payment as the provider describes it: the fields stored in columns, the rest kept as sent. */
+export type ProviderPayment = {
+  paymentKey: string;
+  orderId: string;
+  status: string;
+  method?: string | null | undefined;
+  totalAmount: number;
+  approvedAt?: string | null | undefined;
+  /** Virtual accounts only: deposit callbacks quote it. */
+  secret?: string | null | undefined;
+  [field: string]: unknown;
+};
+
+export type PaymentWithOrder = { payment: PaymentRow; order: OrderRow };
+
+/** The approved payment of an order, if any. */
+export async function getRecordedPayment(db: Db, orderId: string): Promise<PaymentRow | undefined> {
+  return db.query.payments.findFirst({
+    where: and(eq(payments.orderId, orderId), inArray(payments.status, APPROVED_STATUSES)),
+    orderBy: desc(payments.updatedAt),
+  });
+}
+
+/** The user's payments, newest first, each with the order it paid. */
+export async function listPaymentsForUser(db: Db, userId: string, limit: number): Promise<PaymentWithOrder[]> {
+  return db
+    .select({ payment: payments, order: orders })
+    .from(payments)
+    .innerJoin(orders, eq(orders.id, payments.orderId))
+    .where(eq(payments.userId, userId))
+    .orderBy(desc(payments.createdAt), desc(payments.paymentKey))
+    .limit(limit);
+}
+
+function epochOf(iso: string | null | undefined): number | null {
+  if (!iso) return null;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** Saves the provider's latest word on a payment. The secret gets its own column and stays out of `raw`. */
+export function paymentUpsert(db: Db, userId: string, payment: ProviderPayment, now: number): Statement {
+  const { secret, ...raw } = payment;
+  const values = {
+    method: payment.method ?? null,
+    status: payment.status,
+    amount: payment.totalAmount,
+    approvedAt: epochOf(payment.approvedAt),
+    raw,
+    updatedAt: now,
+  };
+  return db
+    .insert(payments)
+    .values({ paymentKey: payment.paymentKey, orderId: payment.orderId, userId, secret: secret ?? null, ...values })
+    .onConflictDoUpdate({ target: payments.paymentKey, set: values });
+}
