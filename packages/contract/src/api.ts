@@ -945,7 +945,7 @@ export interface paths {
                 query?: {
                     /** @description Default: 29 days before `to` */
                     from?: string;
-                    /** @description Default: today (UTC) */
+                    /** @description Default: today (UTC); at most 366 days in all */
                     to?: string;
                 };
                 header?: never;
