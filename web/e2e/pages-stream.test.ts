@@ -17,7 +17,7 @@ const persistTo = mkdtempSync(join(tmpdir(), 'chat-e2e-state-'));
 const secrets = { AUTH_SECRET: randomSecret(), KEY_WRAPPING_SECRET: randomSecret() };
 const CLAIMS = { sub: 'usr_e2e_stream', roles: ['user'], scopes: ['chat:write', 'conversations:read'], onboarded: true };
 
-type Seen = { headers: IncomingHttpHeaders; closed: Promise<void> };
+type Seen = { method: string | undefined; url: string | undefined; headers: IncomingHttpHeaders; closed: Promise<void> };
 const seen: Seen[] = [];
 let release: () => void = () => {};
 let stub: Server;
@@ -28,9 +28,9 @@ let cookie: string;
 beforeAll(async () => {
   stub = createServer((req, res) => {
     let closed: () => void = () => {};
-    seen.push({ headers: req.headers, closed: new Promise((r) => (closed = r)) });
+    seen.push({ method: req.method, url: req.url, headers: req.headers, closed: new Promise((r) => (closed = r)) });
     res.on('close', closed);
-    if (req.url?.startsWith('/ai/stream')) {
+    if (req.url?.startsWith('/ai/stream') || /^\/ai\/generations\/[^/]+\/stream/.test(req.url ?? '')) {
       res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform' });
       res.write('event: meta\ndata: {"conversationId":"c1","messageId":"m1","model":"gpt-4o-mini","traceId":"t1"}\n\n');
       res.write('event: delta\ndata: {"content":"첫"}\n\n');
@@ -96,6 +96,36 @@ describe('the built app on wrangler pages dev', () => {
     expect(claims).toMatchObject({ sub: CLAIMS.sub, scopes: CLAIMS.scopes, onboarded: true, iss: 'chat-web', aud: 'chat-api' });
     expect(claims.exp! - claims.iat!).toBe(900);
     expect(text).not.toContain(token);
+  });
+
+  it('follows a generation through the same unbuffered path, passing Last-Event-ID on', async () => {
+    const res = await fetch(`${app}/api/ai/generations/gen_1/stream`, { headers: { Cookie: cookie, Accept: 'text/event-stream', 'Last-Event-ID': '4' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!text.includes('첫')) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`stream ended early: ${text}`);
+      text += decoder.decode(value, { stream: true });
+    }
+    expect(text).not.toContain('끝');
+    release();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) text += decoder.decode(r.value, { stream: true });
+    expect(text).toContain('event: done');
+    const request = seen.at(-1)!;
+    expect(request.url).toBe('/ai/generations/gen_1/stream');
+    expect(request.headers['last-event-id']).toBe('4');
+  });
+
+  it('forwards a stop from the app itself and refuses one from another origin', async () => {
+    const foreign = await fetch(`${app}/api/ai/generations/gen_1/stop`, { method: 'POST', headers: { Cookie: cookie, Origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
+    const before = seen.length;
+    const own = await fetch(`${app}/api/ai/generations/gen_1/stop`, { method: 'POST', headers: { Cookie: cookie, Origin: app } });
+    expect(own.status).toBe(200);
+    expect(seen.slice(before).map((r) => `${r.method} ${r.url}`)).toEqual(['POST /ai/generations/gen_1/stop']);
   });
 
   it("ends the Worker request when the browser aborts", async () => {

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod/mini';
 import { ApiError } from './errors';
-import { ApiErrorBody, Confirmation, ConversationDetail, ConversationPage, Models, Order, Payments, Plans, Profile, SubscriptionState, Usage } from './schemas';
+import { ApiErrorBody, Confirmation, ConversationDetail, ConversationPage, Models, Order, Payments, Plans, Profile, StopResult, SubscriptionState, Usage } from './schemas';
 
 export { ApiError };
 
@@ -81,4 +81,9 @@ export const api = {
     if (request.regenerate) query.set('regenerate', '1');
     return send(`/ai/stream?${query}`, init);
   },
+  /** Follows a generation: every event after seq `after`, then the live ones until its end. */
+  followGeneration: (generationId: string, after: number, signal: AbortSignal): Promise<Response> =>
+    send(`/ai/generations/${encodeURIComponent(generationId)}/stream`, { signal, headers: { Accept: 'text/event-stream', 'Last-Event-ID': String(after) } }),
+  /** Ends a generation for every tab following it; its partial answer is kept. Idempotent. */
+  stopGeneration: (generationId: string) => json(`/ai/generations/${encodeURIComponent(generationId)}/stop`, StopResult, { method: 'POST' }),
 };

@@ -80,7 +80,11 @@ export const Message = z.object({
 });
 export type Message = z.infer<typeof Message>;
 
-export const ConversationDetail = z.extend(Conversation, { messages: z.array(Message) });
+/** The answer of a conversation still being written on the server (contract section 6). */
+export const ActiveGeneration = z.object({ id: z.string(), messageId: z.string() });
+export type ActiveGeneration = z.infer<typeof ActiveGeneration>;
+
+export const ConversationDetail = z.extend(Conversation, { messages: z.array(Message), activeGeneration: z.optional(z.nullable(ActiveGeneration)) });
 export type ConversationDetail = z.infer<typeof ConversationDetail>;
 
 const UsageDay = z.object({
@@ -99,11 +103,13 @@ export const Usage = z.object({
 export type Usage = z.infer<typeof Usage>;
 
 /** The stream's events (contract section 6). */
-export const StreamMeta = z.object({ conversationId: z.string(), messageId: z.string(), model: z.string(), traceId: z.string() });
+export const StreamMeta = z.object({ generationId: z.string(), conversationId: z.string(), messageId: z.string(), model: z.string(), traceId: z.string() });
 export const StreamDelta = z.object({ content: z.string() });
 export const StreamUsage = z.object({ promptTokens: z.number(), completionTokens: z.number(), totalTokens: z.number() });
 export const StreamDone = z.object({ finishReason: z.optional(z.nullable(z.string())) });
 export const StreamError = z.object({ code: z.string(), message: z.string() });
+/** The answer of `POST /ai/generations/:id/stop`: the generation's final status. */
+export const StopResult = z.object({ generationId: z.string(), status: z.string() });
 
 /** Billing (contract section 5): plans for sale, the user's plan, subscription and payments. */
 export const Plan = z.object({
