@@ -144,9 +144,12 @@ export function useChatStream() {
         }
       } finally {
         if (position.generationId && finished) endedRef.current.add(position.generationId);
-        abortRef.current = null;
-        positionRef.current = null;
-        stopRef.current = 'none';
+        // An aborted follow may end after a newer one began (a page mounted again): leave that one be.
+        if (abortRef.current === controller) {
+          abortRef.current = null;
+          positionRef.current = null;
+          stopRef.current = 'none';
+        }
         if (!signal.aborted) {
           const reread = Promise.all([
             conversationId ? rereadUntilStored(conversationId, finished ? messageId : null) : undefined,
@@ -157,7 +160,6 @@ export function useChatStream() {
           // would only retry and keep the page "answering", so it is not waited for.
           if (!networkLost) await reread;
         }
-        // A page mounted again meanwhile may already follow the answer anew: leave its stream be.
         if (useChatStore.getState().live?.follow === follow) useChatStore.getState().setLive(null);
       }
     },
@@ -188,8 +190,15 @@ export function useChatStream() {
     return () => window.removeEventListener('online', onOnline);
   }, []);
 
-  // Leaving the page closes this tab's connection; the answer itself runs on.
-  useEffect(() => () => abortRef.current?.abort(), []);
+  // Leaving the page closes this tab's connection; the answer itself runs on. Cleared at
+  // once, so a page mounted again (React's dev double mount too) attaches anew.
+  useEffect(
+    () => () => {
+      abortRef.current?.abort();
+      abortRef.current = null;
+    },
+    [],
+  );
 
   return {
     send: (content: string) => {
