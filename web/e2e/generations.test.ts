@@ -84,11 +84,14 @@ describe.each(VIEWPORTS)('durable answers at $name size', ({ name, viewport, use
     context = await browser.newContext({ locale: 'ko-KR', viewport });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
-    await signInWithKakao(page, stack.appUrl, user, nickname);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await context?.close().catch(() => {});
+  });
+
+  it('signs in', async () => {
+    await signInWithKakao(page, stack.appUrl, user, nickname);
   });
 
   it('comes back to the answer after reloads mid-answer and sees it end whole, nothing repeated', async () => {
