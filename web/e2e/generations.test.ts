@@ -9,7 +9,7 @@ import { WEB_DIR } from './support/web-app';
 /**
  * Answers outlive the page's connection (contract section 6): a reload mid-answer comes back
  * to it and sees it end whole, Stop keeps the partial answer (also after a reload), a second
- * tab follows the same answer, and a lost network picks the answer up where it was. Each at
+ * tab follows the same answer, and a dropped connection picks the answer up where it was. Each at
  * a desktop and a phone viewport, each with its own account.
  */
 const SHOTS = join(WEB_DIR, 'test-results');
@@ -49,6 +49,54 @@ async function storedAnswer(page: Page): Promise<string> {
   });
 }
 
+/** What `installDropHooks` adds to a page. */
+type DropHooks = { __followedFrom: string[]; __dropStreams: () => void };
+
+/**
+ * Runs in every page before its scripts: each answer stream the page reads can be failed on
+ * demand (`__dropStreams()`), the way a dropped network fails a read, and the `Last-Event-ID`
+ * each stream request carried ('-' for none) is kept in `__followedFrom`.
+ */
+function installDropHooks(): void {
+  const hooks = window as unknown as DropHooks;
+  const open = new Set<(err: Error) => void>();
+  hooks.__followedFrom = [];
+  hooks.__dropStreams = () => open.forEach((fail) => fail(new TypeError('network error')));
+  const original = window.fetch.bind(window);
+  window.fetch = async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!/\/api\/ai\/(?:stream|generations\/[^/]+\/stream)/.test(url)) return original(input, init);
+    hooks.__followedFrom.push(new Headers(init?.headers).get('Last-Event-ID') ?? '-');
+    const res = await original(input, init);
+    if (!res.body) return res;
+    const reader = res.body.getReader();
+    let fail: (err: Error) => void = () => {};
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        fail = (err) => {
+          open.delete(fail);
+          void reader.cancel().catch(() => {});
+          controller.error(err);
+        };
+        open.add(fail);
+      },
+      async pull(controller) {
+        const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+        if (!open.has(fail)) return;
+        if (done) {
+          open.delete(fail);
+          controller.close();
+        } else controller.enqueue(value);
+      },
+      cancel: (reason) => {
+        open.delete(fail);
+        return reader.cancel(reason);
+      },
+    });
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
+}
+
 const VIEWPORTS = [
   { name: 'desktop', viewport: { width: 1280, height: 800 }, user: 'minjun', nickname: '김민준' },
   { name: 'phone', viewport: { width: 390, height: 844 }, user: 'alice', nickname: 'Alice' },
@@ -82,6 +130,7 @@ describe.each(VIEWPORTS)('durable answers at $name size', ({ name, viewport, use
 
   beforeAll(async () => {
     context = await browser.newContext({ locale: 'ko-KR', viewport });
+    await context.addInitScript(installDropHooks);
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
   });
@@ -139,6 +188,20 @@ describe.each(VIEWPORTS)('durable answers at $name size', ({ name, viewport, use
     await page.screenshot({ path: join(SHOTS, `generations-stopped-${name}.png`) });
   });
 
+  it('finishes an answer while the user is on another page, and shows it whole on return', async () => {
+    await ask('다른 페이지에 다녀와도 되나요? [[fake gap=100 tokens=40]]');
+    await page.getByRole('link', { name: '사용량' }).click();
+    await expect.poll(() => page.getByTestId('usage-chart').count()).toBe(1);
+    // Longer than the rest of the answer takes: it ends on the server with nobody following it.
+    await page.waitForTimeout(5_000);
+    await page.goto(`${stack.appUrl}/chat`);
+    await expect.poll(() => answers().count()).toBe(1);
+    expect(await streaming().count()).toBe(0);
+    const stored = await storedAnswer(page);
+    expect(stored.split(' ')).toHaveLength(40);
+    expect(await answerText(answers().last())).toBe(stored);
+  });
+
   it('lets a second tab follow the same answer', async () => {
     await ask('두 탭에서 봐도 같나요? [[fake gap=200 tokens=50]]');
     const second = await context.newPage();
@@ -162,18 +225,36 @@ describe.each(VIEWPORTS)('durable answers at $name size', ({ name, viewport, use
     }
   });
 
-  it('picks the answer up where it was after the network comes back', async () => {
-    await ask('연결이 끊겨도 괜찮나요? [[fake gap=200 tokens=50]]');
+  it('picks the answer up where it was after a dropped connection, and after the network comes back', async () => {
+    await ask('연결이 끊겨도 괜찮나요? [[fake gap=200 tokens=80]]');
+    const followedFrom = () => page.evaluate(() => (window as unknown as DropHooks).__followedFrom);
+    const shownNow = () => answerText(streaming());
+
+    await page.evaluate(() => (window as unknown as DropHooks).__dropStreams());
+    const afterDrop = await shownNow();
+    // Re-attached after the seq it had seen; the text goes on from there.
+    await expect.poll(async () => (await followedFrom()).length, { timeout: 10_000 }).toBe(2);
+    await expect.poll(async () => (await shownNow()).length).toBeGreaterThan(afterDrop.length);
+
+    // Offline, it waits for the network instead of trying; `online` brings it back at once.
     await context.setOffline(true);
-    await page.waitForTimeout(2_000);
+    await page.evaluate(() => (window as unknown as DropHooks).__dropStreams());
+    await page.waitForTimeout(1_500);
+    expect(await followedFrom()).toHaveLength(2);
     await context.setOffline(false);
+    await expect.poll(async () => (await followedFrom()).length, { timeout: 5_000 }).toBe(3);
+
     const samples = await samplesUntilEnd(page);
     await expect.poll(() => answers().count(), { timeout: 30_000 }).toBe(1);
     const stored = await storedAnswer(page);
     expect(await answerText(answers().last())).toBe(stored);
-    expect(stored.split(' ')).toHaveLength(50);
+    expect(stored.split(' ')).toHaveLength(80);
     expect(stored.match(/You said/g)).toHaveLength(1);
-    for (const sample of samples) expect(stored.startsWith(sample), `"${sample}" begins the stored answer`).toBe(true);
+    for (const sample of [afterDrop, ...samples]) expect(stored.startsWith(sample), `"${sample}" begins the stored answer`).toBe(true);
+    const [first, second, third] = await followedFrom();
+    expect(first).toBe('-');
+    expect(Number(second)).toBeGreaterThan(1);
+    expect(Number(third)).toBeGreaterThan(Number(second));
     expect(await page.getByTestId('chat-error').count()).toBe(0);
   });
 });

@@ -56,6 +56,20 @@ describe('readChatStream', () => {
     await expect(readChatStream(streamOf(META, delta(2, 'a')), { onMeta: () => {}, onDelta: () => {} })).rejects.toMatchObject({ code: 'network' });
   });
 
+  it('turns a read that fails (a dropped network) into a lost connection, keeping the position', async () => {
+    let reads = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        reads += 1;
+        if (reads === 1) controller.enqueue(new TextEncoder().encode(META + delta(2, 'a')));
+        else controller.error(new TypeError('network error'));
+      },
+    });
+    const position = startPosition();
+    await expect(readChatStream(body, shown().handlers, position)).rejects.toMatchObject({ code: 'network', traceId: 'trace-1' });
+    expect(position.lastEventId).toBe(2);
+  });
+
   it('keeps the generation and the last seq seen, also when the connection is lost', async () => {
     const position = startPosition();
     await expect(readChatStream(streamOf(META, delta(2, 'a'), ': ping\n\n', delta(3, 'b')), shown().handlers, position)).rejects.toMatchObject({ code: 'network' });

@@ -1,6 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { z } from 'zod/mini';
-import { ApiError } from './api';
+import { ApiError, isAbortError } from './api';
 import { StreamDelta, StreamDone, StreamError, StreamMeta, StreamUsage } from './schemas';
 
 export type StreamMetaEvent = z.infer<typeof StreamMeta>;
@@ -35,7 +35,7 @@ function seqOf(event: EventSourceMessage): number | null {
  * Reads one connection of an answer's event stream (contract section 6) as it arrives,
  * calling the handlers per event and moving `position` forward. Resolves on `done`; rejects
  * with an `ApiError` on an `error` event, or with a `network` error when the connection ends
- * before `done` (resume from `position`). `: ping` comments are ignored, and so is an event
+ * or fails before `done` (resume from `position`). `: ping` comments are ignored, and so is an event
  * whose seq was already seen: a replay can then never show text twice.
  *
  * @example await readChatStream(res.body, { onMeta, onDelta: (t) => append(t) }, position)
@@ -84,7 +84,15 @@ export async function readChatStream(body: ReadableStream<Uint8Array>, handlers:
   const decoder = new TextDecoder();
   try {
     while (!end && !failure) {
-      const { done, value } = await reader.read();
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (err) {
+        // A dropped network fails the read: the same lost connection as an early end.
+        if (isAbortError(err)) throw err;
+        throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err), position.traceId);
+      }
+      const { done, value } = chunk;
       if (done) break;
       // `stream: true` keeps a multi-byte character split across chunks intact.
       parser.feed(decoder.decode(value, { stream: true }));
