@@ -10,6 +10,7 @@ import { traceId } from './http/trace';
 import { adminRoutes } from './routes/admin';
 import { billingRoutes } from './routes/billing';
 import { conversationRoutes } from './routes/conversations';
+import { generationRoutes } from './routes/generations';
 import { healthRoutes } from './routes/health';
 import { internalRoutes } from './routes/internal';
 import { jwksRoutes } from './routes/jwks';
@@ -40,6 +41,7 @@ app.route('/', meRoutes);
 app.route('/', conversationRoutes);
 app.route('/', modelRoutes);
 app.route('/', streamRoutes);
+app.route('/', generationRoutes);
 app.route('/', usageRoutes);
 app.route('/', billingRoutes);
 app.route('/', adminRoutes);
@@ -82,6 +84,7 @@ app.onError((err, c) => {
 });
 
 export { app };
+export { Generation } from './generations/object';
 
 export default {
   fetch: app.fetch,
