@@ -3,8 +3,8 @@ import { auth } from '@/lib/auth';
 import { forwardToWorker } from '@/lib/bff';
 import { isAdmin } from '@/lib/roles';
 
-/** The BFF path whose answers are event streams. */
-const STREAM_PATH = '/api/ai/stream';
+/** The BFF paths whose answers are event streams: a new answer, and following one (`Last-Event-ID`). */
+const STREAM_PATHS = /^\/api\/ai\/(?:stream|generations\/[^/]+\/stream)$/;
 
 /**
  * The operators' console answers 403 to anyone signed in without the admin role, before any
@@ -20,7 +20,7 @@ const guard = auth((req) => {
 });
 
 export default async function middleware(req: NextRequest) {
-  if (req.nextUrl.pathname === STREAM_PATH) {
+  if (STREAM_PATHS.test(req.nextUrl.pathname)) {
     // Relayed from here rather than by the route handler: the Next server pipes a route
     // handler's body through streams of its own (on OpenNext, a Node.js response turned back
     // into a web stream), so each event crosses into JS several times on its way out; a
@@ -34,5 +34,5 @@ export default async function middleware(req: NextRequest) {
   return handler(req, { params: Promise.resolve({}) });
 }
 
-// Literal paths: Next reads this statically. `/api/ai/stream` is STREAM_PATH.
-export const config = { matcher: ['/admin', '/admin/:path*', '/api/ai/stream'] };
+// Literal paths: Next reads this statically. The two `/api/ai/…` entries are STREAM_PATHS.
+export const config = { matcher: ['/admin', '/admin/:path*', '/api/ai/stream', '/api/ai/generations/:id/stream'] };

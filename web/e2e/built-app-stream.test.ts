@@ -17,20 +17,22 @@ const persistTo = mkdtempSync(join(tmpdir(), 'chat-e2e-state-'));
 const secrets = { AUTH_SECRET: randomSecret(), KEY_WRAPPING_SECRET: randomSecret() };
 const CLAIMS = { sub: 'usr_e2e_stream', roles: ['user'], scopes: ['chat:write', 'conversations:read'], onboarded: true };
 
-type Seen = { headers: IncomingHttpHeaders; closed: Promise<void> };
+type Seen = { method: string | undefined; url: string | undefined; headers: IncomingHttpHeaders; closed: Promise<void> };
 const seen: Seen[] = [];
 let release: () => void = () => {};
 let stub: Server;
 let app: string;
+/** The app's own origin as it sees itself (AUTH_URL: wrangler pages dev presents requests on localhost). */
+let appOrigin: string;
 let kid: string;
 let cookie: string;
 
 beforeAll(async () => {
   stub = createServer((req, res) => {
     let closed: () => void = () => {};
-    seen.push({ headers: req.headers, closed: new Promise((r) => (closed = r)) });
+    seen.push({ method: req.method, url: req.url, headers: req.headers, closed: new Promise((r) => (closed = r)) });
     res.on('close', closed);
-    if (req.url?.startsWith('/ai/stream')) {
+    if (req.url?.startsWith('/ai/stream') || /^\/ai\/generations\/[^/]+\/stream/.test(req.url ?? '')) {
       res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform' });
       res.write('event: meta\ndata: {"conversationId":"c1","messageId":"m1","model":"gpt-4o-mini","traceId":"t1"}\n\n');
       res.write('event: delta\ndata: {"content":"첫"}\n\n');
@@ -48,10 +50,11 @@ beforeAll(async () => {
   kid = await createSigningKey(persistTo, secrets.KEY_WRAPPING_SECRET);
   const port = await freePort();
   app = `http://127.0.0.1:${port}`;
+  appOrigin = `http://localhost:${port}`;
   await startWebApp(processes, {
     port,
     persistTo,
-    vars: { ...secrets, AUTH_KAKAO_ID: 'x', AUTH_KAKAO_SECRET: 'y', AUTH_URL: `http://localhost:${port}`, AUTH_TRUST_HOST: 'true', WORKER_API_URL: `http://127.0.0.1:${stubPort}` },
+    vars: { ...secrets, AUTH_KAKAO_ID: 'x', AUTH_KAKAO_SECRET: 'y', AUTH_URL: appOrigin, AUTH_TRUST_HOST: 'true', WORKER_API_URL: `http://127.0.0.1:${stubPort}` },
   });
   cookie = await sessionCookie(secrets.AUTH_SECRET, CLAIMS);
 }, 180_000);
@@ -63,6 +66,26 @@ afterAll(async () => {
   rmSync(persistTo, { recursive: true, force: true });
 });
 
+/** Reads the stub's event stream through the app: its first delta arrives before the stub sends the rest. */
+async function expectUnbufferedStream(res: Response): Promise<string> {
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  // The stub holds the rest back: the first delta can only arrive if nothing buffers.
+  while (!text.includes('첫')) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`stream ended early: ${text}`);
+    text += decoder.decode(value, { stream: true });
+  }
+  expect(text).not.toContain('끝');
+  release();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) text += decoder.decode(r.value, { stream: true });
+  expect(text).toContain('event: done');
+  return text;
+}
+
 describe('the OpenNext build in workerd', () => {
   it('answers 401 without a session and refuses /internal', async () => {
     expect((await fetch(`${app}/api/me`)).status).toBe(401);
@@ -72,21 +95,7 @@ describe('the OpenNext build in workerd', () => {
 
   it('streams each event through as the Worker writes it, with a fresh RS256 token', async () => {
     const res = await fetch(`${app}/api/ai/stream?convId=c1`, { headers: { Cookie: cookie, Accept: 'text/event-stream' } });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toContain('text/event-stream');
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    // The stub holds the rest back: the first delta can only arrive if nothing buffers.
-    while (!text.includes('첫')) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`stream ended early: ${text}`);
-      text += decoder.decode(value, { stream: true });
-    }
-    expect(text).not.toContain('끝');
-    release();
-    for (let r = await reader.read(); !r.done; r = await reader.read()) text += decoder.decode(r.value, { stream: true });
-    expect(text).toContain('event: done');
+    const text = await expectUnbufferedStream(res);
 
     const request = seen.at(-1)!;
     expect(request.headers.cookie).toBeUndefined();
@@ -96,6 +105,24 @@ describe('the OpenNext build in workerd', () => {
     expect(claims).toMatchObject({ sub: CLAIMS.sub, scopes: CLAIMS.scopes, onboarded: true, iss: 'chat-web', aud: 'chat-api' });
     expect(claims.exp! - claims.iat!).toBe(900);
     expect(text).not.toContain(token);
+  });
+
+  it('follows a generation through the same unbuffered path, passing Last-Event-ID on', async () => {
+    const res = await fetch(`${app}/api/ai/generations/gen_1/stream`, { headers: { Cookie: cookie, Accept: 'text/event-stream', 'Last-Event-ID': '4' } });
+    await expectUnbufferedStream(res);
+    const request = seen.at(-1)!;
+    expect(request.url).toBe('/ai/generations/gen_1/stream');
+    expect(request.headers['last-event-id']).toBe('4');
+  });
+
+  it('forwards a stop from the app itself and refuses one from another origin', async () => {
+    const foreign = await fetch(`${app}/api/ai/generations/gen_1/stop`, { method: 'POST', headers: { Cookie: cookie, Origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
+    const before = seen.length;
+    const own = await fetch(`${app}/api/ai/generations/gen_1/stop`, { method: 'POST', headers: { Cookie: cookie, Origin: appOrigin } });
+    expect(own.status).toBe(200);
+    // The path only: next-on-pages adds the catch-all route's `path` param to the query string.
+    expect(seen.slice(before).map((r) => `${r.method} ${new URL(r.url ?? '', 'http://stub').pathname}`)).toEqual(['POST /ai/generations/gen_1/stop']);
   });
 
   it("ends the Worker request when the browser aborts", async () => {

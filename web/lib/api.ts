@@ -91,4 +91,9 @@ export const api = {
     if (request.regenerate) query.set('regenerate', '1');
     return send(`/ai/stream?${query}`, init);
   },
+  /** Follows a generation: every event after seq `after`, then the live ones until its end. */
+  followGeneration: (generationId: string, after: number, signal: AbortSignal): Promise<Response> =>
+    send(`/ai/generations/${encodeURIComponent(generationId)}/stream`, { signal, headers: { Accept: 'text/event-stream', 'Last-Event-ID': String(after) } }),
+  /** Ends a generation for every tab following it; its partial answer is kept. Idempotent. */
+  stopGeneration: (generationId: string) => answer(client.POST('/ai/generations/{id}/stop', { params: { path: { id: generationId } } })),
 };

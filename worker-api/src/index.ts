@@ -11,6 +11,7 @@ import { log } from './log';
 import { adminRoutes } from './routes/admin';
 import { billingRoutes } from './routes/billing';
 import { conversationRoutes } from './routes/conversations';
+import { generationRoutes } from './routes/generations';
 import { healthRoutes } from './routes/health';
 import { internalRoutes } from './routes/internal';
 import { jwksRoutes } from './routes/jwks';
@@ -52,6 +53,7 @@ app.route('/', meRoutes);
 app.route('/', conversationRoutes);
 app.route('/', modelRoutes);
 app.route('/', streamRoutes);
+app.route('/', generationRoutes);
 app.route('/', usageRoutes);
 app.route('/', billingRoutes);
 app.route('/', adminRoutes);
@@ -84,6 +86,7 @@ app.onError((err, c) => {
 });
 
 export { app };
+export { Generation } from './generations/object';
 
 export default {
   fetch: app.fetch,

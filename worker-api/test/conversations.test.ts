@@ -70,7 +70,7 @@ describe('conversations CRUD', () => {
     expect(named).toMatchObject({ title: 'Trip to Busan', model: 'gpt-4o-mini' });
 
     const empty = await (await call(alice.token, `/conversations/${named.id}`)).json<Detail>();
-    expect(empty).toEqual({ ...named, messages: [], hasMoreMessages: false });
+    expect(empty).toEqual({ ...named, messages: [], hasMoreMessages: false, activeGeneration: null });
 
     await backdate(named.id, 1_000);
     const posted = await send(alice.token, 'POST', `/conversations/${named.id}/messages`, { content: '  Where should I eat?  ' });

@@ -78,6 +78,7 @@ function describe(body: ChatRequest, knobs: Knobs): string {
   if (knobs.failAfter !== null) parts.push(`fail_after=${knobs.failAfter}/${knobs.failMode}`);
   if (knobs.hang) parts.push('hang');
   if (knobs.garbage) parts.push('garbage');
+  if (knobs.holdHeaders) parts.push('hold_headers');
   return parts.join(' ');
 }
 
@@ -148,20 +149,28 @@ export async function serveCompletion(req: IncomingMessage, res: ServerResponse,
   }
 
   const framer = new ChunkFramer(body.model, body.includeUsage);
-  res.writeHead(200, { ...SSE_HEADERS, ...requestId });
-  // Headers go out now, as OpenAI's do; the role chunk follows at once and the wait for the
-  // first content token is what callers time.
-  res.flushHeaders();
+  const openStream = () => {
+    res.writeHead(200, { ...SSE_HEADERS, ...requestId });
+    res.flushHeaders();
+  };
+  // Headers go out now, as OpenAI's do, and the wait for the first content token is what
+  // callers time; with hold_headers they wait for that token before they see any answer.
+  if (!knobs.holdHeaders) openStream();
   if (knobs.garbage) {
     if (!(await exchange.wait(knobs.ttftMs))) return;
+    if (knobs.holdHeaders) openStream();
     for (const frame of GARBAGE_FRAMES) res.write(frame);
     res.end();
     exchange.end('failed', 'sent malformed SSE (garbage knob)');
     return;
   }
-  res.write(framer.role());
+  if (!knobs.holdHeaders) res.write(framer.role());
   for (let i = 0; ; i++) {
     if (!(await exchange.wait(i === 0 ? knobs.ttftMs : knobs.gapMs))) return;
+    if (i === 0 && knobs.holdHeaders) {
+      openStream();
+      res.write(framer.role());
+    }
     if (i === failAt) {
       if (knobs.failMode === 'drop') return exchange.drop(`dropped the connection after ${i} tokens (fail_after)`);
       res.end(errorFrame(serverError().body()));

@@ -23,6 +23,11 @@ export type Knobs = {
   hang: boolean;
   /** Send lines that are not JSON instead of chunks. */
   garbage: boolean;
+  /**
+   * Withhold the response headers (and the role chunk) until the first content token, as
+   * reasoning models do while they think: the caller sees nothing at all for `ttftMs`.
+   */
+  holdHeaders: boolean;
 };
 
 export const DEFAULT_KNOBS: Readonly<Knobs> = {
@@ -35,6 +40,7 @@ export const DEFAULT_KNOBS: Readonly<Knobs> = {
   limit: 'requests',
   hang: false,
   garbage: false,
+  holdHeaders: false,
 };
 
 /** A knob value that does not parse; the caller answers 400 (or the CLI exits) rather than ignore a typo. */
@@ -79,6 +85,7 @@ const SPECS: { [K in keyof Knobs]: Spec<K> } = {
   limit: { directive: 'limit', header: 'x-fake-limit', parse: oneOf('requests', 'tokens') },
   hang: { directive: 'hang', header: 'x-fake-hang', parse: flag },
   garbage: { directive: 'garbage', header: 'x-fake-garbage', parse: flag },
+  holdHeaders: { directive: 'hold_headers', header: 'x-fake-hold-headers', parse: flag },
 };
 
 const KEYS = Object.keys(SPECS) as (keyof Knobs)[];

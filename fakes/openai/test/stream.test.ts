@@ -96,4 +96,20 @@ describe('a streamed chat completion', () => {
     // Two more gaps (second token, finish) come after the first token; buffering would make them arrive together.
     expect(total - firstToken).toBeGreaterThanOrEqual(700);
   });
+
+  it('sends its headers at once, or with hold_headers=1 only with the first token', async () => {
+    const timeToHeaders = async (knobs: string) => {
+      const started = Date.now();
+      const res = await chat(fake, { messages: [{ role: 'user', content: `think first [[fake ${knobs}]]` }] });
+      const at = Date.now() - started;
+      return { at, res, chunks: (await chunksOf(res)).chunks };
+    };
+    const prompt = await timeToHeaders('ttft=400 tokens=2');
+    expect(prompt.at).toBeLessThan(300);
+    const held = await timeToHeaders('ttft=400 tokens=2 hold_headers=1');
+    expect(held.at).toBeGreaterThanOrEqual(390);
+    expect(held.res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    // The same chunks either way: the role chunk simply leaves with the first token.
+    expect(held.chunks.map((c) => c.choices[0]?.delta ?? null)).toEqual(prompt.chunks.map((c) => c.choices[0]?.delta ?? null));
+  });
 });

@@ -745,7 +745,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Server-sent events: `meta`, then `delta`… as tokens arrive, `usage`, `done`; `: ping` comments while quiet; `error` if the provider fails mid-answer */
+                /** @description Server-sent events, each with `id: <seq>`: `meta`, then `delta`… as tokens arrive, `usage`, `done`; `: ping` comments while quiet, from the first moment; `error` (`upstream_error`, `upstream_rate_limited`, `upstream_timeout`) if the provider fails, then the end */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -801,24 +801,6 @@ export interface paths {
                 };
                 /** @description Quota or concurrency limit reached */
                 429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The AI provider failed (`upstream_error`) */
-                502: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The AI provider is rate limiting (`upstream_rate_limited`) */
-                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -843,7 +825,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Server-sent events: `meta`, then `delta`… as tokens arrive, `usage`, `done`; `: ping` comments while quiet; `error` if the provider fails mid-answer */
+                /** @description Server-sent events, each with `id: <seq>`: `meta`, then `delta`… as tokens arrive, `usage`, `done`; `: ping` comments while quiet, from the first moment; `error` (`upstream_error`, `upstream_rate_limited`, `upstream_timeout`) if the provider fails, then the end */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -906,8 +888,51 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The AI provider failed (`upstream_error`) */
-                502: {
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ai/generations/{id}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Follow a generation: the events after `Last-Event-ID` (or `after`), then the live ones until it ends */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The last event id seen (default 0: from the beginning); `Last-Event-ID` wins */
+                    after?: string;
+                };
+                header?: {
+                    /** @description The last event id seen, as EventSource resends it */
+                    "last-event-id"?: string;
+                };
+                path: {
+                    /** @description A generation id (the `generationId` of its `meta` event); an unknown one, or another user's, is a 404 */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Server-sent events, each with `id: <seq>`: `meta`, then `delta`… as tokens arrive, `usage`, `done`; `: ping` comments while quiet, from the first moment; `error` (`upstream_error`, `upstream_rate_limited`, `upstream_timeout`) if the provider fails, then the end */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Invalid request (`invalid_request`, naming the field) */
+                400: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -915,8 +940,94 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The AI provider is rate limiting (`upstream_rate_limited`) */
-                503: {
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Token lacks the scope or role (`insufficient_scope`), or the account is suspended (`account_suspended`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ai/generations/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop a generation: the partial answer is stored as `stopped`; stopping an ended one is a 200 too */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A generation id (the `generationId` of its `meta` event); an unknown one, or another user's, is a 404 */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The generation has ended */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GenerationStopResult"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Token lacks the scope or role (`insufficient_scope`), or the account is suspended (`account_suspended`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours (`not_found`) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2684,6 +2795,8 @@ export interface components {
             messages: components["schemas"]["Message"][];
             /** @description True when older messages were left out */
             hasMoreMessages: boolean;
+            /** @description The answer still being generated in this conversation, or null */
+            activeGeneration: components["schemas"]["ActiveGeneration"] | null;
         };
         Message: {
             id: string;
@@ -2696,6 +2809,12 @@ export interface components {
             completionTokens: number | null;
             /** Format: date-time */
             createdAt: string;
+        };
+        ActiveGeneration: {
+            /** @description Follow it with GET /ai/generations/{id}/stream */
+            id: string;
+            /** @description The assistant message it is writing */
+            messageId: string;
         };
         UpdateConversationRequest: {
             title?: string;
@@ -2718,6 +2837,14 @@ export interface components {
             content: string;
             model?: string;
             maxTokens?: number;
+        };
+        GenerationStopResult: {
+            generationId: string;
+            /**
+             * @description How the generation ended
+             * @enum {string}
+             */
+            status: "done" | "stopped" | "error" | "aborted";
         };
         Usage: {
             from: string;
@@ -3074,10 +3201,12 @@ export type Conversation = components['schemas']['Conversation'];
 export type CreateConversationRequest = components['schemas']['CreateConversationRequest'];
 export type ConversationDetail = components['schemas']['ConversationDetail'];
 export type Message = components['schemas']['Message'];
+export type ActiveGeneration = components['schemas']['ActiveGeneration'];
 export type UpdateConversationRequest = components['schemas']['UpdateConversationRequest'];
 export type CreateMessageRequest = components['schemas']['CreateMessageRequest'];
 export type Models = components['schemas']['Models'];
 export type StreamRequest = components['schemas']['StreamRequest'];
+export type GenerationStopResult = components['schemas']['GenerationStopResult'];
 export type Usage = components['schemas']['Usage'];
 export type Plans = components['schemas']['Plans'];
 export type Plan = components['schemas']['Plan'];

@@ -1,7 +1,7 @@
 'use client';
 
 import { RotateCcw } from 'lucide-react';
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { ErrorMessage } from '@/components/error-message';
 import { Button } from '@/components/ui/button';
 import { useT } from '@/lib/i18n/use-t';
@@ -17,9 +17,15 @@ export function ChatApp() {
   const t = useT();
   const stream = useChatStream();
   const streaming = useChatStore((s) => s.live !== null);
+  const stopping = useChatStore((s) => s.live?.stopping ?? false);
   const error = useChatStore((s) => s.error);
   const selectConversation = useChatStore((s) => s.selectConversation);
   const composerRef = useRef<HTMLTextAreaElement>(null);
+
+  // The conversation open before a reload (and so its answer still being written) comes back.
+  useEffect(() => {
+    void useChatStore.persist.rehydrate();
+  }, []);
 
   const newChat = () => {
     selectConversation(null);
@@ -55,7 +61,7 @@ export function ChatApp() {
             />
           </div>
         )}
-        <Composer streaming={streaming} onSend={(text) => void stream.send(text)} onStop={stream.stop} inputRef={composerRef} />
+        <Composer streaming={streaming} stopping={stopping} onSend={(text) => void stream.send(text)} onStop={stream.stop} inputRef={composerRef} />
       </main>
     </div>
   );

@@ -10,7 +10,7 @@ import { useT } from '@/lib/i18n/use-t';
  * The message box: Enter sends, Shift+Enter breaks the line, Escape stops the answer.
  * Enter while a Korean syllable is still being composed belongs to the IME, not to us.
  */
-export function Composer({ streaming, onSend, onStop, inputRef }: { streaming: boolean; onSend: (text: string) => void; onStop: () => void; inputRef: RefObject<HTMLTextAreaElement | null> }) {
+export function Composer({ streaming, stopping, onSend, onStop, inputRef }: { streaming: boolean; stopping: boolean; onSend: (text: string) => void; onStop: () => void; inputRef: RefObject<HTMLTextAreaElement | null> }) {
   const t = useT();
   const [text, setText] = useState('');
 
@@ -56,7 +56,7 @@ export function Composer({ streaming, onSend, onStop, inputRef }: { streaming: b
           autoFocus
         />
         {streaming ? (
-          <Button type="button" variant="destructive" onClick={onStop} aria-label={t('chat.stop')}>
+          <Button type="button" variant="destructive" onClick={onStop} disabled={stopping} aria-label={t('chat.stop')}>
             <Square aria-hidden />
             <span className="hidden sm:inline">{t('chat.stop')}</span>
           </Button>

@@ -4,11 +4,11 @@ import { useQuery } from '@tanstack/react-query';
 import { Bot, RefreshCw, User } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import { Button } from '@/components/ui/button';
-import { api } from '@/lib/api';
 import { useT } from '@/lib/i18n/use-t';
 import type { Message } from '@chat/contract/api';
 import { useChatStore } from '@/lib/stores/chat';
 import { cn } from '@/lib/utils';
+import { conversationQuery } from './conversation-query';
 import { LazyMarkdown } from './lazy-markdown';
 
 function Bubble({ role, children, testId }: { role: 'user' | 'assistant'; children: React.ReactNode; testId: string }) {
@@ -33,13 +33,10 @@ export function MessageList({ onAnswer, streaming }: { onAnswer: (regenerate: bo
   const conversationId = useChatStore((s) => s.activeConversationId);
   const live = useChatStore((s) => s.live);
   const stopped = useChatStore((s) => s.stopped);
-  const { data, isLoading } = useQuery({
-    queryKey: ['conversation', conversationId],
-    queryFn: () => api.conversation(conversationId!),
-    enabled: conversationId !== null,
-  });
+  const { data, isLoading } = useQuery(conversationQuery(conversationId));
   const messages: Message[] = conversationId ? (data?.messages ?? []) : [];
-  const visible = messages.filter((m) => m.role !== 'system');
+  // The answer being followed shows live until it ends; a stored copy of it waits until then.
+  const visible = messages.filter((m) => m.role !== 'system' && !(live?.messageId && m.id === live.messageId));
   const last = visible.at(-1);
   // The stored copy of the message just sent replaces the optimistic one once it has been read.
   const showLiveUser = live?.userMessage != null && !(last?.role === 'user' && last.content === live.userMessage);

@@ -1,85 +1,186 @@
 'use client';
 
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef } from 'react';
-import { api, ApiError, isAbortError, type StreamRequest } from '@/lib/api';
-import { readChatStream } from '@/lib/event-stream';
-import { useChatStore, type ChatError } from '@/lib/stores/chat';
-
-function toChatError(err: unknown): ChatError {
-  if (err instanceof ApiError) return { code: err.code, message: err.message, traceId: err.traceId };
-  return { code: 'unknown', message: err instanceof Error ? err.message : String(err), traceId: '' };
-}
+import { api, ApiError, type StreamRequest } from '@/lib/api';
+import { toDisplayError } from '@/lib/errors';
+import { startPosition, type StreamPosition } from '@/lib/event-stream';
+import { followGeneration, reconnectDelay, waitToReconnect } from '@/lib/follow-generation';
+import type { ActiveGeneration } from '@chat/contract/api';
+import { useChatStore } from '@/lib/stores/chat';
+import { conversationQuery } from './conversation-query';
 
 /** Errors a second try can fix; the rest (quota, plan) need the user to change something. */
 const RETRYABLE = new Set(['network', 'upstream_error', 'upstream_rate_limited', 'upstream_timeout', 'too_many_streams', 'unknown']);
 
+/** Re-reads of the conversation, this far apart, until the stored copy of a finished answer is in it. */
+const STORED_COPY_READS = 4;
+const STORED_COPY_WAIT_MS = 300;
+
+/** What to follow: a new answer this tab asks for, or one already being written (reload, second tab). */
+type Follow = { kind: 'start'; request: StreamRequest } | { kind: 'attach'; conversationId: string; generation: ActiveGeneration };
+
+/** Where a Stop stands: asked before the generation was known, it is sent once `meta` names it. */
+type StopState = 'none' | 'wanted' | 'sent';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * Sends messages and receives answers as they stream: one answer at a time, stoppable
- * (the abort travels through the BFF to the Worker and the provider), retried by hand or
- * automatically when the browser comes back online after losing the network.
+ * Sends messages and follows answers as they are written on the server, one at a time: a
+ * lost connection re-attaches where it left off, a reloaded page or a second tab attaches to
+ * the conversation's running answer, and Stop asks the server to end it (every tab then sees
+ * its `done`, and the partial answer stays). Closing this page's connection never stops the
+ * answer; it only ends this tab's subscription.
  */
 export function useChatStream() {
   const queryClient = useQueryClient();
   const abortRef = useRef<AbortController | null>(null);
+  const positionRef = useRef<StreamPosition | null>(null);
+  const stopRef = useRef<StopState>('none');
+  /** Generations this tab saw end: a conversation read a moment too early may still name one. */
+  const endedRef = useRef(new Set<string>());
   const retryRef = useRef<(() => void) | null>(null);
 
-  const run = useCallback(
-    async (request: StreamRequest) => {
-      if (abortRef.current) return;
-      const controller = new AbortController();
-      abortRef.current = controller;
+  const sendStop = useCallback((generationId: string) => {
+    stopRef.current = 'sent';
+    api.stopGeneration(generationId).catch((err: unknown) => {
+      stopRef.current = 'none';
       const store = useChatStore.getState();
-      store.setError(null);
-      store.setStopped(false);
-      store.setLive({ conversationId: request.conversationId, userMessage: request.kind === 'send' ? request.content : null, content: '', phase: 'waiting' });
-      let conversationId = request.conversationId;
-      let networkLost = false;
-      retryRef.current = null;
-      try {
-        const res = await api.openStream(request, controller.signal);
-        if (!res.body) throw new ApiError(502, 'upstream_error', 'Empty answer', res.headers.get('X-Trace-Id') ?? '');
-        await readChatStream(res.body, {
-          onMeta: (meta) => {
-            const state = useChatStore.getState();
-            if (conversationId !== meta.conversationId) {
-              conversationId = meta.conversationId;
-              state.selectConversation(meta.conversationId);
-              void queryClient.invalidateQueries({ queryKey: ['conversations'] });
-            }
-            if (state.live) state.setLive({ ...state.live, conversationId: meta.conversationId });
-          },
-          onDelta: (text) => useChatStore.getState().appendDelta(text),
-        });
-      } catch (err) {
-        if (isAbortError(err) || controller.signal.aborted) {
-          useChatStore.getState().setStopped(true);
-        } else {
-          const error = toChatError(err);
-          networkLost = error.code === 'network';
-          if (RETRYABLE.has(error.code)) {
-            // Once the message is stored, retrying answers it instead of sending it twice;
-            // `regenerate` also covers a partial answer the Worker kept from the cut stream.
-            const known = conversationId;
-            retryRef.current = known ? () => void run({ kind: 'answer', conversationId: known, model: request.model, regenerate: true }) : () => void run(request);
-          }
-          useChatStore.getState().setError(error);
-        }
-      } finally {
-        abortRef.current = null;
-        const reread = Promise.all([
-          conversationId ? queryClient.invalidateQueries({ queryKey: ['conversation', conversationId] }) : undefined,
-          queryClient.invalidateQueries({ queryKey: ['conversations'] }),
-          queryClient.invalidateQueries({ queryKey: ['me'] }),
-        ]);
-        // The stored answer replaces the live one without a flicker; offline, re-reading
-        // would only retry and keep the page "answering", so it is not waited for.
-        if (!networkLost) await reread;
-        useChatStore.getState().setLive(null);
+      store.setStopping(false);
+      store.setError(toDisplayError(err));
+    });
+  }, []);
+
+  const rereadUntilStored = useCallback(
+    async (conversationId: string, messageId: string | null) => {
+      for (let read = 1; ; read++) {
+        await queryClient.invalidateQueries({ queryKey: conversationQuery(conversationId).queryKey });
+        const stored = queryClient.getQueryData(conversationQuery(conversationId).queryKey);
+        if (!messageId || !stored || stored.messages.some((m) => m.id === messageId) || read === STORED_COPY_READS) return;
+        await sleep(STORED_COPY_WAIT_MS);
       }
     },
     [queryClient],
   );
+
+  const run = useCallback(
+    async (follow: Follow) => {
+      if (abortRef.current) return;
+      const controller = new AbortController();
+      const { signal } = controller;
+      abortRef.current = controller;
+      const position = startPosition(follow.kind === 'attach' ? follow.generation.id : null);
+      positionRef.current = position;
+      stopRef.current = 'none';
+      retryRef.current = null;
+      let conversationId = follow.kind === 'attach' ? follow.conversationId : follow.request.conversationId;
+      let messageId = follow.kind === 'attach' ? follow.generation.messageId : null;
+      const model = follow.kind === 'start' ? follow.request.model : useChatStore.getState().model;
+
+      const store = useChatStore.getState();
+      store.setError(null);
+      store.setStopped(false);
+      store.setLive({
+        follow,
+        conversationId,
+        userMessage: follow.kind === 'start' && follow.request.kind === 'send' ? follow.request.content : null,
+        generationId: position.generationId,
+        messageId,
+        content: '',
+        phase: 'waiting',
+        stopping: false,
+      });
+
+      let networkLost = false;
+      let finished = false;
+      try {
+        const end = await followGeneration({
+          open: follow.kind === 'attach' ? () => api.followGeneration(follow.generation.id, 0, signal) : () => api.openStream(follow.request, signal),
+          resume: (generationId, after) => api.followGeneration(generationId, after, signal),
+          position,
+          wait: (attempt) => waitToReconnect(reconnectDelay(attempt), signal),
+          handlers: {
+            onMeta: (meta) => {
+              const state = useChatStore.getState();
+              messageId = meta.messageId;
+              if (conversationId !== meta.conversationId) {
+                conversationId = meta.conversationId;
+                state.selectConversation(meta.conversationId);
+                void queryClient.invalidateQueries({ queryKey: ['conversations'] });
+              }
+              state.startAnswer(meta);
+              if (stopRef.current === 'wanted') sendStop(meta.generationId);
+            },
+            onDelta: (text) => useChatStore.getState().appendDelta(text),
+          },
+        });
+        finished = true;
+        if (end.finishReason === 'stopped') useChatStore.getState().setStopped(true);
+      } catch (err) {
+        if (signal.aborted) {
+          // This page went away: only its subscription ends; the answer goes on without it.
+        } else if (err instanceof ApiError && err.status === 404 && position.generationId !== null) {
+          // The generation is not there to follow (any more): the stored conversation is what there is.
+          finished = true;
+        } else {
+          const error = toDisplayError(err);
+          networkLost = error.code === 'network';
+          if (RETRYABLE.has(error.code)) {
+            const generationId = position.generationId;
+            const known = conversationId;
+            const knownMessage = messageId;
+            if (networkLost && generationId && known && knownMessage) {
+              // The answer is still being written on the server: attach to it again.
+              retryRef.current = () => void run({ kind: 'attach', conversationId: known, generation: { id: generationId, messageId: knownMessage } });
+            } else if (known) {
+              // Once the message is stored, retrying answers it instead of sending it twice.
+              retryRef.current = () => void run({ kind: 'start', request: { kind: 'answer', conversationId: known, model, regenerate: true } });
+            } else if (follow.kind === 'start') {
+              const request = follow.request;
+              retryRef.current = () => void run({ kind: 'start', request });
+            }
+          }
+          useChatStore.getState().setError(error);
+        }
+      } finally {
+        if (position.generationId && finished) endedRef.current.add(position.generationId);
+        // An aborted follow may end after a newer one began (a page mounted again): leave that one be.
+        if (abortRef.current === controller) {
+          abortRef.current = null;
+          positionRef.current = null;
+          stopRef.current = 'none';
+        }
+        if (!signal.aborted) {
+          const reread = Promise.all([
+            conversationId ? rereadUntilStored(conversationId, finished ? messageId : null) : undefined,
+            queryClient.invalidateQueries({ queryKey: ['conversations'] }),
+            queryClient.invalidateQueries({ queryKey: ['me'] }),
+          ]);
+          // The stored answer replaces the live one without a flicker; offline, re-reading
+          // would only retry and keep the page "answering", so it is not waited for.
+          if (!networkLost) await reread;
+        }
+        if (useChatStore.getState().live?.follow === follow) useChatStore.getState().setLive(null);
+      }
+    },
+    [queryClient, rereadUntilStored, sendStop],
+  );
+
+  // A reloaded page, a second tab, or a conversation opened while its answer is still being
+  // written: attach to that answer from its beginning.
+  const activeConversationId = useChatStore((s) => s.activeConversationId);
+  const conversation = useQuery(conversationQuery(activeConversationId));
+  const running = conversation.data?.activeGeneration ?? null;
+  useEffect(() => {
+    if (!running || !activeConversationId || abortRef.current || endedRef.current.has(running.id)) return;
+    void run({ kind: 'attach', conversationId: activeConversationId, generation: running });
+  }, [running, activeConversationId, run]);
+
+  // A conversation remembered across a reload that is gone (deleted, or another account's).
+  const missing = conversation.error instanceof ApiError && conversation.error.status === 404;
+  useEffect(() => {
+    if (missing) useChatStore.getState().selectConversation(null);
+  }, [missing]);
 
   useEffect(() => {
     const onOnline = () => {
@@ -89,19 +190,34 @@ export function useChatStream() {
     return () => window.removeEventListener('online', onOnline);
   }, []);
 
-  // Leaving the page ends the answer too.
-  useEffect(() => () => abortRef.current?.abort(), []);
+  // Leaving the page closes this tab's connection; the answer itself runs on. Cleared at
+  // once, so a page mounted again (React's dev double mount too) attaches anew.
+  useEffect(
+    () => () => {
+      abortRef.current?.abort();
+      abortRef.current = null;
+    },
+    [],
+  );
 
   return {
     send: (content: string) => {
       const { activeConversationId, model } = useChatStore.getState();
-      return run({ kind: 'send', conversationId: activeConversationId, content, model });
+      return run({ kind: 'start', request: { kind: 'send', conversationId: activeConversationId, content, model } });
     },
     answer: (regenerate: boolean) => {
       const { activeConversationId, model } = useChatStore.getState();
-      if (activeConversationId) return run({ kind: 'answer', conversationId: activeConversationId, model, regenerate });
+      if (activeConversationId) return run({ kind: 'start', request: { kind: 'answer', conversationId: activeConversationId, model, regenerate } });
     },
-    stop: () => abortRef.current?.abort(),
+    /** Asks the server to end the answer; the stream is read on until its `done`. */
+    stop: () => {
+      const state = useChatStore.getState();
+      if (!state.live || stopRef.current !== 'none') return;
+      state.setStopping(true);
+      const generationId = positionRef.current?.generationId;
+      if (generationId) sendStop(generationId);
+      else stopRef.current = 'wanted';
+    },
     retry: () => retryRef.current?.(),
     canRetry: () => retryRef.current !== null,
   };

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 import { conversations, messages, reservations, usageEvents } from '../db/schema';
 
@@ -24,10 +25,10 @@ export type StreamOutcome = {
  * Records a finished request exactly once: the usage row (keyed by the reservation id, so
  * a second settle of the same request fails its insert and the whole batch rolls back),
  * the release of the reservation, the assistant message and the conversation's timestamp,
- * all in one D1 transaction. Emits the request's structured log line. Returns false when
- * the request had already been settled.
+ * all in one D1 transaction, with `also` (the end of the request's generation). Emits the
+ * request's structured log line. Returns false when the request had already been settled.
  */
-export async function settleStream(db: Db, o: StreamOutcome, now = Date.now()): Promise<boolean> {
+export async function settleStream(db: Db, o: StreamOutcome, now = Date.now(), also: readonly BatchItem<'sqlite'>[] = []): Promise<boolean> {
   // The ledger row and the log line carry the same fields, so Workers Logs and D1 agree.
   const record = {
     traceId: o.traceId,
@@ -65,9 +66,10 @@ export async function settleStream(db: Db, o: StreamOutcome, now = Date.now()): 
           createdAt: now,
         }),
         touch,
+        ...also,
       ]);
     } else {
-      await db.batch([usage, release]);
+      await db.batch([usage, release, ...also]);
     }
   } catch (err) {
     if (String(err).includes('UNIQUE constraint failed: usage_events.id')) return false;

@@ -315,3 +315,34 @@ export const adminActions = sqliteTable(
 );
 
 export type AdminActionRow = typeof adminActions.$inferSelect;
+
+/** How a generation stands: `running` until it ends `done`, `stopped` (asked to), `error` (the provider failed) or `aborted` (lost on our side). */
+export const GENERATION_STATUSES = ['running', 'done', 'stopped', 'error', 'aborted'] as const;
+export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
+
+/**
+ * One answer being generated, or generated: its owner, where its message goes, and how it
+ * stands. The events themselves live in the generation's Durable Object; this row is what
+ * routes check ownership against, and what names a conversation's running answer.
+ */
+export const generations = sqliteTable(
+  'generations',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    messageId: text('message_id').notNull(),
+    model: text('model').notNull(),
+    traceId: text('trace_id').notNull(),
+    status: text('status', { enum: GENERATION_STATUSES }).notNull(),
+    createdAt: integer('created_at', { mode: 'number' }).notNull(),
+    endedAt: integer('ended_at', { mode: 'number' }),
+  },
+  (t) => [index('generations_conversation_idx').on(t.conversationId, t.status, t.createdAt)],
+);
+
+export type GenerationRow = typeof generations.$inferSelect;

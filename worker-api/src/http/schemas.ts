@@ -50,3 +50,12 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, c
 
 /** The bearer security requirement, for routes that need a token. */
 export const bearer = [{ bearerAuth: [] }];
+
+/** The 200 of every route that answers with a generation's event stream (contract section 6). */
+export const eventStreamResponse = {
+  200: {
+    description:
+      'Server-sent events, each with `id: <seq>`: `meta`, then `delta`… as tokens arrive, `usage`, `done`; `: ping` comments while quiet, from the first moment; `error` (`upstream_error`, `upstream_rate_limited`, `upstream_timeout`) if the provider fails, then the end',
+    content: { 'text/event-stream': { schema: z.string() } },
+  },
+};

@@ -11,11 +11,13 @@ import {
   listConversations,
   updateConversation,
 } from '../db/queries/conversations';
+import { getRunningGeneration } from '../db/queries/generations';
 import type { ConversationRow, MessageRow } from '../db/schema';
 import { createRouter } from '../http/app';
 import { ApiError } from '../http/errors';
 import { decodeCursor, encodeCursor, type TimeCursor } from '../http/cursor';
 import { bearer, errors } from '../http/schemas';
+import { RESERVATION_TTL_MS } from '../policy/quota';
 
 /** Messages a conversation read returns at most; older ones stay stored. */
 const MAX_MESSAGES_SHOWN = 500;
@@ -56,9 +58,17 @@ const Message = z
   })
   .openapi('Message');
 
+const ActiveGeneration = z
+  .object({
+    id: z.string().openapi({ description: 'Follow it with GET /ai/generations/{id}/stream' }),
+    messageId: z.string().openapi({ description: 'The assistant message it is writing' }),
+  })
+  .openapi('ActiveGeneration');
+
 const ConversationDetail = Conversation.extend({
   messages: z.array(Message).openapi({ description: `Oldest first; the newest ${MAX_MESSAGES_SHOWN} at most` }),
   hasMoreMessages: z.boolean().openapi({ description: 'True when older messages were left out' }),
+  activeGeneration: z.union([ActiveGeneration, z.null()]).openapi({ description: 'The answer still being generated in this conversation, or null' }),
 }).openapi('ConversationDetail');
 
 const ListQuery = z.object({
@@ -248,14 +258,16 @@ export const conversationRoutes = createRouter()
     const id = conversationId(c.req.valid('param').id);
     const db = getDb(c.env.DB);
     // Read together to save a round trip; the messages are dropped unless the owner check passes.
-    const [conversation, recent] = await Promise.all([
+    const [conversation, recent, running] = await Promise.all([
       getConversationForUser(db, c.get('auth').sub, id),
       getRecentMessages(db, id, MAX_MESSAGES_SHOWN + 1),
+      getRunningGeneration(db, id, Date.now() - RESERVATION_TTL_MS),
     ]);
     if (!conversation) throw conversationNotFound();
     const hasMoreMessages = recent.length > MAX_MESSAGES_SHOWN;
     const shown = hasMoreMessages ? recent.slice(1) : recent;
-    return c.json({ ...toConversation(conversation), messages: shown.map(toMessage), hasMoreMessages }, 200);
+    const activeGeneration = running ? { id: running.id, messageId: running.messageId } : null;
+    return c.json({ ...toConversation(conversation), messages: shown.map(toMessage), hasMoreMessages, activeGeneration }, 200);
   })
   .openapi(updateRoute, async (c) => {
     const id = conversationId(c.req.valid('param').id);

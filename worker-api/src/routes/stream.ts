@@ -4,7 +4,6 @@ import { requireScopes } from '../auth/guards';
 import { requireAuth } from '../auth/verify';
 import { buildPrompt } from '../chat/context';
 import { withRefusalsAudited } from '../chat/refusals';
-import { relayChatStream, type RelayInput } from '../chat/relay';
 import { getDb, type Db } from '../db/client';
 import { newId } from '../db/ids';
 import { getConversationForUser, getRecentMessages, userTurnWrites } from '../db/queries/conversations';
@@ -12,7 +11,8 @@ import type { ConversationRow, MessageRow } from '../db/schema';
 import type { AppEnv } from '../env';
 import { createRouter } from '../http/app';
 import { ApiError } from '../http/errors';
-import { bearer, errors } from '../http/schemas';
+import { bearer, errors, eventStreamResponse } from '../http/schemas';
+import { startGeneration, type GenerationRequest } from '../generations/start';
 import { getEntitled, resolveModel, type Entitled } from '../policy/plans';
 
 /** Turns of history read to build the prompt; the token budget trims further. */
@@ -22,18 +22,8 @@ const MAX_MESSAGE_CHARS = 32_000;
 const ModelId = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'must be a model id');
 const ConvId = z.string().min(1).max(64);
 
-const eventStream = {
-  200: {
-    description:
-      'Server-sent events: `meta`, then `delta`… as tokens arrive, `usage`, `done`; `: ping` comments while quiet; `error` if the provider fails mid-answer',
-    content: { 'text/event-stream': { schema: z.string() } },
-  },
-};
-
-const upstreamErrors = {
+const nothingToAnswer = {
   409: { description: 'Nothing to answer (`nothing_to_answer`)', content: errors(400)[400].content },
-  502: { description: 'The AI provider failed (`upstream_error`)', content: errors(400)[400].content },
-  503: { description: 'The AI provider is rate limiting (`upstream_rate_limited`)', content: errors(400)[400].content },
 };
 
 const getStream = createRoute({
@@ -50,7 +40,7 @@ const getStream = createRoute({
       regenerate: z.enum(['0', '1', 'true', 'false']).optional().openapi({ description: 'Answer the last user message again, keeping the earlier answer' }),
     }),
   },
-  responses: { ...eventStream, ...errors(400, 401, 403, 404, 429), ...upstreamErrors },
+  responses: { ...eventStreamResponse, ...errors(400, 401, 403, 404, 429), ...nothingToAnswer },
 });
 
 const PostStreamBody = z
@@ -73,7 +63,7 @@ const postStream = createRoute({
   security: bearer,
   middleware: [requireAuth, requireScopes('chat:write')] as const,
   request: { body: { required: true, content: { 'application/json': { schema: PostStreamBody } } } },
-  responses: { ...eventStream, ...errors(400, 401, 403, 404, 429), ...upstreamErrors },
+  responses: { ...eventStreamResponse, ...errors(400, 401, 403, 404, 429), ...nothingToAnswer },
 });
 
 function notFound(): ApiError {
@@ -99,16 +89,14 @@ type Answer = {
   model: string;
   history: readonly Pick<MessageRow, 'role' | 'content'>[];
   maxTokens?: number | undefined;
-  reserveWith: RelayInput['reserveWith'];
+  reserveWith: GenerationRequest['reserveWith'];
 };
 
 function answer(c: Context<AppEnv>, db: Db, a: Answer) {
-  return relayChatStream({
+  return startGeneration({
     db,
     d1: c.env.DB,
-    env: c.env,
-    waitUntil: (p) => c.executionCtx.waitUntil(p),
-    signal: c.req.raw.signal,
+    generations: c.env.GENERATIONS,
     traceId: c.get('traceId'),
     userId: a.entitled.user.id,
     plan: a.entitled.plan,
@@ -143,7 +131,7 @@ export const streamRoutes = createRouter()
     if (history.at(-1)?.role !== 'user') {
       throw new ApiError(409, 'nothing_to_answer', 'The conversation has no unanswered message; send one first');
     }
-    return answer(c, db, { entitled, conversationId: conversation.id, model, history, reserveWith: (reserve) => reserve });
+    return answer(c, db, { entitled, conversationId: conversation.id, model, history, reserveWith: async (reserve, generation) => (await db.batch([reserve, generation]))[0] });
   })
   .openapi(postStream, async (c) => {
     const body = c.req.valid('json');
@@ -172,6 +160,6 @@ export const streamRoutes = createRouter()
       model,
       history: [...earlier, { role: 'user', content: body.content }],
       maxTokens: body.maxTokens,
-      reserveWith: async (reserve) => (await db.batch([...writes, reserve]))[2],
+      reserveWith: async (reserve, generation) => (await db.batch([...writes, reserve, generation]))[2],
     });
   });

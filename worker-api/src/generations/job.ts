@@ -1,0 +1,36 @@
+import type { PromptMessage } from '../chat/context';
+
+/**
+ * Everything a generation's object needs to answer and settle on its own, whoever is or is
+ * not listening: decided and reserved by the route before the object is started.
+ */
+export type GenerationJob = {
+  generationId: string;
+  /** The quota reservation; also the usage row's id, which makes settling happen once. */
+  reservationId: string;
+  userId: string;
+  traceId: string;
+  conversationId: string;
+  messageId: string;
+  model: string;
+  prompt: PromptMessage[];
+  /** The answer budget the reservation holds. */
+  maxTokens: number;
+  /** Our estimate of the prompt, for the ledger when the provider reports no usage. */
+  promptTokens: number;
+  startedAt: number;
+};
+
+/** The data of a generation's first event (seq 1): who it is and where its answer goes. */
+export function metaOf(g: Pick<GenerationJob, 'generationId' | 'conversationId' | 'messageId' | 'model' | 'traceId'>) {
+  return { generationId: g.generationId, conversationId: g.conversationId, messageId: g.messageId, model: g.model, traceId: g.traceId };
+}
+
+/** How long an ended generation's events stay in its object for resumes; afterwards a resume is answered from the stored message. */
+export const EVENT_LOG_RETENTION_MS = 15 * 60_000;
+
+/**
+ * How often a running generation's alarm looks in on it. An object evicted mid-answer loses
+ * the relay it was running; its next alarm ends the generation with what was stored.
+ */
+export const WATCHDOG_MS = 30_000;
