@@ -23,6 +23,8 @@ export type Knobs = {
   hang: boolean;
   /** Send lines that are not JSON instead of chunks. */
   garbage: boolean;
+  /** Answer with a long Markdown document (src/markdown.ts) instead of the echo. */
+  markdown: boolean;
 };
 
 export const DEFAULT_KNOBS: Readonly<Knobs> = {
@@ -35,6 +37,7 @@ export const DEFAULT_KNOBS: Readonly<Knobs> = {
   limit: 'requests',
   hang: false,
   garbage: false,
+  markdown: false,
 };
 
 /** A knob value that does not parse; the caller answers 400 (or the CLI exits) rather than ignore a typo. */
@@ -79,6 +82,7 @@ const SPECS: { [K in keyof Knobs]: Spec<K> } = {
   limit: { directive: 'limit', header: 'x-fake-limit', parse: oneOf('requests', 'tokens') },
   hang: { directive: 'hang', header: 'x-fake-hang', parse: flag },
   garbage: { directive: 'garbage', header: 'x-fake-garbage', parse: flag },
+  markdown: { directive: 'markdown', header: 'x-fake-markdown', parse: flag },
 };
 
 const KEYS = Object.keys(SPECS) as (keyof Knobs)[];
