@@ -14,7 +14,7 @@ const guard = auth((req) => {
   const claims = req.auth?.claims;
   if (!claims) return NextResponse.redirect(new URL('/', req.nextUrl));
   if (!isAdmin(claims.roles)) {
-    return new NextResponse('403 Forbidden: administrators only / 관리자만 볼 수 있습니다.', { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+    return NextResponse.rewrite(new URL('/forbidden', req.nextUrl), { status: 403 });
   }
   return NextResponse.next();
 });

@@ -1,6 +1,8 @@
 import { BillingPanel } from '@/components/billing/billing-panel';
+import { pageTitle } from '@/lib/i18n/metadata';
 
 export const runtime = 'edge';
+export const generateMetadata = pageTitle('billing.title');
 
 export default function BillingPage() {
   return <BillingPanel />;

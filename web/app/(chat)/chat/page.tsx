@@ -1,6 +1,8 @@
 import { ChatApp } from '@/components/chat/chat-app';
+import { pageTitle } from '@/lib/i18n/metadata';
 
 export const runtime = 'edge';
+export const generateMetadata = pageTitle('chat.title');
 
 export default function ChatPage() {
   return <ChatApp />;

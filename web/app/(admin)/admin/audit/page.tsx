@@ -1,6 +1,8 @@
 import { AuditLookup } from '@/components/admin/audit-lookup';
+import { pageTitle } from '@/lib/i18n/metadata';
 
 export const runtime = 'edge';
+export const generateMetadata = pageTitle('admin.nav.audit');
 
 export default async function AdminAuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { trace } = await searchParams;

@@ -1,6 +1,8 @@
 import { PlansEditor } from '@/components/admin/plans-editor';
+import { pageTitle } from '@/lib/i18n/metadata';
 
 export const runtime = 'edge';
+export const generateMetadata = pageTitle('admin.nav.plans');
 
 export default function AdminPlansPage() {
   return <PlansEditor />;

@@ -1,6 +1,8 @@
 import { UsageDashboard } from '@/components/admin/usage-dashboard';
+import { pageTitle } from '@/lib/i18n/metadata';
 
 export const runtime = 'edge';
+export const generateMetadata = pageTitle('admin.nav.usage');
 
 export default function AdminUsagePage() {
   return <UsageDashboard />;

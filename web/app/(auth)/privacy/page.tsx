@@ -1,0 +1,9 @@
+import { LegalPage } from '@/components/legal/legal-page';
+import { pageTitle } from '@/lib/i18n/metadata';
+
+export const runtime = 'edge';
+export const generateMetadata = pageTitle('legal.privacy');
+
+export default function PrivacyPage() {
+  return <LegalPage kind="privacy" />;
+}
