@@ -33,7 +33,7 @@ export default function NotFound() {
         </p>
         <div className="flex flex-wrap justify-center gap-2">
           <Link href="/chat" className="inline-flex h-11 items-center rounded-md bg-primary px-4 text-sm font-medium text-primary-foreground md:h-10">
-            {ko('notFound.toChat')} · <span lang="en">{en('notFound.toChat')}</span>
+            {ko('notFound.toChat')}{' · '}<span lang="en">{en('notFound.toChat')}</span>
           </Link>
         </div>
       </main>
