@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { auth } from '@/lib/auth';
 import { forwardToWorker } from '@/lib/bff';
+import { forbiddenPage } from '@/lib/forbidden-page';
 import { isAdmin } from '@/lib/roles';
 
 /** The BFF path whose answers are event streams. */
@@ -14,7 +15,7 @@ const guard = auth((req) => {
   const claims = req.auth?.claims;
   if (!claims) return NextResponse.redirect(new URL('/', req.nextUrl));
   if (!isAdmin(claims.roles)) {
-    return NextResponse.rewrite(new URL('/forbidden', req.nextUrl), { status: 403 });
+    return forbiddenPage(req);
   }
   return NextResponse.next();
 });

@@ -47,7 +47,7 @@ export async function checkPage(page: Page, name: string, shots: string, ready: 
     await page.setViewportSize(VIEWPORTS[viewport]);
     await ready(page);
     const label = `${name} at ${viewport}`;
-    await expect.poll(() => page.locator('h1').count(), { message: `${label}: one h1` }).toBe(1);
+    await expect.poll(() => page.locator('h1').count(), { message: `${label}: one h1`, timeout: 10_000 }).toBe(1);
     expect(await page.locator('main').count(), `${label}: one main`).toBe(1);
     expect(await page.locator('a[href="#main"]').count(), `${label}: a skip link`).toBe(1);
     await expectNoSidewaysScroll(page, label);

@@ -62,7 +62,7 @@ skipAfterFirstFailure();
 describe('every page on a phone and a laptop', () => {
   it('the public pages: landing with its plans, terms, privacy, not found', async () => {
     await visit(visitor, '/', 'landing', async (p) => {
-      await expect.poll(() => p.getByTestId('landing-plans').locator('[data-testid^="plan-"]').count()).toBe(3);
+      await expect.poll(() => p.getByTestId('landing-plans').locator('[data-testid^="plan-"]').count(), { timeout: 20_000 }).toBe(3);
     });
     expect(await visitor.getByRole('heading', { level: 1 }).textContent()).toBe('엣지에서 바로 답하는 AI 채팅');
     expect(await visitor.getByTestId('plan-free').textContent()).toContain('동시에 답변 1개');
@@ -156,22 +156,22 @@ describe('every page on a phone and a laptop', () => {
 
   it("the signed-in pages: usage, plans (the current one not offered again), billing and Toss's returns, account", async () => {
     await visit(user, '/usage', 'usage', async (p) => {
-      await expect.poll(() => p.getByTestId('usage-chart').count()).toBe(1);
+      await expect.poll(() => p.getByTestId('usage-chart').count(), { timeout: 15_000 }).toBe(1);
     });
     await visit(user, '/plans', 'plans', async (p) => {
-      await expect.poll(() => p.getByTestId('plan-free').getByTestId('current-plan').count()).toBe(1);
+      await expect.poll(() => p.getByTestId('plan-free').getByTestId('current-plan').count(), { timeout: 15_000 }).toBe(1);
     });
     expect(await user.getByTestId('plan-free').getByTestId('plan-in-use').isDisabled()).toBe(true);
     expect(await user.getByRole('button', { name: 'Free 선택' }).count()).toBe(0);
     await visit(user, '/billing', 'billing', async (p) => {
-      await expect.poll(() => p.getByTestId('billing-plan').textContent()).toBe('Free');
+      await expect.poll(() => p.getByTestId('billing-plan').textContent(), { timeout: 15_000 }).toBe('Free');
     });
     await visit(user, '/billing/success', 'billing-success');
     await visit(user, '/billing/subscribe', 'billing-subscribe');
     await visit(user, `/billing/fail?code=REJECT_CARD_PAYMENT&message=${encodeURIComponent('한도가 초과되었습니다')}`, 'billing-fail');
     expect(await user.getByTestId('retry-payment').getAttribute('href')).toBe('/plans');
     await visit(user, '/account', 'account', async (p) => {
-      await expect.poll(() => p.getByTestId('account-plan').textContent()).toBe('Free');
+      await expect.poll(() => p.getByTestId('account-plan').textContent(), { timeout: 15_000 }).toBe('Free');
     });
   });
 

@@ -141,7 +141,7 @@ export function BillingPanel() {
   const error = state.error ?? payments.error;
 
   return (
-    <div className="mx-auto max-w-4xl space-y-6 overflow-y-auto p-6">
+    <div className="mx-auto max-w-4xl space-y-6 p-4 md:p-6">
       <h1 className="text-2xl font-semibold">{t('billing.title')}</h1>
       {error && <ErrorMessage error={toDisplayError(error)} />}
       {state.data && (

@@ -144,12 +144,7 @@ export function PaymentFailure({ code, message }: { code: string | null; message
         {message && <p data-testid="fail-message">{message}</p>}
         {code && <p className="font-mono text-xs opacity-80">{t('checkout.code', { code })}</p>}
       </Alert>
-      <p className="text-sm text-muted-foreground">{t('checkout.retryHint')}</p>
-      <Button asChild>
-        <Link href="/plans" data-testid="retry-payment">
-          {t('checkout.retry')}
-        </Link>
-      </Button>
+      <RetryPayment />
     </div>
   );
 }

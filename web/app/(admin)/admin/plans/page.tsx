@@ -2,7 +2,7 @@ import { PlansEditor } from '@/components/admin/plans-editor';
 import { pageTitle } from '@/lib/i18n/metadata';
 
 export const runtime = 'edge';
-export const generateMetadata = pageTitle('admin.nav.plans');
+export const generateMetadata = pageTitle('admin.nav.plans', 'admin.title');
 
 export default function AdminPlansPage() {
   return <PlansEditor />;

@@ -2,7 +2,7 @@ import { UsersTable } from '@/components/admin/users-table';
 import { pageTitle } from '@/lib/i18n/metadata';
 
 export const runtime = 'edge';
-export const generateMetadata = pageTitle('admin.nav.users');
+export const generateMetadata = pageTitle('admin.nav.users', 'admin.title');
 
 export default function AdminUsersPage() {
   return <UsersTable />;
