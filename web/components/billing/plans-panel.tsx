@@ -35,22 +35,27 @@ export function PlansPanel({ toss }: { toss: TossConfig | null }) {
       {(plans.isLoading || me.isLoading) && <p className="text-muted-foreground">{t('chat.loading')}</p>}
       {plans.data && me.data && (
         <div className="grid gap-4 md:grid-cols-3">
-          {plans.data.plans.map((plan) => (
-            <PlanCard key={plan.id} plan={plan} current={plan.id === me.data.plan.id} expiresAt={billing.data && !renews(billing.data) ? billing.data.plan.expiresAt : null}>
-              {/* The plan the user has is marked, not offered again. */}
-              {plan.id === me.data.plan.id ? (
-                <Button className="w-full" variant="outline" disabled data-testid="plan-in-use">
-                  {t('plans.inUse')}
-                </Button>
-              ) : (
-                plan.priceKrw > 0 && (
-                  <Button className="w-full" disabled={!toss || subscribed} onClick={() => setBuying(plan)}>
-                    {t('plans.choose', { plan: plan.name })}
+          {plans.data.plans.map((plan) => {
+            const current = plan.id === me.data.plan.id;
+            // The plan the user has is marked, not sold again; a paid month that will not renew
+            // by itself can still be extended (another month, or a subscription).
+            const inUse = current && (plan.priceKrw === 0 || subscribed);
+            return (
+              <PlanCard key={plan.id} plan={plan} current={current} expiresAt={billing.data && !renews(billing.data) ? billing.data.plan.expiresAt : null}>
+                {inUse ? (
+                  <Button className="w-full" variant="outline" disabled data-testid="plan-in-use">
+                    {t('plans.inUse')}
                   </Button>
-                )
-              )}
-            </PlanCard>
-          ))}
+                ) : (
+                  plan.priceKrw > 0 && (
+                    <Button className="w-full" disabled={!toss || subscribed} onClick={() => setBuying(plan)}>
+                      {t(current ? 'plans.extend' : 'plans.choose', { plan: plan.name })}
+                    </Button>
+                  )
+                )}
+              </PlanCard>
+            );
+          })}
         </div>
       )}
       {toss && me.data && buying && <CheckoutDialog toss={toss} plan={buying} customer={me.data} onClose={() => setBuying(null)} />}
