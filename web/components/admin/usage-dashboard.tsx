@@ -84,7 +84,7 @@ export function UsageDashboard() {
               <CardHeader>
                 <CardTitle>{t('admin.usage.topUsers')}</CardTitle>
               </CardHeader>
-              <CardContent className="overflow-x-auto">
+              <CardContent className="overflow-x-auto" tabIndex={0}>
                 <table className="w-full text-sm" data-testid="top-users">
                   <tbody>
                     {usage.data.topUsers.map((user) => (

@@ -41,7 +41,7 @@ export function UsersTable() {
       {users.isLoading && <p className="text-muted-foreground">{t('chat.loading')}</p>}
       {users.data && items.length === 0 && <p className="text-muted-foreground">{t('admin.users.none')}</p>}
       {items.length > 0 && (
-        <div className="overflow-x-auto">
+        <div className="overflow-x-auto" tabIndex={0}>
           <table className="w-full text-sm" data-testid="admin-users">
             <thead>
               <tr className="border-b text-left text-muted-foreground">

@@ -167,7 +167,7 @@ export function BillingPanel() {
         <CardHeader>
           <CardTitle>{t('billing.history')}</CardTitle>
         </CardHeader>
-        <CardContent className="overflow-x-auto">
+        <CardContent className="overflow-x-auto" tabIndex={0}>
           {payments.data && payments.data.payments.length === 0 && <p className="text-sm text-muted-foreground">{t('billing.noPayments')}</p>}
           {payments.data && payments.data.payments.length > 0 && (
             <table className="w-full text-sm">
