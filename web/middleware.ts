@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { auth } from '@/lib/auth';
 import { forwardToWorker } from '@/lib/bff';
+import { forbiddenPage } from '@/lib/forbidden-page';
 import { isAdmin } from '@/lib/roles';
 
 /** The BFF paths whose answers are event streams: a new answer, and following one (`Last-Event-ID`). */
@@ -14,7 +15,7 @@ const guard = auth((req) => {
   const claims = req.auth?.claims;
   if (!claims) return NextResponse.redirect(new URL('/', req.nextUrl));
   if (!isAdmin(claims.roles)) {
-    return new NextResponse('403 Forbidden: administrators only / 관리자만 볼 수 있습니다.', { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+    return forbiddenPage(req);
   }
   return NextResponse.next();
 });

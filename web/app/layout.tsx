@@ -1,8 +1,11 @@
-import type { Metadata } from 'next';
+import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import './globals.css';
 
 export const metadata: Metadata = { title: 'Edge Chat', description: 'AI chat at the edge' };
+// viewport-fit=cover: the page reaches under a phone's notch and home bar, and the
+// layouts pad themselves with env(safe-area-inset-*).
+export const viewport: Viewport = { width: 'device-width', initialScale: 1, viewportFit: 'cover' };
 
 // Stays static (no cookies read here) so Next can prerender the 404 page. The theme and language are applied from their cookies before first paint by this
 // script; the route-group layouts read the same cookies for the server-rendered text.
@@ -14,7 +17,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <head>
         <script dangerouslySetInnerHTML={{ __html: APPLY_PREFERENCES }} />
       </head>
-      <body className="min-h-screen antialiased">{children}</body>
+      <body className="min-h-dvh antialiased">{children}</body>
     </html>
   );
 }

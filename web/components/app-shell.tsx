@@ -2,10 +2,14 @@
 
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
+import { Menu } from 'lucide-react';
 import { usePathname } from 'next/navigation';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { QuotaIndicator } from '@/components/quota-indicator';
 import { PreferenceControls } from '@/components/preference-controls';
+import { MAIN_ID, SkipLink } from '@/components/skip-link';
+import { Button } from '@/components/ui/button';
+import { Sheet, SheetContent, SheetDescription, SheetTitle, SheetTrigger } from '@/components/ui/sheet';
 import { api } from '@/lib/api';
 import { useT } from '@/lib/i18n/use-t';
 import { isAdmin } from '@/lib/roles';
@@ -19,42 +23,83 @@ const LINKS = [
   { href: '/account', key: 'nav.account' },
 ] as const;
 
-/** The frame of the signed-in pages: navigation, remaining quota, preferences. */
+type NavLink = { href: string; key: (typeof LINKS)[number]['key'] | 'nav.admin' };
+
+function NavLinks({ links, pathname, vertical, onNavigate }: { links: readonly NavLink[]; pathname: string; vertical?: boolean; onNavigate?: () => void }) {
+  const t = useT();
+  return (
+    <ul className={cn('flex gap-1', vertical && 'flex-col')}>
+      {links.map((link) => (
+        <li key={link.href}>
+          <Link
+            href={link.href}
+            onClick={onNavigate}
+            aria-current={pathname === link.href ? 'page' : undefined}
+            className={cn(
+              'flex items-center rounded-md px-3 text-sm hover:bg-accent focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring',
+              vertical ? 'h-11 text-base' : 'h-8',
+              pathname === link.href && 'bg-accent font-medium',
+            )}
+          >
+            {t(link.key)}
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * The frame of the signed-in pages: navigation, remaining quota, preferences. From `md` up
+ * they sit in the header; on a phone the header keeps the name and the quota, and the rest
+ * opens from a menu button as a sheet.
+ */
 export function AppShell({ children }: { children: ReactNode }) {
   const t = useT();
   const pathname = usePathname();
+  const [menuOpen, setMenuOpen] = useState(false);
   const { data: me } = useQuery({ queryKey: ['me'], queryFn: api.me });
   // Only a convenience: the console itself is refused on the server to anyone else.
-  const links = isAdmin(me?.roles) ? [...LINKS, { href: '/admin/users', key: 'nav.admin' } as const] : LINKS;
+  const links: readonly NavLink[] = isAdmin(me?.roles) ? [...LINKS, { href: '/admin/users', key: 'nav.admin' }] : LINKS;
   return (
-    <div className="flex h-screen flex-col">
-      <header className="flex h-14 shrink-0 items-center justify-between gap-4 border-b px-4">
-        <div className="flex items-center gap-6">
-          <Link href="/chat" className="font-semibold">
+    <div className="flex h-dvh flex-col">
+      <SkipLink />
+      <header className="flex shrink-0 items-center justify-between gap-2 border-b pt-[env(safe-area-inset-top)] pl-[max(1rem,env(safe-area-inset-left))] pr-[max(0.5rem,env(safe-area-inset-right))] md:gap-4 md:pr-[max(1rem,env(safe-area-inset-right))]">
+        <div className="flex h-14 min-w-0 items-center gap-6">
+          <Link href="/chat" className="shrink-0 font-semibold">
             {t('app.name')}
           </Link>
-          <nav aria-label={t('nav.main')} className="flex gap-1">
-            {links.map((link) => (
-              <Link
-                key={link.href}
-                href={link.href}
-                aria-current={pathname === link.href ? 'page' : undefined}
-                className={cn(
-                  'rounded-md px-3 py-1.5 text-sm hover:bg-accent focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring',
-                  pathname === link.href && 'bg-accent font-medium',
-                )}
-              >
-                {t(link.key)}
-              </Link>
-            ))}
+          <nav aria-label={t('nav.main')} className="hidden md:block">
+            <NavLinks links={links} pathname={pathname} />
           </nav>
         </div>
-        <div className="flex items-center gap-4">
+        <div className="flex min-w-0 items-center gap-2 md:gap-4">
           <QuotaIndicator />
-          <PreferenceControls />
+          <div className="hidden md:block">
+            <PreferenceControls />
+          </div>
+          <Sheet open={menuOpen} onOpenChange={setMenuOpen}>
+            <SheetTrigger asChild>
+              <Button variant="ghost" size="icon" className="md:hidden" aria-label={t('nav.open')}>
+                <Menu aria-hidden />
+              </Button>
+            </SheetTrigger>
+            <SheetContent side="right" closeLabel={t('nav.close')} className="gap-4 p-4">
+              <SheetTitle className="flex h-11 items-center">{t('app.name')}</SheetTitle>
+              <SheetDescription>{t('nav.main')}</SheetDescription>
+              <nav aria-label={t('nav.main')}>
+                <NavLinks links={links} pathname={pathname} vertical onNavigate={() => setMenuOpen(false)} />
+              </nav>
+              <div className="mt-auto border-t pt-4">
+                <PreferenceControls />
+              </div>
+            </SheetContent>
+          </Sheet>
         </div>
       </header>
-      <div className="min-h-0 flex-1">{children}</div>
+      <main id={MAIN_ID} tabIndex={-1} className="min-h-0 flex-1 overflow-y-auto pb-[env(safe-area-inset-bottom)] outline-none">
+        {children}
+      </main>
     </div>
   );
 }

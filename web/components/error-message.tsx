@@ -1,22 +1,40 @@
 'use client';
 
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { loginUrl } from '@/lib/callback-url';
 import { errorKey } from '@/lib/i18n/translate';
 import { useT } from '@/lib/i18n/use-t';
 import type { ChatError } from '@/lib/stores/chat';
 
-/** A Worker or BFF error in the user's language, with the trace id to quote to support. */
+/** Codes that only a new login fixes. */
+const LOGIN_AGAIN = new Set(['unauthenticated', 'invalid_token']);
+
+/**
+ * A Worker or BFF error in the user's language, with the trace id to quote to support; an
+ * ended session comes with the way back in (login, then this page again).
+ */
 export function ErrorMessage({ error, action }: { error: ChatError; action?: ReactNode }) {
   const t = useT();
+  const pathname = usePathname();
+  const shownAction = LOGIN_AGAIN.has(error.code) ? (
+    <Button asChild size="sm" variant="outline">
+      <Link href={loginUrl(pathname)}>{t('session.loginAgain')}</Link>
+    </Button>
+  ) : (
+    action
+  );
   return (
     <Alert variant="destructive" data-error-code={error.code}>
-      <div className="flex items-start justify-between gap-3">
+      <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="space-y-1">
           <p>{t(errorKey(error.code), { message: error.message })}</p>
           {error.traceId && <p className="font-mono text-xs opacity-80">{t('error.trace', { traceId: error.traceId })}</p>}
         </div>
-        {action}
+        {shownAction}
       </div>
     </Alert>
   );

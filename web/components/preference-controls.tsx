@@ -1,6 +1,7 @@
 'use client';
 
 import { Moon, Sun } from 'lucide-react';
+import { useId } from 'react';
 import { Button } from '@/components/ui/button';
 import { NativeSelect } from '@/components/ui/native-select';
 import { LOCALES } from '@/lib/i18n/messages';
@@ -13,12 +14,14 @@ const LOCALE_NAMES = { ko: '한국어', en: 'English' } as const;
 export function PreferenceControls() {
   const t = useT();
   const { locale, theme, setLocale, setTheme } = usePreferences((s) => s);
+  // The controls appear twice on a phone (header and menu sheet), so the label's target is unique per copy.
+  const selectId = useId();
   return (
     <div className="flex items-center gap-2">
-      <label className="sr-only" htmlFor="locale-select">
+      <label className="sr-only" htmlFor={selectId}>
         {t('prefs.language')}
       </label>
-      <NativeSelect id="locale-select" value={locale} onChange={(e) => setLocale(e.target.value === 'en' ? 'en' : 'ko')}>
+      <NativeSelect id={selectId} value={locale} onChange={(e) => setLocale(e.target.value === 'en' ? 'en' : 'ko')}>
         {LOCALES.map((l) => (
           <option key={l} value={l}>
             {LOCALE_NAMES[l]}

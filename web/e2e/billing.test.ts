@@ -43,7 +43,8 @@ async function fakeToss<T>(path: string, body?: unknown): Promise<T> {
 /** Opens checkout for a plan and picks how to pay: 'card' | 'virtualAccount' | 'easyPay', then once or monthly. */
 async function checkout(planName: string, method: '카드' | '가상계좌', kind: 'once' | 'subscribe'): Promise<void> {
   await page.goto(`${stack.appUrl}/plans`);
-  await page.getByRole('button', { name: `${planName} 선택` }).click();
+  // The plan the user already has is extended rather than chosen.
+  await page.getByRole('button', { name: new RegExp(`^${planName} (선택|연장)$`) }).click();
   await page.getByRole('dialog').getByLabel(method, { exact: true }).check();
   await page.getByTestId(kind === 'once' ? 'pay-once' : 'subscribe').click();
   await page.waitForURL((url) => url.pathname.startsWith('/window/'));

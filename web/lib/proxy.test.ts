@@ -90,6 +90,18 @@ describe('proxyToWorker', () => {
     },
   );
 
+  it('forwards the public plan list without a session, and without a token', async () => {
+    const getToken = vi.fn(async () => TOKEN);
+    const { deps, calls } = fakeDeps({ getClaims: async () => null, getToken });
+    const res = await proxyToWorker(req('/api/billing/plans'), deps);
+    expect(res.status).toBe(200);
+    expect(calls.map((c) => c.path)).toEqual(['/billing/plans']);
+    expect(new Headers(calls[0]?.init.headers).has('authorization')).toBe(false);
+    expect(getToken).not.toHaveBeenCalled();
+    const post = await proxyToWorker(req('/api/billing/plans', { method: 'POST', headers: { Origin: APP } }), deps);
+    expect(post.status).toBe(401);
+  });
+
   it('answers 401 in the contract error shape without a session', async () => {
     const { deps, calls } = fakeDeps({ getClaims: async () => null });
     const res = await proxyToWorker(req('/api/me'), deps);

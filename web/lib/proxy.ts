@@ -17,6 +17,8 @@ export type ProxyDeps = {
 /** The prefix the browser uses; the Worker's paths are what follows it. */
 const API_PREFIX = '/api';
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Worker routes that need no user (CONTRACT: auth "none"), reachable before login: the landing page shows the plans. */
+const PUBLIC_ROUTES = new Set(['GET /billing/plans']);
 
 /** Connection-level headers (RFC 9110 §7.6.1) that must not cross a proxy, plus what the BFF replaces. */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
@@ -90,10 +92,11 @@ export async function proxyToWorker(request: Request, deps: ProxyDeps): Promise<
   }
 
   const claims = await deps.getClaims();
-  if (!claims) return errorJson(401, 'unauthenticated', 'Sign in first', traceId);
+  const publicRoute = PUBLIC_ROUTES.has(`${request.method} ${path.split('?', 1)[0]}`);
+  if (!claims && !publicRoute) return errorJson(401, 'unauthenticated', 'Sign in first', traceId);
 
   const headers = forwardedHeaders(request.headers, DROPPED_REQUEST_HEADERS);
-  headers.set('Authorization', `Bearer ${await deps.getToken(claims)}`);
+  if (claims) headers.set('Authorization', `Bearer ${await deps.getToken(claims)}`);
   headers.set(TRACE_HEADER, traceId);
 
   const hasBody = request.body !== null && request.method !== 'GET' && request.method !== 'HEAD';

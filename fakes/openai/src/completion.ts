@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { serverError, simulatedError } from './errors';
 import { readJson, sendError, sendJson } from './http';
 import { knobsFromDirective, knobsFromHeaders, type Knobs, type KnobSettings } from './knobs';
+import { markdownTokens } from './markdown';
 import { parseChatRequest, type ChatRequest } from './request';
 import type { Outcome, RequestRecord, StatsBook } from './stats';
 import { ChunkFramer, completionId, DONE_FRAME, errorFrame, GARBAGE_FRAMES, SSE_HEADERS, SYSTEM_FINGERPRINT, usage, type FinishReason } from './stream';
@@ -79,6 +80,7 @@ function describe(body: ChatRequest, knobs: Knobs): string {
   if (knobs.hang) parts.push('hang');
   if (knobs.garbage) parts.push('garbage');
   if (knobs.holdHeaders) parts.push('hold_headers');
+  if (knobs.markdown) parts.push('markdown');
   return parts.join(' ');
 }
 
@@ -101,7 +103,7 @@ export async function serveCompletion(req: IncomingMessage, res: ServerResponse,
     return sendError(res, error, requestId);
   }
 
-  const tokens = answerTokens(directive.text, knobs.tokens);
+  const tokens = knobs.markdown ? markdownTokens() : answerTokens(directive.text, knobs.tokens);
   const limit = body.maxTokens ?? Number.POSITIVE_INFINITY;
   const answer = tokens.slice(0, limit);
   const finishReason: FinishReason = tokens.length > limit ? 'length' : 'stop';

@@ -28,6 +28,8 @@ export type Knobs = {
    * reasoning models do while they think: the caller sees nothing at all for `ttftMs`.
    */
   holdHeaders: boolean;
+  /** Answer with a long Markdown document (src/markdown.ts) instead of the echo. */
+  markdown: boolean;
 };
 
 export const DEFAULT_KNOBS: Readonly<Knobs> = {
@@ -41,6 +43,7 @@ export const DEFAULT_KNOBS: Readonly<Knobs> = {
   hang: false,
   garbage: false,
   holdHeaders: false,
+  markdown: false,
 };
 
 /** A knob value that does not parse; the caller answers 400 (or the CLI exits) rather than ignore a typo. */
@@ -86,6 +89,7 @@ const SPECS: { [K in keyof Knobs]: Spec<K> } = {
   hang: { directive: 'hang', header: 'x-fake-hang', parse: flag },
   garbage: { directive: 'garbage', header: 'x-fake-garbage', parse: flag },
   holdHeaders: { directive: 'hold_headers', header: 'x-fake-hold-headers', parse: flag },
+  markdown: { directive: 'markdown', header: 'x-fake-markdown', parse: flag },
 };
 
 const KEYS = Object.keys(SPECS) as (keyof Knobs)[];

@@ -92,3 +92,26 @@ describe('timing', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(200 + 4 * 50 - 10);
   });
 });
+
+describe('the markdown knob', () => {
+  it('answers a long Markdown document: headings, lists, a table, a quote, code in two languages', async () => {
+    const text = await answer('show me [[fake markdown gap=0]]');
+    expect(text).toMatch(/^## \S/m);
+    expect(text).toMatch(/^### \S/m);
+    expect(text).toMatch(/^- \S/m);
+    expect(text).toMatch(/^1\. \S/m);
+    expect(text).toMatch(/^\| .+ \|\n\| --- \|/m);
+    expect(text).toMatch(/^> \S/m);
+    expect(text).toMatch(/^```typescript\n[\s\S]+?\n```$/m);
+    expect(text).toMatch(/^```python\n[\s\S]+?\n```$/m);
+    expect(text.length).toBeGreaterThan(1000);
+    expect(text).not.toContain('You said');
+  });
+
+  it('is set by a header too, and max_tokens still cuts it', async () => {
+    const res = await chat(fake, { max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }, { 'x-fake-markdown': '1', 'x-fake-gap-ms': '0' });
+    const { chunks } = await chunksOf(res);
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('## 엣지에서 스트리밍하는 이유\n\n사용자와');
+    expect(chunks.find((c) => c.choices[0]?.finish_reason)?.choices[0]?.finish_reason).toBe('length');
+  });
+});

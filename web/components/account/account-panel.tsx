@@ -38,7 +38,7 @@ export function AccountPanel() {
   const { data, error, isLoading } = useQuery({ queryKey: ['me'], queryFn: api.me });
 
   return (
-    <div className="mx-auto max-w-2xl space-y-6 overflow-y-auto p-6">
+    <div className="mx-auto max-w-2xl space-y-6 p-4 md:p-6">
       <h1 className="text-2xl font-semibold">{t('account.title')}</h1>
       {isLoading && <p className="text-muted-foreground">{t('chat.loading')}</p>}
       {error && <ErrorMessage error={toDisplayError(error)} />}

@@ -26,7 +26,7 @@ export function ActionsList({ targetId }: { targetId?: string }) {
   const items = actions.data?.pages.flatMap((page) => page.items) ?? [];
   if (actions.error) return <ErrorMessage error={toDisplayError(actions.error)} />;
   return (
-    <div className="space-y-2 overflow-x-auto">
+    <div className="space-y-2 overflow-x-auto" tabIndex={0}>
       <table className="w-full text-sm" data-testid="admin-actions">
         <thead>
           <tr className="border-b text-left text-muted-foreground">

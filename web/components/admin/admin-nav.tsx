@@ -15,9 +15,15 @@ const LINKS = [
 export function AdminNav() {
   const t = useT();
   const pathname = usePathname();
+  // A section's own page has no heading of its own: the console's name, with the section, is its h1.
+  const section = LINKS.find((link) => link.href === pathname);
+  const Title = section ? 'h1' : 'p';
   return (
-    <nav aria-label={t('admin.nav')} className="flex shrink-0 items-center gap-1 border-b px-4 py-2">
-      <span className="mr-3 text-sm font-semibold">{t('admin.title')}</span>
+    <nav aria-label={t('admin.nav')} className="flex shrink-0 items-center gap-1 overflow-x-auto border-b px-2 py-1 md:px-4 md:py-2">
+      <Title className="mr-3 shrink-0 pl-2 text-sm font-semibold md:pl-0">
+        {t('admin.title')}
+        {section && <span className="sr-only"> · {t(section.key)}</span>}
+      </Title>
       {LINKS.map((link) => {
         const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
         return (
@@ -25,7 +31,7 @@ export function AdminNav() {
             key={link.href}
             href={link.href}
             aria-current={active ? 'page' : undefined}
-            className={cn('rounded-md px-3 py-1 text-sm hover:bg-accent focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring', active && 'bg-accent font-medium')}
+            className={cn('flex h-11 shrink-0 items-center rounded-md px-3 text-sm hover:bg-accent md:h-8 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring', active && 'bg-accent font-medium')}
           >
             {t(link.key)}
           </Link>

@@ -28,7 +28,7 @@ export function AuditLookup({ trace }: { trace: string | null }) {
   };
 
   return (
-    <div className="mx-auto max-w-6xl space-y-6 p-6">
+    <div className="mx-auto max-w-6xl space-y-6 p-4 md:p-6">
       <Card>
         <CardHeader>
           <CardTitle>{t('admin.audit.lookup')}</CardTitle>

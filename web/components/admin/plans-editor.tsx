@@ -115,7 +115,7 @@ export function PlansEditor() {
   const t = useT();
   const plans = useQuery({ queryKey: ['admin', 'plans'], queryFn: adminApi.plans });
   return (
-    <div className="mx-auto max-w-5xl space-y-6 p-6">
+    <div className="mx-auto max-w-5xl space-y-6 p-4 md:p-6">
       {plans.error && <ErrorMessage error={toDisplayError(plans.error)} />}
       {plans.isLoading && <p className="text-muted-foreground">{t('chat.loading')}</p>}
       {plans.data?.items.map((plan) => <PlanForm key={`${plan.id}-${plan.updatedAt}`} plan={plan} />)}

@@ -16,7 +16,7 @@ export function RequestsTable({ rows, showUser = false }: { rows: (UsageRow | Au
   const locale = usePreferences((s) => s.locale);
   if (rows.length === 0) return <p className="text-sm text-muted-foreground">{t('admin.req.none')}</p>;
   return (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto" tabIndex={0}>
       <table className="w-full text-sm" data-testid="requests-table">
         <thead>
           <tr className="border-b text-left text-muted-foreground">

@@ -40,7 +40,7 @@ export function UsageDashboard() {
   const ms = (value: number | null) => (value === null ? '—' : `${n(Math.round(value))} ms`);
 
   return (
-    <div className="mx-auto max-w-6xl space-y-6 p-6">
+    <div className="mx-auto max-w-6xl space-y-6 p-4 md:p-6">
       <label className="flex items-center gap-2 text-sm">
         {t('admin.usage.range')}
         <NativeSelect value={days} onChange={(e) => setDays(Number(e.target.value) as (typeof RANGES)[number])}>
@@ -84,7 +84,7 @@ export function UsageDashboard() {
               <CardHeader>
                 <CardTitle>{t('admin.usage.topUsers')}</CardTitle>
               </CardHeader>
-              <CardContent>
+              <CardContent className="overflow-x-auto" tabIndex={0}>
                 <table className="w-full text-sm" data-testid="top-users">
                   <tbody>
                     {usage.data.topUsers.map((user) => (

@@ -271,7 +271,7 @@ export function UserDetail({ userId }: { userId: string }) {
   const n = (value: number) => formatNumber(locale, value);
 
   return (
-    <div className="mx-auto max-w-6xl space-y-6 p-6">
+    <div className="mx-auto max-w-6xl space-y-6 p-4 md:p-6">
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">{user.name ?? user.email ?? user.id}</h1>

@@ -32,7 +32,7 @@ export function UsersTable() {
   };
 
   return (
-    <div className="mx-auto max-w-6xl space-y-4 p-6">
+    <div className="mx-auto max-w-6xl space-y-4 p-4 md:p-6">
       <form onSubmit={search} className="flex max-w-xl gap-2" role="search">
         <Input value={draft} onChange={(e) => setDraft(e.target.value)} aria-label={t('admin.users.search')} placeholder={t('admin.users.search')} />
         <Button type="submit">{t('admin.users.searchButton')}</Button>
@@ -41,35 +41,37 @@ export function UsersTable() {
       {users.isLoading && <p className="text-muted-foreground">{t('chat.loading')}</p>}
       {users.data && items.length === 0 && <p className="text-muted-foreground">{t('admin.users.none')}</p>}
       {items.length > 0 && (
-        <table className="w-full text-sm" data-testid="admin-users">
-          <thead>
-            <tr className="border-b text-left text-muted-foreground">
-              <th scope="col" className="py-2 pr-3 font-medium">{t('admin.user.name')}</th>
-              <th scope="col" className="py-2 pr-3 font-medium">{t('admin.user.email')}</th>
-              <th scope="col" className="py-2 pr-3 font-medium">{t('admin.user.plan')}</th>
-              <th scope="col" className="py-2 pr-3 font-medium">{t('admin.user.roles')}</th>
-              <th scope="col" className="py-2 pr-3 font-medium">{t('admin.user.status')}</th>
-              <th scope="col" className="py-2 font-medium">{t('admin.user.created')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((user) => (
-              <tr key={user.id} className="border-b last:border-0">
-                <td className="py-2 pr-3">
-                  <Link className="font-medium underline-offset-2 hover:underline" href={`/admin/users/${user.id}`}>
-                    {user.name ?? user.id}
-                  </Link>
-                  <span className="block font-mono text-xs text-muted-foreground">{user.id}</span>
-                </td>
-                <td className="py-2 pr-3">{user.email ?? '—'}</td>
-                <td className="py-2 pr-3">{user.planId}</td>
-                <td className="py-2 pr-3">{user.roles.join(', ')}</td>
-                <td className={user.suspendedAt ? 'py-2 pr-3 text-destructive' : 'py-2 pr-3'}>{user.suspendedAt ? t('admin.user.suspended') : t('admin.user.active')}</td>
-                <td className="py-2">{formatDate(locale, user.createdAt)}</td>
+        <div className="overflow-x-auto" tabIndex={0}>
+          <table className="w-full text-sm" data-testid="admin-users">
+            <thead>
+              <tr className="border-b text-left text-muted-foreground">
+                <th scope="col" className="py-2 pr-3 font-medium">{t('admin.user.name')}</th>
+                <th scope="col" className="py-2 pr-3 font-medium">{t('admin.user.email')}</th>
+                <th scope="col" className="py-2 pr-3 font-medium">{t('admin.user.plan')}</th>
+                <th scope="col" className="py-2 pr-3 font-medium">{t('admin.user.roles')}</th>
+                <th scope="col" className="py-2 pr-3 font-medium">{t('admin.user.status')}</th>
+                <th scope="col" className="py-2 font-medium">{t('admin.user.created')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((user) => (
+                <tr key={user.id} className="border-b last:border-0">
+                  <td className="py-2 pr-3">
+                    <Link className="font-medium underline-offset-2 hover:underline" href={`/admin/users/${user.id}`}>
+                      {user.name ?? user.id}
+                    </Link>
+                    <span className="block font-mono text-xs text-muted-foreground">{user.id}</span>
+                  </td>
+                  <td className="py-2 pr-3">{user.email ?? '—'}</td>
+                  <td className="py-2 pr-3">{user.planId}</td>
+                  <td className="py-2 pr-3">{user.roles.join(', ')}</td>
+                  <td className={user.suspendedAt ? 'py-2 pr-3 text-destructive' : 'py-2 pr-3'}>{user.suspendedAt ? t('admin.user.suspended') : t('admin.user.active')}</td>
+                  <td className="py-2">{formatDate(locale, user.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {users.hasNextPage && (
         <Button variant="outline" onClick={() => users.fetchNextPage()} disabled={users.isFetchingNextPage}>

@@ -141,7 +141,7 @@ export function BillingPanel() {
   const error = state.error ?? payments.error;
 
   return (
-    <div className="mx-auto max-w-4xl space-y-6 overflow-y-auto p-6">
+    <div className="mx-auto max-w-4xl space-y-6 p-4 md:p-6">
       <h1 className="text-2xl font-semibold">{t('billing.title')}</h1>
       {error && <ErrorMessage error={toDisplayError(error)} />}
       {state.data && (
@@ -167,7 +167,7 @@ export function BillingPanel() {
         <CardHeader>
           <CardTitle>{t('billing.history')}</CardTitle>
         </CardHeader>
-        <CardContent className="overflow-x-auto">
+        <CardContent className="overflow-x-auto" tabIndex={0}>
           {payments.data && payments.data.payments.length === 0 && <p className="text-sm text-muted-foreground">{t('billing.noPayments')}</p>}
           {payments.data && payments.data.payments.length > 0 && (
             <table className="w-full text-sm">

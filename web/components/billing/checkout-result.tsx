@@ -6,7 +6,7 @@ import { useEffect, type ReactNode } from 'react';
 import { ErrorMessage } from '@/components/error-message';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import { Card, CardContent, CardHeader } from '@/components/ui/card';
 import { api } from '@/lib/api';
 import { toDisplayError } from '@/lib/errors';
 import { formatDate, formatDateTime, formatKrw } from '@/lib/format';
@@ -31,14 +31,14 @@ function useOnce<T>(key: readonly unknown[], call: () => Promise<T>) {
 function Frame({ title, children }: { title: string; children: ReactNode }) {
   const t = useT();
   return (
-    <div className="mx-auto max-w-xl space-y-6 overflow-y-auto p-6">
+    <div className="mx-auto max-w-xl space-y-6 p-4 md:p-6">
       <Card>
         <CardHeader>
-          <CardTitle>{title}</CardTitle>
+          <h1 className="text-xl font-semibold leading-none tracking-tight">{title}</h1>
         </CardHeader>
         <CardContent className="space-y-4">{children}</CardContent>
       </Card>
-      <div className="flex gap-2">
+      <div className="flex flex-wrap gap-2">
         <Button asChild variant="outline">
           <Link href="/billing">{t('checkout.toBilling')}</Link>
         </Button>
@@ -46,6 +46,21 @@ function Frame({ title, children }: { title: string; children: ReactNode }) {
           <Link href="/chat">{t('checkout.toChat')}</Link>
         </Button>
       </div>
+    </div>
+  );
+}
+
+/** A refused payment (a declined card, a failed registration) is not the end: back to the plans for another try. */
+function RetryPayment() {
+  const t = useT();
+  return (
+    <div className="space-y-2">
+      <p className="text-sm text-muted-foreground">{t('checkout.retryHint')}</p>
+      <Button asChild>
+        <Link href="/plans" data-testid="retry-payment">
+          {t('checkout.retry')}
+        </Link>
+      </Button>
     </div>
   );
 }
@@ -58,7 +73,14 @@ export function PaymentResult({ payment }: { payment: { paymentKey: string; orde
 
   if (!payment) return <Frame title={t('checkout.failedTitle')}><Alert>{t('checkout.missing')}</Alert></Frame>;
   if (confirm.isPending) return <Frame title={t('checkout.confirming')}><p className="text-muted-foreground" role="status">{t('checkout.confirming')}</p></Frame>;
-  if (confirm.isError) return <Frame title={t('checkout.failedTitle')}><ErrorMessage error={toDisplayError(confirm.error)} /></Frame>;
+  if (confirm.isError) {
+    return (
+      <Frame title={t('checkout.failedTitle')}>
+        <ErrorMessage error={toDisplayError(confirm.error)} />
+        <RetryPayment />
+      </Frame>
+    );
+  }
 
   const { payment: paid, plan } = confirm.data;
   if (paid.status === 'WAITING_FOR_DEPOSIT' && paid.virtualAccount) {
@@ -94,7 +116,14 @@ export function SubscriptionResult({ registration }: { registration: { authKey: 
 
   if (!registration) return <Frame title={t('checkout.failedTitle')}><Alert>{t('checkout.missing')}</Alert></Frame>;
   if (start.isPending) return <Frame title={t('checkout.subscribing')}><p className="text-muted-foreground" role="status">{t('checkout.subscribing')}</p></Frame>;
-  if (start.isError) return <Frame title={t('checkout.failedTitle')}><ErrorMessage error={toDisplayError(start.error)} /></Frame>;
+  if (start.isError) {
+    return (
+      <Frame title={t('checkout.failedTitle')}>
+        <ErrorMessage error={toDisplayError(start.error)} />
+        <RetryPayment />
+      </Frame>
+    );
+  }
 
   const { subscription, plan } = start.data;
   const next = subscription?.nextChargeAt ?? subscription?.currentPeriodEnd;
@@ -109,15 +138,13 @@ export function SubscriptionResult({ registration }: { registration: { authKey: 
 export function PaymentFailure({ code, message }: { code: string | null; message: string | null }) {
   const t = useT();
   return (
-    <div className="mx-auto max-w-xl space-y-6 overflow-y-auto p-6">
+    <div className="mx-auto max-w-xl space-y-6 p-4 md:p-6">
       <Alert variant="destructive" data-error-code={code ?? undefined}>
-        <p className="font-medium">{t('checkout.failedTitle')}</p>
+        <h1 className="font-medium">{t('checkout.failedTitle')}</h1>
         {message && <p data-testid="fail-message">{message}</p>}
         {code && <p className="font-mono text-xs opacity-80">{t('checkout.code', { code })}</p>}
       </Alert>
-      <Button asChild>
-        <Link href="/plans">{t('checkout.backToPlans')}</Link>
-      </Button>
+      <RetryPayment />
     </div>
   );
 }

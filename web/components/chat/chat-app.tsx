@@ -1,9 +1,11 @@
 'use client';
 
-import { RotateCcw } from 'lucide-react';
-import { useEffect, useRef } from 'react';
+import { PanelLeft, RotateCcw } from 'lucide-react';
+import { useEffect, useRef, useState } from 'react';
 import { ErrorMessage } from '@/components/error-message';
 import { Button } from '@/components/ui/button';
+import { Sheet, SheetContent, SheetDescription, SheetTitle } from '@/components/ui/sheet';
+import { useIsDesktop } from '@/lib/use-media-query';
 import { useT } from '@/lib/i18n/use-t';
 import { useChatStore } from '@/lib/stores/chat';
 import { Composer } from './composer';
@@ -12,7 +14,10 @@ import { MessageList } from './message-list';
 import { ModelPicker } from './model-picker';
 import { useChatStream } from './use-chat-stream';
 
-/** The chat page: conversations on the left, the selected one and the message box on the right. */
+/**
+ * The chat page: conversations on the left, the selected one and the message box on the right.
+ * Below `md` the conversations are a drawer, so messages and composer get the whole width.
+ */
 export function ChatApp() {
   const t = useT();
   const stream = useChatStream();
@@ -21,6 +26,11 @@ export function ChatApp() {
   const error = useChatStore((s) => s.error);
   const selectConversation = useChatStore((s) => s.selectConversation);
   const composerRef = useRef<HTMLTextAreaElement>(null);
+  const desktop = useIsDesktop();
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const activeId = useChatStore((s) => s.activeConversationId);
+  // Picking a conversation in the drawer is the end of the drawer's job.
+  useEffect(() => setDrawerOpen(false), [activeId]);
 
   // The conversation open before a reload (and so its answer still being written) comes back.
   useEffect(() => {
@@ -28,15 +38,32 @@ export function ChatApp() {
   }, []);
 
   const newChat = () => {
+    setDrawerOpen(false);
     selectConversation(null);
     composerRef.current?.focus();
   };
 
   return (
     <div className="flex h-full">
-      <ConversationSidebar onNewChat={newChat} disabled={streaming} />
-      <main className="flex min-w-0 flex-1 flex-col">
-        <div className="flex items-center justify-end border-b px-4 py-2">
+      {/* One list in the page at a time: inline from md up, in the drawer below (hidden until the
+          first client render knows the width, so a phone never shows it inline). */}
+      {desktop !== false ? (
+        <ConversationSidebar onNewChat={newChat} disabled={streaming} className="hidden w-72 border-r md:flex" />
+      ) : (
+        <Sheet open={drawerOpen} onOpenChange={setDrawerOpen}>
+          <SheetContent side="left" closeLabel={t('chat.closeConversations')} aria-label={t('chat.conversations')}>
+            <SheetTitle className="flex h-14 items-center px-4">{t('app.name')}</SheetTitle>
+            <SheetDescription>{t('chat.conversations')}</SheetDescription>
+            <ConversationSidebar onNewChat={newChat} disabled={streaming} className="min-h-0 flex-1" />
+          </SheetContent>
+        </Sheet>
+      )}
+      <div className="flex min-w-0 flex-1 flex-col">
+        <h1 className="sr-only">{t('chat.title')}</h1>
+        <div className="flex items-center justify-between gap-2 border-b px-2 py-1 md:justify-end md:px-4 md:py-2">
+          <Button variant="ghost" size="icon" className="md:hidden" aria-label={t('chat.openConversations')} onClick={() => setDrawerOpen(true)} data-testid="open-conversations">
+            <PanelLeft aria-hidden />
+          </Button>
           <ModelPicker />
         </div>
         <MessageList
@@ -62,7 +89,7 @@ export function ChatApp() {
           </div>
         )}
         <Composer streaming={streaming} stopping={stopping} onSend={(text) => void stream.send(text)} onStop={stream.stop} inputRef={composerRef} />
-      </main>
+      </div>
     </div>
   );
 }

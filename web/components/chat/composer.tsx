@@ -33,7 +33,7 @@ export function Composer({ streaming, stopping, onSend, onStop, inputRef }: { st
 
   return (
     <form
-      className="border-t p-4"
+      className="border-t p-2 md:p-4"
       onSubmit={(e) => {
         e.preventDefault();
         submit();

@@ -22,7 +22,7 @@ function asChatError(err: unknown): ChatError | null {
 }
 
 /** The user's conversations, newest first, a page at a time; new, rename, delete. */
-export function ConversationSidebar({ onNewChat, disabled }: { onNewChat: () => void; disabled: boolean }) {
+export function ConversationSidebar({ onNewChat, disabled, className }: { onNewChat: () => void; disabled: boolean; className?: string }) {
   const t = useT();
   const queryClient = useQueryClient();
   const activeId = useChatStore((s) => s.activeConversationId);
@@ -68,7 +68,7 @@ export function ConversationSidebar({ onNewChat, disabled }: { onNewChat: () => 
   };
 
   return (
-    <aside className="flex w-72 shrink-0 flex-col border-r" aria-label={t('chat.conversations')}>
+    <aside className={cn('flex shrink-0 flex-col', className)} aria-label={t('chat.conversations')}>
       <div className="p-3">
         <Button className="w-full" variant="outline" onClick={onNewChat} disabled={disabled}>
           <Plus aria-hidden />
@@ -85,7 +85,7 @@ export function ConversationSidebar({ onNewChat, disabled }: { onNewChat: () => 
             <li key={c.id} className={cn('group flex items-center rounded-md hover:bg-accent', c.id === activeId && 'bg-accent')}>
               <button
                 type="button"
-                className="min-w-0 flex-1 truncate px-3 py-2 text-left text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring rounded-md"
+                className="min-h-11 min-w-0 flex-1 truncate px-3 py-2 text-left text-sm md:min-h-9 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring rounded-md"
                 aria-current={c.id === activeId ? 'true' : undefined}
                 onClick={() => selectConversation(c.id)}
                 disabled={disabled}

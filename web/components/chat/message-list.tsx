@@ -9,6 +9,7 @@ import type { Message } from '@chat/contract/api';
 import { useChatStore } from '@/lib/stores/chat';
 import { cn } from '@/lib/utils';
 import { conversationQuery } from './conversation-query';
+import { CopyButton } from './copy-button';
 import { LazyMarkdown } from './lazy-markdown';
 
 function Bubble({ role, children, testId }: { role: 'user' | 'assistant'; children: React.ReactNode; testId: string }) {
@@ -16,10 +17,10 @@ function Bubble({ role, children, testId }: { role: 'user' | 'assistant'; childr
   const Icon = role === 'user' ? User : Bot;
   return (
     <article data-testid={testId} data-role={role} className={cn('flex gap-3', role === 'user' && 'flex-row-reverse')}>
-      <div className="mt-1 flex size-8 shrink-0 items-center justify-center rounded-full bg-muted" aria-hidden>
+      <div className="mt-1 hidden size-8 shrink-0 items-center justify-center rounded-full bg-muted sm:flex" aria-hidden>
         <Icon className="size-4" />
       </div>
-      <div className={cn('max-w-[80%] rounded-lg px-4 py-2', role === 'user' ? 'bg-primary text-primary-foreground' : 'bg-muted')}>
+      <div className={cn('min-w-0 rounded-lg px-3 py-2 sm:px-4', role === 'user' ? 'max-w-[85%] bg-primary text-primary-foreground sm:max-w-[80%]' : 'w-full bg-muted sm:w-auto sm:max-w-[80%]')}>
         <h3 className="sr-only">{role === 'user' ? t('chat.you') : t('chat.assistant')}</h3>
         {children}
       </div>
@@ -47,18 +48,27 @@ export function MessageList({ onAnswer, streaming }: { onAnswer: (regenerate: bo
   }, [visible.length, live?.content]);
 
   return (
-    <div role="log" aria-label={t('chat.messages')} aria-busy={streaming} className="min-h-0 flex-1 overflow-y-auto px-4 py-6">
+    <div role="log" aria-label={t('chat.messages')} aria-busy={streaming} className="min-h-0 flex-1 overflow-y-auto px-3 py-4 md:px-4 md:py-6">
       <div className="mx-auto flex max-w-3xl flex-col gap-4">
         {isLoading && conversationId && <p className="text-sm text-muted-foreground">{t('chat.loading')}</p>}
         {!conversationId && !live && <p className="py-20 text-center text-lg text-muted-foreground">{t('chat.empty')}</p>}
         {visible.map((m) => (
           <Bubble key={m.id} role={m.role === 'user' ? 'user' : 'assistant'} testId={m.role === 'user' ? 'user-message' : 'assistant-message'}>
-            {m.role === 'user' ? <p className="whitespace-pre-wrap">{m.content}</p> : <LazyMarkdown text={m.content} />}
+            {m.role === 'user' ? (
+              <p className="whitespace-pre-wrap break-words">{m.content}</p>
+            ) : (
+              <>
+                <LazyMarkdown text={m.content} />
+                <div className="-mb-1 mt-1 flex justify-end">
+                  <CopyButton text={() => m.content} label={t('copy.message')} className="text-muted-foreground" />
+                </div>
+              </>
+            )}
           </Bubble>
         ))}
         {showLiveUser && (
           <Bubble role="user" testId="user-message">
-            <p className="whitespace-pre-wrap">{live.userMessage}</p>
+            <p className="whitespace-pre-wrap break-words">{live.userMessage}</p>
           </Bubble>
         )}
         {live && (

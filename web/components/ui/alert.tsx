@@ -8,7 +8,7 @@ export function Alert({ className, variant = 'default', ...props }: ComponentPro
       role="alert"
       className={cn(
         'relative w-full rounded-lg border p-4 text-sm',
-        variant === 'destructive' ? 'border-destructive/50 bg-destructive/10 text-destructive dark:border-destructive' : 'bg-background text-foreground',
+        variant === 'destructive' ? 'border-destructive/50 bg-destructive/10 text-red-800 dark:border-destructive dark:text-red-200' : 'bg-background text-foreground',
         className,
       )}
       {...props}

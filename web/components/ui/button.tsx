@@ -16,10 +16,11 @@ const buttonVariants = cva(
         kakao: 'bg-[#FEE500] text-[#191919] hover:bg-[#FEE500]/90',
       },
       size: {
-        default: 'h-10 px-4 py-2',
-        sm: 'h-8 rounded-md px-3 text-xs',
+        // Below md (phones) every size is at least 44 px tall: a finger, not a pointer.
+        default: 'h-11 px-4 py-2 md:h-10',
+        sm: 'h-11 rounded-md px-3 text-xs md:h-8',
         lg: 'h-12 rounded-md px-8 text-base',
-        icon: 'h-9 w-9',
+        icon: 'size-11 md:size-9',
       },
     },
     defaultVariants: { variant: 'default', size: 'default' },

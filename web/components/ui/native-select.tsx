@@ -8,7 +8,7 @@ import { cn } from '@/lib/utils';
 export function NativeSelect({ className, ...props }: ComponentProps<'select'>) {
   return (
     <select
-      className={cn('h-9 rounded-md border border-input bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring disabled:opacity-50', className)}
+      className={cn('h-11 max-w-full rounded-md md:h-9 border border-input bg-background px-2 text-base md:text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring disabled:opacity-50', className)}
       {...props}
     />
   );

@@ -17,7 +17,7 @@ export function UsagePanel() {
   const format = new Intl.NumberFormat(locale);
 
   return (
-    <div className="mx-auto max-w-4xl space-y-6 overflow-y-auto p-6">
+    <div className="mx-auto max-w-4xl space-y-6 p-4 md:p-6">
       <h1 className="text-2xl font-semibold">{t('usage.title')}</h1>
       {isLoading && <p className="text-muted-foreground">{t('chat.loading')}</p>}
       {error && <ErrorMessage error={toDisplayError(error)} />}

@@ -1,10 +1,11 @@
 'use client';
 
+import Link from 'next/link';
 import { useState, useTransition, type FormEvent } from 'react';
 import { ErrorMessage } from '@/components/error-message';
 import { CenteredPage } from '@/components/centered-page';
 import { Button } from '@/components/ui/button';
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { Card, CardContent, CardDescription, CardHeader } from '@/components/ui/card';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { api, ApiError } from '@/lib/api';
@@ -45,7 +46,7 @@ export function OnboardingForm({ defaultName }: { defaultName: string }) {
     <CenteredPage>
       <Card className="w-full max-w-md">
         <CardHeader>
-          <CardTitle>{t('onboarding.title')}</CardTitle>
+          <h1 className="text-xl font-semibold leading-none tracking-tight">{t('onboarding.title')}</h1>
           <CardDescription>{t('onboarding.intro')}</CardDescription>
         </CardHeader>
         <CardContent>
@@ -59,14 +60,25 @@ export function OnboardingForm({ defaultName }: { defaultName: string }) {
                 id="onboarding-terms"
                 name="acceptTerms"
                 type="checkbox"
-                className="mt-0.5 size-4 accent-current"
+                className="mt-0.5 size-5 shrink-0 accent-current"
                 checked={accepted}
                 onChange={(e) => setAccepted(e.target.checked)}
                 required
               />
-              <Label htmlFor="onboarding-terms" className="leading-snug">
-                {t('onboarding.terms')}
-              </Label>
+              <div className="space-y-1">
+                <Label htmlFor="onboarding-terms" className="leading-snug">
+                  {t('onboarding.terms')}
+                </Label>
+                {/* A new tab, so what was typed here stays. */}
+                <p className="flex flex-wrap gap-x-3 text-sm">
+                  <Link href="/terms" target="_blank" className="inline-flex min-h-11 items-center underline underline-offset-4 md:min-h-0">
+                    {t('legal.terms')}
+                  </Link>
+                  <Link href="/privacy" target="_blank" className="inline-flex min-h-11 items-center underline underline-offset-4 md:min-h-0">
+                    {t('legal.privacy')}
+                  </Link>
+                </p>
+              </div>
             </div>
             {problem && (
               <p role="alert" className="text-sm text-destructive">

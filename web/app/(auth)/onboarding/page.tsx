@@ -1,6 +1,9 @@
 import { redirect } from 'next/navigation';
 import { auth } from '@/lib/auth';
 import { OnboardingForm } from './onboarding-form';
+import { pageTitle } from '@/lib/i18n/metadata';
+
+export const generateMetadata = pageTitle('onboarding.title');
 
 export default async function OnboardingPage() {
   const session = await auth();

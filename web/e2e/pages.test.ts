@@ -1,0 +1,224 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkPage, seriousViolations, VIEWPORTS } from './page-checks';
+import { launchBrowser, newKoreanPage, signInWithKakao, skipAfterFirstFailure } from './support/browser';
+import { startStack, type Stack } from './support/stack';
+import { WEB_DIR } from './support/web-app';
+
+/**
+ * Every page on a phone (390×844, and 360 px for sideways scrolling) and a laptop (1280×800):
+ * one h1 and one main, a skip link, a title of its own, no sideways scrolling, axe-core without
+ * serious or critical violations, screenshots of both. Then the phone's conversation drawer
+ * and the rendering of a Markdown answer (the fake's `markdown` knob).
+ */
+const SHOTS = join(WEB_DIR, 'test-results', 'pages');
+
+let stack: Stack;
+let browser: Browser;
+let visitor: Page;
+let user: Page;
+let userContext: BrowserContext;
+let admin: Page;
+const titles = new Map<string, string>();
+/** Uncaught errors in any page: a render that throws must fail the walk, not leave it waiting. */
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  stack = await startStack('pages', { workerVars: { ADMIN_EMAILS: 'alice@example.com' } });
+  browser = await launchBrowser();
+  ({ page: visitor } = await newKoreanPage(browser));
+  ({ page: user, context: userContext } = await newKoreanPage(browser));
+  await userContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.appUrl });
+  ({ page: admin } = await newKoreanPage(browser));
+  for (const page of [visitor, user, admin]) page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close().catch(() => {});
+  await stack?.stop();
+});
+
+const composer = (page: Page) => page.getByLabel('메시지', { exact: true });
+
+async function visit(page: Page, path: string, name: string, ready?: (page: Page) => Promise<void>): Promise<void> {
+  await page.goto(`${stack.appUrl}${path}`);
+  titles.set(name, await checkPage(page, name, SHOTS, ready));
+}
+
+/** Sends a message in a new conversation and waits for the whole answer. */
+async function ask(page: Page, text: string): Promise<void> {
+  await page.getByRole('button', { name: '새 대화' }).click();
+  await composer(page).fill(text);
+  await composer(page).press('Enter');
+  await expect.poll(() => page.getByTestId('streaming-message').count(), { timeout: 30_000 }).toBe(0);
+  await expect.poll(() => page.getByTestId('assistant-message').count(), { timeout: 30_000, message: pageErrors.join('\n') }).toBe(1);
+}
+
+skipAfterFirstFailure();
+
+describe('every page on a phone and a laptop', () => {
+  it('the public pages: landing with its plans, terms, privacy, not found', async () => {
+    await visit(visitor, '/', 'landing', async (p) => {
+      await expect.poll(() => p.getByTestId('landing-plans').locator('[data-testid^="plan-"]').count(), { timeout: 20_000 }).toBe(3);
+    });
+    expect(await visitor.getByRole('heading', { level: 1 }).textContent()).toBe('엣지에서 바로 답하는 AI 채팅');
+    expect(await visitor.getByTestId('plan-free').textContent()).toContain('동시에 답변 1개');
+    await visit(visitor, '/terms', 'terms');
+    await visit(visitor, '/privacy', 'privacy');
+    const missing = await visitor.goto(`${stack.appUrl}/no-such-page`);
+    expect(missing?.status()).toBe(404);
+    titles.set('not-found', await checkPage(visitor, 'not-found', SHOTS));
+  });
+
+  it('English plural forms: one answer, not "1 answers"', async () => {
+    await visitor.goto(stack.appUrl);
+    await visitor.getByLabel('언어').selectOption('en');
+    await expect.poll(() => visitor.getByTestId('plan-free').textContent()).toContain('1 answer at a time');
+    expect(await visitor.getByTestId('plan-pro').textContent()).toContain('3 answers at a time');
+    await visitor.getByLabel('Language').selectOption('ko');
+  });
+
+  it('onboarding, with the terms and privacy linked from its checkbox', async () => {
+    await user.goto(stack.appUrl);
+    await user.getByRole('button', { name: '카카오 로그인' }).click();
+    await user.locator('#user-minjun').check();
+    await user.locator('button[name=decision][value=approve]').click();
+    await user.waitForURL('**/onboarding');
+    titles.set('onboarding', await checkPage(user, 'onboarding', SHOTS));
+    expect(await user.locator('#main').getByRole('link', { name: '이용약관' }).getAttribute('href')).toBe('/terms');
+    expect(await user.locator('#main').getByRole('link', { name: '개인정보 처리방침' }).getAttribute('href')).toBe('/privacy');
+    await user.getByLabel('이름').fill('김민준');
+    await user.getByLabel('이용약관과 개인정보 처리방침에 동의합니다').check();
+    await user.getByRole('button', { name: '시작하기' }).click();
+    await user.waitForURL('**/chat');
+  });
+
+  it('renders a Markdown answer: headings, a table, code blocks with language and copy', async () => {
+    await ask(user, '마크다운으로 설명해 주세요 [[fake markdown ttft=0 gap=2]]');
+    const answer = user.getByTestId('assistant-message');
+    expect(await answer.getByRole('heading', { name: '엣지에서 스트리밍하는 이유' }).count()).toBe(1);
+    expect(await answer.getByRole('heading', { name: '장점' }).count()).toBe(1);
+    expect(await answer.getByRole('table').count()).toBe(1);
+    expect(await answer.getByRole('columnheader').allTextContents()).toEqual(['구간', '목표 p50', '목표 p99']);
+    expect(await answer.getByRole('blockquote').count()).toBe(1);
+    expect(await answer.getByTestId('code-language').allTextContents()).toEqual(['typescript', 'python']);
+    await answer.getByRole('button', { name: 'typescript 코드 복사' }).click();
+    await expect.poll(() => answer.getByRole('button', { name: '복사됨' }).count()).toBe(1);
+    expect(await user.evaluate(() => navigator.clipboard.readText())).toContain("await fetch('/api/ai/stream'");
+    expect(await answer.getByRole('button', { name: '답변 복사' }).count()).toBe(1);
+    titles.set('chat', await checkPage(user, 'chat-markdown', SHOTS));
+    // The code theme is dark in both modes; in dark mode the page around it must still pass.
+    await user.getByRole('button', { name: '어두운 테마' }).click();
+    // Polled: right after the switch, buttons are still fading their colours over.
+    await expect.poll(() => seriousViolations(user)).toEqual([]);
+    await user.screenshot({ path: join(SHOTS, 'chat-markdown-dark-desktop.png'), fullPage: true });
+    await user.setViewportSize(VIEWPORTS.phone);
+    await user.screenshot({ path: join(SHOTS, 'chat-markdown-dark-phone.png'), fullPage: true });
+    await user.setViewportSize(VIEWPORTS.desktop);
+    await user.getByRole('button', { name: '밝은 테마' }).click();
+  });
+
+  it('on a phone, opens the drawer and switches conversations; the header is a menu', async () => {
+    await ask(user, '두 번째 대화입니다');
+    await user.setViewportSize(VIEWPORTS.phone);
+    // The sidebar is not on the page until the drawer opens; the chat has the whole width.
+    await expect.poll(() => user.getByTestId('conversation-list').count()).toBe(0);
+    const composerBox = await composer(user).boundingBox();
+    expect(composerBox?.width).toBeGreaterThan(VIEWPORTS.phone.width - 120);
+    expect(await user.getByRole('navigation', { name: '주 메뉴' }).isVisible()).toBe(false);
+
+    await user.getByRole('button', { name: '대화 목록 열기' }).click();
+    const drawer = user.getByRole('dialog');
+    await expect.poll(() => drawer.getByTestId('conversation-list').getByRole('listitem').count()).toBe(2);
+    expect(await seriousViolations(user)).toEqual([]);
+    await user.screenshot({ path: join(SHOTS, 'chat-drawer-phone.png') });
+    const rows = drawer.getByTestId('conversation-list').getByRole('listitem');
+    const other = rows.filter({ hasNot: user.locator('[aria-current="true"]') }).first().getByRole('button').first();
+    const otherBox = await other.boundingBox();
+    expect(otherBox?.height).toBeGreaterThanOrEqual(44);
+    await other.click();
+    await expect.poll(() => user.getByRole('dialog').count()).toBe(0);
+    await expect.poll(() => user.getByTestId('user-message').first().textContent()).toContain('마크다운으로 설명해 주세요');
+
+    await user.getByRole('button', { name: '메뉴 열기' }).click();
+    const menu = user.getByRole('dialog');
+    await expect.poll(() => menu.getByRole('link', { name: '사용량' }).count()).toBe(1);
+    expect(await seriousViolations(user)).toEqual([]);
+    await user.screenshot({ path: join(SHOTS, 'menu-phone.png') });
+    await menu.getByRole('link', { name: '사용량' }).click();
+    await user.waitForURL('**/usage');
+    await expect.poll(() => user.getByRole('dialog').count()).toBe(0);
+    await user.setViewportSize(VIEWPORTS.desktop);
+  });
+
+  it("the signed-in pages: usage, plans (the current one not offered again), billing and Toss's returns, account", async () => {
+    await visit(user, '/usage', 'usage', async (p) => {
+      await expect.poll(() => p.getByTestId('usage-chart').count(), { timeout: 15_000 }).toBe(1);
+    });
+    await visit(user, '/plans', 'plans', async (p) => {
+      await expect.poll(() => p.getByTestId('plan-free').getByTestId('current-plan').count(), { timeout: 15_000 }).toBe(1);
+    });
+    expect(await user.getByTestId('plan-free').getByTestId('plan-in-use').isDisabled()).toBe(true);
+    expect(await user.getByRole('button', { name: 'Free 선택' }).count()).toBe(0);
+    await visit(user, '/billing', 'billing', async (p) => {
+      await expect.poll(() => p.getByTestId('billing-plan').textContent(), { timeout: 15_000 }).toBe('Free');
+    });
+    await visit(user, '/billing/success', 'billing-success');
+    await visit(user, '/billing/subscribe', 'billing-subscribe');
+    await visit(user, `/billing/fail?code=REJECT_CARD_PAYMENT&message=${encodeURIComponent('한도가 초과되었습니다')}`, 'billing-fail');
+    expect(await user.getByTestId('retry-payment').getAttribute('href')).toBe('/plans');
+    await visit(user, '/account', 'account', async (p) => {
+      await expect.poll(() => p.getByTestId('account-plan').textContent(), { timeout: 15_000 }).toBe('Free');
+    });
+  });
+
+  it('the console refuses a user with a 403 page that looks like the app', async () => {
+    const response = await user.goto(`${stack.appUrl}/admin/users`);
+    expect(response?.status()).toBe(403);
+    titles.set('forbidden', await checkPage(user, 'forbidden', SHOTS));
+    expect(await user.getByRole('heading', { level: 1 }).textContent()).toBe('볼 수 없는 페이지입니다');
+  });
+
+  it("the operators' console", async () => {
+    await signInWithKakao(admin, stack.appUrl, 'alice', 'Alice');
+    await visit(admin, '/admin/users', 'admin-users');
+    await admin.getByLabel('이메일, 이름 또는 ID로 검색').fill('minjun');
+    await admin.getByRole('button', { name: '검색' }).click();
+    await expect.poll(() => admin.getByTestId('admin-users').getByRole('row').count()).toBe(2);
+    await admin.getByTestId('admin-users').getByRole('link', { name: '김민준' }).click();
+    await admin.waitForURL('**/admin/users/usr_*');
+    titles.set('admin-user', await checkPage(admin, 'admin-user', SHOTS));
+    await visit(admin, '/admin/plans', 'admin-plans');
+    await visit(admin, '/admin/usage', 'admin-usage');
+    await visit(admin, '/admin/audit', 'admin-audit');
+  });
+
+  it('throws no error in any page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('gives every page a title of its own', () => {
+    const seen = [...titles.values()];
+    expect(seen.every((t) => t.length > 0)).toBe(true);
+    expect(new Set(seen).size, JSON.stringify(Object.fromEntries(titles))).toBe(seen.length);
+  });
+});
+
+describe('session expiry', () => {
+  it('sends the user to log in and back to where they were', async () => {
+    await user.goto(`${stack.appUrl}/usage`);
+    await expect.poll(() => user.getByTestId('usage-chart').count()).toBe(1);
+    await userContext.clearCookies();
+    // Back online (a phone waking up), the page re-reads its data and finds no session.
+    await userContext.setOffline(true);
+    await userContext.setOffline(false);
+    await user.waitForURL((url) => url.pathname === '/' && url.searchParams.get('callbackUrl') === '/usage', { timeout: 20_000 });
+    await user.getByRole('button', { name: '카카오 로그인' }).click();
+    await user.locator('#user-minjun').check();
+    await user.locator('button[name=decision][value=approve]').click();
+    await user.waitForURL((url) => url.pathname === '/usage', { timeout: 20_000 });
+  });
+});
