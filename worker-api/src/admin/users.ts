@@ -46,7 +46,7 @@ function toWindow({ limit, used, reserved, remaining, resetAt }: WindowStatus): 
 export async function userDetail(db: Db, userId: string, now = Date.now()): Promise<UserDetail> {
   const [entitled, grants, recent] = await Promise.all([getUserWithPlanInForce(db, userId, now), listGrants(db, userId, GRANTS_SHOWN), recentUsage(db, userId, RECENT_USAGE_SHOWN)]);
   if (!entitled) throw userNotFound();
-  const [daily, monthly] = await quotaStatus(db.$client, userId, entitled.plan, now);
+  const [daily, monthly] = await quotaStatus(db, userId, entitled.plan, now);
   if (!daily || !monthly) throw new Error('quota windows missing');
   return {
     user: toAdminUser(entitled.user),

@@ -13,7 +13,6 @@ import type { Generation } from './object';
 
 export type GenerationRequest = {
   db: Db;
-  d1: D1Database;
   generations: DurableObjectNamespace<Generation>;
   traceId: string;
   userId: string;
@@ -57,7 +56,7 @@ export async function startGeneration(input: GenerationRequest): Promise<Respons
     const request = { id: reservationId, userId: input.userId, plan: input.plan, promptTokens, requestedMaxTokens: input.requestedMaxTokens };
     const generation = generationStartStatement(input.db, { id: generationId, userId: input.userId, conversationId: input.conversationId, messageId, model: input.model, traceId: input.traceId, reservationId }, startedAt);
     const rows = await input.reserveWith(reservationStatement(input.db, request, startedAt), generation);
-    reservation = await reservationOf(input.d1, request, rows, startedAt);
+    reservation = await reservationOf(input.db, request, rows, startedAt);
   } catch (err) {
     // Refusals go in the audit trail too, so an operator can see why a user got a 429.
     if (err instanceof ApiError) await settleUnanswered('rejected', err.code);

@@ -1,6 +1,6 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { reservations, type PlanRow } from '../db/schema';
+import { quotaSnapshot, reservationInsert, type QuotaClock, type QuotaSnapshot } from '../db/queries/reservations';
+import type { PlanRow } from '../db/schema';
 import { ApiError } from '../http/errors';
 import { dayWindow, monthWindow, secondsUntil, type QuotaWindow } from './windows';
 
@@ -16,32 +16,20 @@ const IN_FLIGHT_RETRY_S = 5;
 
 export type WindowStatus = { window: QuotaWindow; limit: number; used: number; reserved: number; remaining: number; resetAt: string };
 
-/** Token sums of one user at one instant; `granted` is what live operator grants add to each limit. */
-type Snapshot = { usedDay: number; usedMonth: number; reserved: number; streams: number; granted: number };
-
 /** The limits in force: the plan's, each raised by the live grants. */
 type Limits = { daily: number; monthly: number };
 
-const SNAPSHOT_SQL = `
-SELECT
-  (SELECT coalesce(sum(total_tokens), 0) FROM usage_events WHERE user_id = ?1 AND created_at >= ?2) AS usedDay,
-  (SELECT coalesce(sum(total_tokens), 0) FROM usage_events WHERE user_id = ?1 AND created_at >= ?3) AS usedMonth,
-  (SELECT coalesce(sum(tokens), 0) FROM reservations WHERE user_id = ?1 AND expires_at > ?4) AS reserved,
-  (SELECT count(*) FROM reservations WHERE user_id = ?1 AND expires_at > ?4) AS streams,
-  (SELECT coalesce(sum(tokens), 0) FROM quota_grants WHERE user_id = ?1 AND expires_at > ?4) AS granted`;
-
-async function snapshot(d1: D1Database, userId: string, now: number): Promise<Snapshot> {
-  const row = await d1.prepare(SNAPSHOT_SQL).bind(userId, dayWindow(now).start, monthWindow(now).start, now).first<Snapshot>();
-  return row ?? { usedDay: 0, usedMonth: 0, reserved: 0, streams: 0, granted: 0 };
+function clockAt(now: number): QuotaClock {
+  return { dayStart: dayWindow(now).start, monthStart: monthWindow(now).start, now };
 }
 
-function limitsOf(plan: PlanRow, s: Snapshot): Limits {
+function limitsOf(plan: PlanRow, s: QuotaSnapshot): Limits {
   return { daily: plan.dailyTokenQuota + s.granted, monthly: plan.monthlyTokenQuota + s.granted };
 }
 
 /** The user's quota windows as `/me` reports them, live grants included in the limits. */
-export async function quotaStatus(d1: D1Database, userId: string, plan: PlanRow, now = Date.now()): Promise<WindowStatus[]> {
-  const s = await snapshot(d1, userId, now);
+export async function quotaStatus(db: Db, userId: string, plan: PlanRow, now = Date.now()): Promise<WindowStatus[]> {
+  const s = await quotaSnapshot(db, userId, clockAt(now));
   const limits = limitsOf(plan, s);
   const day = dayWindow(now);
   const month = monthWindow(now);
@@ -71,25 +59,21 @@ export type ReservationRequest = { id: string; userId: string; plan: PlanRow; pr
  */
 export function reservationStatement(db: Db, r: ReservationRequest, now = Date.now()) {
   const cap = Math.min(r.plan.maxTokensPerRequest, r.requestedMaxTokens ?? r.plan.maxTokensPerRequest);
-  const live = sql`user_id = ${r.userId} AND expires_at > ${now}`;
-  // The select fills the table's columns in their declared order: id, user_id, tokens, created_at, expires_at.
-  return db
-    .insert(reservations)
-    .select(
-      sql`
-SELECT ${r.id}, ${r.userId}, ${r.promptTokens} + min(${cap}, room), ${now}, ${now + RESERVATION_TTL_MS}
-FROM (SELECT
-  (SELECT count(*) FROM reservations WHERE ${live}) AS streams,
-  min(
-    ${r.plan.dailyTokenQuota} - (SELECT coalesce(sum(total_tokens), 0) FROM usage_events WHERE user_id = ${r.userId} AND created_at >= ${dayWindow(now).start}),
-    ${r.plan.monthlyTokenQuota} - (SELECT coalesce(sum(total_tokens), 0) FROM usage_events WHERE user_id = ${r.userId} AND created_at >= ${monthWindow(now).start})
-  )
-  + (SELECT coalesce(sum(tokens), 0) FROM quota_grants WHERE ${live})
-  - (SELECT coalesce(sum(tokens), 0) FROM reservations WHERE ${live})
-  - ${r.promptTokens} AS room)
-WHERE streams < ${r.plan.concurrentStreams} AND room >= ${MIN_COMPLETION_TOKENS}`,
-    )
-    .returning({ tokens: reservations.tokens });
+  return reservationInsert(
+    db,
+    {
+      id: r.id,
+      userId: r.userId,
+      promptTokens: r.promptTokens,
+      cap,
+      dailyQuota: r.plan.dailyTokenQuota,
+      monthlyQuota: r.plan.monthlyTokenQuota,
+      concurrentStreams: r.plan.concurrentStreams,
+      minCompletionTokens: MIN_COMPLETION_TOKENS,
+      expiresAt: now + RESERVATION_TTL_MS,
+    },
+    clockAt(now),
+  );
 }
 
 export type ReservationStatement = ReturnType<typeof reservationStatement>;
@@ -98,15 +82,15 @@ export type ReservationStatement = ReturnType<typeof reservationStatement>;
  * The reservation the statement made, or the contract's 429 saying why it made none. The
  * refusal's reason is read afresh, which costs a round trip only when refusing.
  */
-export async function reservationOf(d1: D1Database, r: ReservationRequest, rows: readonly { tokens: number }[], now = Date.now()): Promise<Reservation> {
+export async function reservationOf(db: Db, r: ReservationRequest, rows: readonly { tokens: number }[], now = Date.now()): Promise<Reservation> {
   const row = rows[0];
   if (row) return { id: r.id, tokens: row.tokens, maxTokens: row.tokens - r.promptTokens };
-  refuseIfOver(r.plan, await snapshot(d1, r.userId, now), r.promptTokens + MIN_COMPLETION_TOKENS, now);
+  refuseIfOver(r.plan, await quotaSnapshot(db, r.userId, clockAt(now)), r.promptTokens + MIN_COMPLETION_TOKENS, now);
   // The numbers allow it now: requests in flight a moment ago have ended since.
   throw quotaExceeded('Your quota is held by other requests in flight', IN_FLIGHT_RETRY_S);
 }
 
-function refuseIfOver(plan: PlanRow, s: Snapshot, need: number, now: number): void {
+function refuseIfOver(plan: PlanRow, s: QuotaSnapshot, need: number, now: number): void {
   if (s.streams >= plan.concurrentStreams) {
     throw new ApiError(
       429,

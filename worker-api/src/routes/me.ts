@@ -56,7 +56,7 @@ function toWindow({ limit, used, reserved, remaining, resetAt }: WindowStatus) {
 }
 
 async function profile(db: Db, user: UserRow, plan: PlanRow) {
-  const [daily, monthly] = await quotaStatus(db.$client, user.id, plan);
+  const [daily, monthly] = await quotaStatus(db, user.id, plan);
   if (!daily || !monthly) throw new Error('quota windows missing');
   return {
     id: user.id,

@@ -6,7 +6,8 @@ import { buildPrompt } from '../chat/context';
 import { withRefusalsAudited } from '../chat/refusals';
 import { getDb, type Db } from '../db/client';
 import { newId } from '../db/ids';
-import { getConversationForUser, getRecentMessages, userTurnWrites } from '../db/queries/conversations';
+import { getConversationForUser, userTurnWrites } from '../db/queries/conversations';
+import { getRecentMessages } from '../db/queries/messages';
 import type { ConversationRow, MessageRow } from '../db/schema';
 import type { AppEnv } from '../env';
 import { createRouter } from '../http/app';
@@ -95,7 +96,6 @@ type Answer = {
 function answer(c: Context<AppEnv>, db: Db, a: Answer) {
   return startGeneration({
     db,
-    d1: c.env.DB,
     generations: c.env.GENERATIONS,
     traceId: c.get('traceId'),
     userId: a.entitled.user.id,
