@@ -3,10 +3,6 @@
 const DOMAIN = '^src/(admin|billing|chat|policy|auth)/';
 const LEAVES = '^src/(http/|config\\.ts$|days\\.ts$|env\\.ts$|log\\.ts$|version\\.ts$|bundle/)';
 
-// Known exceptions, to be removed once the Durable Object generation path replaces them:
-// these files still build their SQL outside src/db/.
-const SQL_OUTSIDE_DB = ['^src/policy/quota\\.ts$', '^src/chat/settle\\.ts$', '^src/chat/refusals\\.ts$'];
-
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -35,7 +31,7 @@ module.exports = {
       name: 'sql-lives-in-db',
       comment: 'Statements are built in src/db/queries/<table>.ts; elsewhere only the row types of the schema are used.',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/db/', ...SQL_OUTSIDE_DB] },
+      from: { path: '^src/', pathNot: '^src/db/' },
       to: { path: ['^src/db/schema\\.ts$', '(^|/)node_modules/drizzle-orm/'], dependencyTypesNot: ['type-only'] },
     },
     {

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { getDb } from '../db/client';
 import { newId } from '../db/ids';
-import { usageEvents } from '../db/schema';
+import { usageInsert } from '../db/queries/usage-events';
 import type { AppEnv } from '../env';
 import { ApiError } from '../http/errors';
 
@@ -15,25 +15,23 @@ export async function withRefusalsAudited<T>(c: Context<AppEnv>, model: string |
     return await check();
   } catch (err) {
     if (err instanceof ApiError && err.status === 403) {
-      await getDb(c.env.DB)
-        .insert(usageEvents)
-        .values({
-          id: newId('req'),
-          userId: c.get('auth').sub,
-          traceId: c.get('traceId'),
-          conversationId: null,
-          messageId: null,
-          model: model ?? 'default',
-          promptTokens: 0,
-          completionTokens: 0,
-          totalTokens: 0,
-          estimated: false,
-          status: 'rejected',
-          errorCode: err.code,
-          ttftMs: null,
-          durationMs: 0,
-          createdAt: Date.now(),
-        });
+      await usageInsert(getDb(c.env.DB), {
+        id: newId('req'),
+        userId: c.get('auth').sub,
+        traceId: c.get('traceId'),
+        conversationId: null,
+        messageId: null,
+        model: model ?? 'default',
+        promptTokens: 0,
+        completionTokens: 0,
+        totalTokens: 0,
+        estimated: false,
+        status: 'rejected',
+        errorCode: err.code,
+        ttftMs: null,
+        durationMs: 0,
+        createdAt: Date.now(),
+      });
     }
     throw err;
   }

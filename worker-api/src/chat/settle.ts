@@ -1,7 +1,9 @@
-import { eq } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
-import type { Db } from '../db/client';
-import { conversations, messages, reservations, usageEvents } from '../db/schema';
+import { runBatch, type Db, type Statement } from '../db/client';
+import { touchConversation } from '../db/queries/conversations';
+import { assistantMessageInsert } from '../db/queries/messages';
+import { reservationRelease } from '../db/queries/reservations';
+import { isUsageRecorded, usageInsert } from '../db/queries/usage-events';
+import { log } from '../log';
 
 /** How an AI request ended, with everything the ledger, the quota and the audit trail need. */
 export type StreamOutcome = {
@@ -28,7 +30,7 @@ export type StreamOutcome = {
  * all in one D1 transaction, with `also` (the end of the request's generation). Emits the
  * request's structured log line. Returns false when the request had already been settled.
  */
-export async function settleStream(db: Db, o: StreamOutcome, now = Date.now(), also: readonly BatchItem<'sqlite'>[] = []): Promise<boolean> {
+export async function settleStream(db: Db, o: StreamOutcome, now = Date.now(), also: readonly Statement[] = []): Promise<boolean> {
   // The ledger row and the log line carry the same fields, so Workers Logs and D1 agree.
   const record = {
     traceId: o.traceId,
@@ -45,36 +47,38 @@ export async function settleStream(db: Db, o: StreamOutcome, now = Date.now(), a
     ttftMs: o.ttftMs,
     durationMs: o.durationMs,
   };
-  const usage = db.insert(usageEvents).values({ id: o.reservationId, ...record, createdAt: now });
-  const release = db.delete(reservations).where(eq(reservations.id, o.reservationId));
-  const touch = db.update(conversations).set({ updatedAt: now, model: o.model }).where(eq(conversations.id, o.conversationId));
+  const usage = usageInsert(db, { id: o.reservationId, ...record, createdAt: now });
+  const release = reservationRelease(db, o.reservationId);
   try {
     if (o.message) {
-      await db.batch([
+      await runBatch(
+        db,
         usage,
         release,
-        db.insert(messages).values({
-          id: o.message.id,
-          conversationId: o.conversationId,
-          role: 'assistant',
-          content: o.message.content,
-          model: o.model,
-          finishReason: o.message.finishReason,
-          promptTokens: o.promptTokens,
-          completionTokens: o.completionTokens,
-          traceId: o.traceId,
-          createdAt: now,
-        }),
-        touch,
+        assistantMessageInsert(
+          db,
+          {
+            id: o.message.id,
+            conversationId: o.conversationId,
+            content: o.message.content,
+            model: o.model,
+            finishReason: o.message.finishReason,
+            promptTokens: o.promptTokens,
+            completionTokens: o.completionTokens,
+            traceId: o.traceId,
+          },
+          now,
+        ),
+        touchConversation(db, o.conversationId, now, o.model),
         ...also,
-      ]);
+      );
     } else {
-      await db.batch([usage, release, ...also]);
+      await runBatch(db, usage, release, ...also);
     }
   } catch (err) {
-    if (String(err).includes('UNIQUE constraint failed: usage_events.id')) return false;
+    if (isUsageRecorded(err)) return false;
     throw err;
   }
-  console.log(JSON.stringify({ event: 'ai_request', ...record }));
+  log('info', 'ai_request', record);
   return true;
 }

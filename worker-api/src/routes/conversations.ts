@@ -7,11 +7,11 @@ import {
   createConversation,
   deleteConversation,
   getConversationForUser,
-  getRecentMessages,
   listConversations,
   updateConversation,
 } from '../db/queries/conversations';
 import { getRunningGeneration } from '../db/queries/generations';
+import { getRecentMessages } from '../db/queries/messages';
 import type { ConversationRow, MessageRow } from '../db/schema';
 import { createRouter } from '../http/app';
 import { ApiError } from '../http/errors';

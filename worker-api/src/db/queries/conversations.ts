@@ -6,9 +6,6 @@ import { olderThan, toPage, type Page } from '../pagination';
 import { conversations, type ConversationRow, type MessageRow } from '../schema';
 import { userMessageInsert } from './messages';
 
-// The excluded stream route still reads the transcript from here; messages.ts is its home.
-export { getRecentMessages } from './messages';
-
 /** The title a conversation gets until someone names it. */
 const DEFAULT_CONVERSATION_TITLE = 'New chat';
 
@@ -73,8 +70,10 @@ export async function deleteConversation(db: Db, userId: string, id: string): Pr
   return deleted.length > 0;
 }
 
-function touchConversation(db: Db, conversationId: string, now: number) {
-  return db.update(conversations).set({ updatedAt: now }).where(eq(conversations.id, conversationId));
+/** Marks the conversation active, and with `model` records the model that last answered in it. */
+export function touchConversation(db: Db, conversationId: string, now: number, model?: string) {
+  // drizzle leaves an undefined model out of the SET, so a user's turn keeps the one there.
+  return db.update(conversations).set({ updatedAt: now, model }).where(eq(conversations.id, conversationId));
 }
 
 /**

@@ -8,6 +8,15 @@ export function userMessageInsert(db: Db, conversationId: string, content: strin
   return db.insert(messages).values({ id: newId('msg'), conversationId, role: 'user', content, createdAt: now });
 }
 
+/** The answer to a turn, with what it cost and the request it came from; the caller batches it with the settle. */
+export function assistantMessageInsert(
+  db: Db,
+  m: Pick<MessageRow, 'id' | 'conversationId' | 'content' | 'model' | 'finishReason' | 'promptTokens' | 'completionTokens' | 'traceId'>,
+  now: number,
+) {
+  return db.insert(messages).values({ ...m, role: 'assistant', createdAt: now });
+}
+
 /** The newest `limit` messages of a conversation, oldest first (the order a transcript and a prompt read in). */
 export async function getRecentMessages(db: Db, conversationId: string, limit: number): Promise<MessageRow[]> {
   const newestFirst = await db

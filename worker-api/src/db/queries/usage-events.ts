@@ -6,6 +6,16 @@ import { usageEvents, users, type UsageEventRow } from '../schema';
 
 export type DailyUsage = { date: string; requests: number; promptTokens: number; completionTokens: number; totalTokens: number };
 
+/** One request in the ledger, keyed by its reservation id (a refusal that reserved nothing gets a fresh one). */
+export function usageInsert(db: Db, row: UsageEventRow) {
+  return db.insert(usageEvents).values(row);
+}
+
+/** True when a usage insert failed because its id is in the ledger already: that request was recorded before. */
+export function isUsageRecorded(err: unknown): boolean {
+  return String(err).includes('UNIQUE constraint failed: usage_events.id');
+}
+
 /** The user's usage summed per UTC day over [fromMs, toMs), days without requests left out. */
 export async function getDailyUsage(db: Db, userId: string, fromMs: number, toMs: number): Promise<DailyUsage[]> {
   const day = sql<string>`strftime('%Y-%m-%d', ${usageEvents.createdAt} / 1000, 'unixepoch')`;
