@@ -5,6 +5,8 @@ import { log } from './log';
 
 /** A whole number of milliseconds or seconds, given as a var string. */
 const count = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+/** An interval that must not be zero: a zero heartbeat or upstream timeout would fire without pause. */
+const interval = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 /** A secret: unset and empty both mean "not configured". */
 const secret = z
   .string()
@@ -17,8 +19,9 @@ const ConfigSchema = z
     JWT_ISSUER: z.string().min(1).default('chat-web'),
     JWT_AUDIENCE: z.string().min(1).default('chat-api'),
     JWKS_CACHE_TTL_S: count(300),
-    HEARTBEAT_MS: count(15_000),
-    UPSTREAM_TIMEOUT_MS: count(30_000),
+    HEARTBEAT_MS: interval(15_000),
+    /** How long the upstream may stay silent, before its first byte or between chunks. */
+    UPSTREAM_TIMEOUT_MS: interval(30_000),
     OPENAI_BASE_URL: z.url().default('https://api.openai.com/v1'),
     OPENAI_API_KEY: secret,
     TOSS_API_BASE: z.url().default('https://api.tosspayments.com'),

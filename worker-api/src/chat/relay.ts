@@ -1,4 +1,5 @@
 import type { CompletionUsage } from 'openai/resources/completions';
+import type { Config } from '../config';
 import { estimateTokens } from '../policy/tokens';
 import { completionChunks } from './completion-chunks';
 import type { PromptMessage } from './context';
@@ -7,14 +8,12 @@ import { classifyUpstreamError, type UpstreamFailure } from './upstream-errors';
 
 /** A stream is cut off after this long, well inside the reservation's lifetime. */
 export const MAX_STREAM_MS = 8 * 60_000;
-/** Default of UPSTREAM_TIMEOUT_MS: how long the upstream may stay silent, before its first byte or between chunks. */
-const DEFAULT_UPSTREAM_TIMEOUT_MS = 30_000;
 
-/** The vars the relay reads, as wrangler.toml and secrets give them. */
-export type RelayEnv = { OPENAI_API_KEY?: string; OPENAI_BASE_URL: string; UPSTREAM_TIMEOUT_MS?: string };
+/** The configuration the relay reads: the provider and how long it may stay silent. */
+export type RelayConfig = Pick<Config, 'openaiApiKey' | 'openaiBaseUrl' | 'upstreamTimeoutMs'>;
 
 export type RelayRequest = {
-  env: RelayEnv;
+  config: RelayConfig;
   model: string;
   prompt: PromptMessage[];
   /** The answer budget the reservation holds. */
@@ -44,11 +43,6 @@ export type RelayResult = {
   ttftMs: number | null;
 };
 
-export function positiveMs(raw: string | undefined, fallback: number): number {
-  const n = Number(raw);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
 /**
  * Relays one chat completion: calls the provider, hands each piece of the answer to
  * `onDelta` as it arrives (chunks that came in one network read as one piece), and says how
@@ -60,7 +54,7 @@ export async function relayCompletion(req: RelayRequest, onDelta: (content: stri
   const onStop = () => abort.abort();
   req.stop.addEventListener('abort', onStop, { once: true });
   if (req.stop.aborted) abort.abort();
-  const upstreamTimeoutMs = positiveMs(req.env.UPSTREAM_TIMEOUT_MS, DEFAULT_UPSTREAM_TIMEOUT_MS);
+  const { upstreamTimeoutMs } = req.config;
   let timedOut = false;
   let lastChunkAt = Date.now();
   // One watchdog for both limits: the whole answer, and silence between chunks (a stalled
@@ -79,7 +73,7 @@ export async function relayCompletion(req: RelayRequest, onDelta: (content: stri
   let ttftMs: number | null = null;
   let failure: RelayResult['failure'] = null;
   try {
-    const upstream = await openaiClient(req.env)
+    const upstream = await openaiClient(req.config)
       .chat.completions.create(
         {
           model: req.model,

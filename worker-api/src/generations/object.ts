@@ -1,16 +1,16 @@
 import { DurableObject } from 'cloudflare:workers';
-import { positiveMs, relayCompletion, type RelayResult } from '../chat/relay';
+import { relayCompletion, type RelayConfig, type RelayResult } from '../chat/relay';
 import { settleStream, type StreamOutcome } from '../chat/settle';
+import { readConfig } from '../config';
 import { getDb } from '../db/client';
 import { generationEndStatement } from '../db/queries/generations';
 import type { GenerationStatus } from '../db/schema';
 import type { Bindings } from '../env';
+import { log } from '../log';
 import { estimateTokens } from '../policy/tokens';
 import { EventLog } from './event-log';
 import { EVENT_LOG_RETENTION_MS, metaOf, WATCHDOG_MS, type GenerationJob } from './job';
 import { Subscribers } from './subscribers';
-
-const DEFAULT_HEARTBEAT_MS = 15_000;
 
 /** How a generation ended, in the terms of each record it leaves. */
 type Ending = {
@@ -40,6 +40,7 @@ function endingOf(result: RelayResult): Ending {
 export class Generation extends DurableObject<Bindings> {
   private readonly log: EventLog;
   private readonly subscribers: Subscribers;
+  private readonly relayConfig: RelayConfig;
   private readonly stopper = new AbortController();
   /** The relay this instance runs; absent in an instance that woke after the one that ran it was evicted. */
   private running: Promise<void> | undefined;
@@ -47,7 +48,9 @@ export class Generation extends DurableObject<Bindings> {
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.log = new EventLog(ctx.storage);
-    this.subscribers = new Subscribers(positiveMs(env.HEARTBEAT_MS, DEFAULT_HEARTBEAT_MS));
+    const config = readConfig(env);
+    this.relayConfig = config;
+    this.subscribers = new Subscribers(config.heartbeatMs);
   }
 
   /** Starts the generation (once; a repeat just subscribes) and returns its stream from the first event. */
@@ -101,7 +104,7 @@ export class Generation extends DurableObject<Bindings> {
 
   private async run(job: GenerationJob): Promise<void> {
     const result = await relayCompletion(
-      { env: this.env, model: job.model, prompt: job.prompt, maxTokens: job.maxTokens, promptTokens: job.promptTokens, startedAt: job.startedAt, stop: this.stopper.signal },
+      { config: this.relayConfig, model: job.model, prompt: job.prompt, maxTokens: job.maxTokens, promptTokens: job.promptTokens, startedAt: job.startedAt, stop: this.stopper.signal },
       (content) => this.emit('delta', { content }),
     );
     await this.finish(job, endingOf(result));
@@ -164,7 +167,7 @@ export class Generation extends DurableObject<Bindings> {
         [generationEndStatement(db, job.generationId, ending.status, now)],
       );
     } catch (err) {
-      console.log(JSON.stringify({ level: 'error', event: 'settle_failed', traceId: job.traceId, error: String(err) }));
+      log('error', 'settle_failed', { traceId: job.traceId, error: String(err) });
     }
     if (!result.failure) this.emit('done', { finishReason: result.finishReason });
     // Ended only now: whoever subscribes while the settle runs still follows it live to the last event.
