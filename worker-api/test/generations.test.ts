@@ -257,8 +257,8 @@ describe('an object evicted mid-answer', () => {
     const user = await newUser(key);
     const items = await readSse(await post(user.token, 'interrupted [[fake tokens=100 gap=40]]', 712), deltas(3));
     const meta = metaOf(items);
-    // Let the log flush what arrived, then lose the object with its relay.
-    await new Promise((r) => setTimeout(r, 300));
+    // Let the log reach storage (it is first written a second after the start), then lose the object with its relay.
+    await new Promise((r) => setTimeout(r, 1300));
     await runInDurableObject(generationStub(meta.generationId), (_, state) => state.abort('evicted by the test')).catch(() => undefined);
     expect(await runDurableObjectAlarm(generationStub(meta.generationId))).toBe(true);
 

@@ -47,7 +47,8 @@ export class Generation extends DurableObject<Bindings> {
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
-    this.log = new EventLog(ctx.storage);
+    // The watchdog is armed once the log is in storage: an alarm is a write, and nothing may be written before the upstream request has left.
+    this.log = new EventLog(ctx.storage, () => void ctx.storage.setAlarm(Date.now() + WATCHDOG_MS));
     const config = readConfig(env);
     this.relayConfig = config;
     this.subscribers = new Subscribers(config.heartbeatMs);
@@ -58,7 +59,6 @@ export class Generation extends DurableObject<Bindings> {
     if (!this.log.state()) {
       this.log.begin(job);
       this.log.append('meta', metaOf(job));
-      await this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS);
       this.running = this.run(job);
     }
     return this.subscribers.open(this.log.framesAfter(0), this.log.state()?.status === 'running');
