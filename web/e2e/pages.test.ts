@@ -209,16 +209,21 @@ describe('every page on a phone and a laptop', () => {
 
 describe('session expiry', () => {
   it('sends the user to log in and back to where they were', async () => {
-    await user.goto(`${stack.appUrl}/usage`);
-    await expect.poll(() => user.getByTestId('usage-chart').count()).toBe(1);
+    await user.goto(`${stack.appUrl}/chat`);
+    await expect.poll(() => user.getByTestId('quota-indicator').textContent(), { timeout: 15_000 }).toMatch(/\d/);
     await userContext.clearCookies();
-    // Back online (a phone waking up), the page re-reads its data and finds no session.
-    await userContext.setOffline(true);
-    await userContext.setOffline(false);
-    await user.waitForURL((url) => url.pathname === '/' && url.searchParams.get('callbackUrl') === '/usage', { timeout: 20_000 });
+    await composer(user).fill('세션이 끝난 뒤의 메시지');
+    await composer(user).press('Enter');
+    // Whichever comes first: the page's own re-read of its data sends the user off, or the
+    // refused message offers the way back in.
+    const onLogin = () => new URL(user.url()).pathname === '/';
+    const login = user.getByTestId('chat-error').getByRole('link', { name: '다시 로그인' });
+    await expect.poll(async () => onLogin() || (await login.count()) === 1, { timeout: 20_000 }).toBe(true);
+    if (!onLogin()) await login.click();
+    await user.waitForURL((url) => url.pathname === '/' && url.searchParams.get('callbackUrl') === '/chat', { timeout: 20_000 });
     await user.getByRole('button', { name: '카카오 로그인' }).click();
     await user.locator('#user-minjun').check();
     await user.locator('button[name=decision][value=approve]').click();
-    await user.waitForURL((url) => url.pathname === '/usage', { timeout: 20_000 });
+    await user.waitForURL((url) => url.pathname === '/chat', { timeout: 20_000 });
   });
 });
