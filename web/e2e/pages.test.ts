@@ -53,8 +53,13 @@ async function ask(page: Page, text: string): Promise<void> {
   await page.getByRole('button', { name: '새 대화' }).click();
   await composer(page).fill(text);
   await composer(page).press('Enter');
-  await expect.poll(() => page.getByTestId('streaming-message').count(), { timeout: 30_000 }).toBe(0);
-  await expect.poll(() => page.getByTestId('assistant-message').count(), { timeout: 30_000, message: pageErrors.join('\n') }).toBe(1);
+  try {
+    await expect.poll(() => page.getByTestId('streaming-message').count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => page.getByTestId('assistant-message').count(), { timeout: 30_000, message: pageErrors.join('\n') }).toBe(1);
+  } catch (err) {
+    await page.screenshot({ path: join(SHOTS, 'ask-failed.png') });
+    throw err;
+  }
 }
 
 skipAfterFirstFailure();
@@ -97,7 +102,7 @@ describe('every page on a phone and a laptop', () => {
   });
 
   it('renders a Markdown answer: headings, a table, code blocks with language and copy', async () => {
-    await ask(user, '마크다운으로 설명해 주세요 [[fake markdown ttft=0 gap=2]]');
+    await ask(user, '마크다운으로 설명해 주세요 [[fake markdown ttft=50 gap=10]]');
     const answer = user.getByTestId('assistant-message');
     expect(await answer.getByRole('heading', { name: '엣지에서 스트리밍하는 이유' }).count()).toBe(1);
     expect(await answer.getByRole('heading', { name: '장점' }).count()).toBe(1);
