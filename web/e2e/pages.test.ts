@@ -53,8 +53,13 @@ async function ask(page: Page, text: string): Promise<void> {
   await page.getByRole('button', { name: '새 대화' }).click();
   await composer(page).fill(text);
   await composer(page).press('Enter');
-  await expect.poll(() => page.getByTestId('streaming-message').count(), { timeout: 30_000 }).toBe(0);
-  await expect.poll(() => page.getByTestId('assistant-message').count(), { timeout: 30_000, message: pageErrors.join('\n') }).toBe(1);
+  try {
+    await expect.poll(() => page.getByTestId('streaming-message').count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => page.getByTestId('assistant-message').count(), { timeout: 30_000, message: pageErrors.join('\n') }).toBe(1);
+  } catch (err) {
+    await page.screenshot({ path: join(SHOTS, 'ask-failed.png') });
+    throw err;
+  }
 }
 
 skipAfterFirstFailure();
@@ -97,7 +102,7 @@ describe('every page on a phone and a laptop', () => {
   });
 
   it('renders a Markdown answer: headings, a table, code blocks with language and copy', async () => {
-    await ask(user, '마크다운으로 설명해 주세요 [[fake markdown ttft=0 gap=2]]');
+    await ask(user, '마크다운으로 설명해 주세요 [[fake markdown ttft=50 gap=10]]');
     const answer = user.getByTestId('assistant-message');
     expect(await answer.getByRole('heading', { name: '엣지에서 스트리밍하는 이유' }).count()).toBe(1);
     expect(await answer.getByRole('heading', { name: '장점' }).count()).toBe(1);
@@ -209,16 +214,21 @@ describe('every page on a phone and a laptop', () => {
 
 describe('session expiry', () => {
   it('sends the user to log in and back to where they were', async () => {
-    await user.goto(`${stack.appUrl}/usage`);
-    await expect.poll(() => user.getByTestId('usage-chart').count()).toBe(1);
+    await user.goto(`${stack.appUrl}/chat`);
+    await expect.poll(() => user.getByTestId('quota-indicator').textContent(), { timeout: 15_000 }).toMatch(/\d/);
     await userContext.clearCookies();
-    // Back online (a phone waking up), the page re-reads its data and finds no session.
-    await userContext.setOffline(true);
-    await userContext.setOffline(false);
-    await user.waitForURL((url) => url.pathname === '/' && url.searchParams.get('callbackUrl') === '/usage', { timeout: 20_000 });
+    await composer(user).fill('세션이 끝난 뒤의 메시지');
+    await composer(user).press('Enter');
+    // Whichever comes first: the page's own re-read of its data sends the user off, or the
+    // refused message offers the way back in.
+    const onLogin = () => new URL(user.url()).pathname === '/';
+    const login = user.getByTestId('chat-error').getByRole('link', { name: '다시 로그인' });
+    await expect.poll(async () => onLogin() || (await login.count()) === 1, { timeout: 20_000 }).toBe(true);
+    if (!onLogin()) await login.click();
+    await user.waitForURL((url) => url.pathname === '/' && url.searchParams.get('callbackUrl') === '/chat', { timeout: 20_000 });
     await user.getByRole('button', { name: '카카오 로그인' }).click();
     await user.locator('#user-minjun').check();
     await user.locator('button[name=decision][value=approve]').click();
-    await user.waitForURL((url) => url.pathname === '/usage', { timeout: 20_000 });
+    await user.waitForURL((url) => url.pathname === '/chat', { timeout: 20_000 });
   });
 });
