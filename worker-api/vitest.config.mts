@@ -27,6 +27,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The Worker logs one JSON line per request; show them only for a failing test.
     silent: 'passed-only',
+    // Each test drives the whole Worker in workerd (D1, KV, Durable Objects, a fake provider on
+    // loopback); on a busy 2-core machine a healthy one can pass vitest's 5 s default.
+    testTimeout: 20_000,
     globalSetup: ['./test/global-setup.ts'],
     setupFiles: ['./test/setup.ts'],
   },
