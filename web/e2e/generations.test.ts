@@ -34,7 +34,8 @@ skipAfterFirstFailure();
 function answerText(bubble: Locator): Promise<string> {
   return bubble.evaluate((el) => {
     const copy = el.cloneNode(true) as HTMLElement;
-    copy.querySelectorAll('.sr-only').forEach((n) => n.remove());
+    // Controls (the copy buttons) are no answer text.
+    copy.querySelectorAll('.sr-only, button').forEach((n) => n.remove());
     return (copy.textContent ?? '').replace(/\s+/g, ' ').trim();
   });
 }
