@@ -1,6 +1,6 @@
 import { encode } from 'next-auth/jwt';
 import { describe, expect, it, vi } from 'vitest';
-import { freshSessionClaims } from './auth';
+import { freshSessionClaims, kakaoEmailVerified } from './auth';
 
 // The Cloudflare context only exists inside a Worker request; these tests need none of it.
 vi.mock('./platform', () => ({ getBindings: () => ({ authKeys: undefined, api: undefined }), readEnv: () => undefined }));
@@ -45,5 +45,16 @@ describe('freshSessionClaims', () => {
   it('has no user for a session that is not a Worker user', async () => {
     const cookie = await sessionCookie({ sub: 'kakao-12345', claimsAt: Date.now() });
     await expect(freshSessionClaims(cookie, { secret: SECRET, secureCookie: false })).resolves.toBeNull();
+  });
+});
+
+describe('kakaoEmailVerified', () => {
+  it('is true only when Kakao marks a valid address verified', () => {
+    expect(kakaoEmailVerified({ id: 1, kakao_account: { email: 'a@example.com', is_email_valid: true, is_email_verified: true } })).toBe(true);
+    expect(kakaoEmailVerified({ id: 1, kakao_account: { email: 'a@example.com', is_email_valid: true, is_email_verified: false } })).toBe(false);
+    expect(kakaoEmailVerified({ id: 1, kakao_account: { email: 'a@example.com', is_email_valid: false, is_email_verified: true } })).toBe(false);
+    expect(kakaoEmailVerified({ id: 1, kakao_account: { email: 'a@example.com' } })).toBe(false);
+    expect(kakaoEmailVerified({ id: 1 })).toBe(false);
+    expect(kakaoEmailVerified(undefined)).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import NextAuth, { type NextAuthConfig } from 'next-auth';
 import { getToken, type JWT } from 'next-auth/jwt';
+import { z } from 'zod';
 import Kakao from 'next-auth/providers/kakao';
 import { readEnv } from './platform';
 import { accessTokens, SERVICE_CLAIMS, type AccessClaims } from './token';
@@ -45,7 +46,7 @@ function secureCookies(): boolean | undefined {
 }
 
 /** Finds or creates the Worker's user for a Kakao identity (contract: `/internal/users/provision`). */
-async function provision(input: { provider: string; providerAccountId: string; email?: string | null; name?: string | null; image?: string | null }) {
+async function provision(input: { provider: string; providerAccountId: string; email?: string | null; emailVerified: boolean; name?: string | null; image?: string | null }) {
   const token = await accessTokens().tokenFor(SERVICE_CLAIMS);
   // Blank profile fields are left out (undefined is not serialised) rather than sent empty.
   const body = { ...input, email: input.email || undefined, name: input.name || undefined, image: input.image || undefined };
@@ -83,13 +84,14 @@ export function authConfig(): NextAuthConfig {
       }),
     ],
     callbacks: {
-      async jwt({ token, account, user, trigger }) {
+      async jwt({ token, account, profile, user, trigger }) {
         if (account) {
           // First request of a sign-in: the Worker's user id replaces Kakao's as `sub`.
           const provisioned = await provision({
             provider: account.provider,
             providerAccountId: account.providerAccountId,
             email: user.email,
+            emailVerified: kakaoEmailVerified(profile),
             name: user.name,
             image: user.image,
           });
@@ -131,6 +133,19 @@ export function authConfig(): NextAuthConfig {
       },
     },
   };
+}
+
+/** The part of Kakao's `/v2/user/me` answer that says whether the email is vouched for. */
+const KakaoEmailStatus = z.object({ kakao_account: z.object({ is_email_valid: z.boolean().optional(), is_email_verified: z.literal(true) }) });
+
+/**
+ * Whether Kakao vouches for the account's email. Auth.js's Kakao profile keeps only the address,
+ * so the flag is read from the raw `/v2/user/me` answer it passes as `profile`; anything but an
+ * explicit true (an unverified or invalid address, a missing field) counts as unverified.
+ */
+export function kakaoEmailVerified(profile: unknown): boolean {
+  const status = KakaoEmailStatus.safeParse(profile);
+  return status.success && status.data.kakao_account.is_email_valid !== false;
 }
 
 function claimsOf(token: { sub?: string | undefined; roles?: string[]; scopes?: string[]; onboarded?: boolean }): AccessClaims | null {

@@ -549,7 +549,7 @@ describe('the audit log of admin actions', () => {
 });
 
 describe('the first admin (ADMIN_EMAILS)', () => {
-  async function provisionWith(adminEmails: string, body: Record<string, unknown>) {
+  async function provisionWithStatus(adminEmails: string, body: Record<string, unknown>): Promise<Response> {
     const service = await sign(key, { sub: 'svc:web', scopes: ['users:provision'] });
     const bindings: Bindings = { ...env, ADMIN_EMAILS: adminEmails };
     const ctx = createExecutionContext();
@@ -559,17 +559,21 @@ describe('the first admin (ADMIN_EMAILS)', () => {
       ctx,
     );
     await waitOnExecutionContext(ctx);
-    return ok<{ id: string; roles: string[]; scopes: string[]; created: boolean }>(res);
+    return res;
+  }
+
+  async function provisionWith(adminEmails: string, body: Record<string, unknown>) {
+    return ok<{ id: string; roles: string[]; scopes: string[]; created: boolean }>(await provisionWithStatus(adminEmails, body));
   }
 
   it('makes a listed email an admin at sign-in, new or existing user, in any case', async () => {
     const tag = unique();
     const listed = ` someone@else.com, Boss.${tag}@Example.com `;
-    const fresh = await provisionWith(listed, { provider: 'kakao', providerAccountId: `boss-${tag}`, email: `boss.${tag}@example.COM` });
+    const fresh = await provisionWith(listed, { provider: 'kakao', providerAccountId: `boss-${tag}`, email: `boss.${tag}@example.COM`, emailVerified: true });
     expect(fresh).toMatchObject({ created: true, roles: ['user', 'admin'] });
     expect(fresh.scopes).toEqual(expect.arrayContaining(['chat:write', 'admin:read', 'admin:write']));
 
-    const existing = await provisionWith('', { provider: 'kakao', providerAccountId: `later-${tag}`, email: `later.${tag}@example.com` });
+    const existing = await provisionWith('', { provider: 'kakao', providerAccountId: `later-${tag}`, email: `later.${tag}@example.com`, emailVerified: true });
     expect(existing.roles).toEqual(['user']);
     const promoted = await provisionWith(`later.${tag}@example.com`, { provider: 'kakao', providerAccountId: `later-${tag}` });
     expect(promoted).toMatchObject({ id: existing.id, created: false, roles: ['user', 'admin'] });
@@ -580,7 +584,63 @@ describe('the first admin (ADMIN_EMAILS)', () => {
     expect(more).toEqual([]);
     expect(action).toMatchObject({ actorId: 'config:ADMIN_EMAILS', action: 'user.promote', before: { roles: ['user'] }, after: { roles: ['user', 'admin'] } });
 
-    const other = await provisionWith(listed, { provider: 'kakao', providerAccountId: `nobody-${tag}`, email: `nobody.${tag}@example.com` });
+    const other = await provisionWith(listed, { provider: 'kakao', providerAccountId: `nobody-${tag}`, email: `nobody.${tag}@example.com`, emailVerified: true });
     expect(other.roles).toEqual(['user']);
+  });
+
+  it('promotes only an address the provider verified, and records it', async () => {
+    const tag = unique();
+    const listed = `alice.${tag}@example.com`;
+    const unverified = await provisionWith(listed, { provider: 'kakao', providerAccountId: `alice-${tag}`, email: listed, emailVerified: false });
+    expect(unverified.roles).toEqual(['user']);
+    const silent = await provisionWith(listed, { provider: 'kakao', providerAccountId: `alice-${tag}`, email: listed });
+    expect(silent.roles).toEqual(['user']);
+    expect(await actionsOn(unverified.id)).toEqual([]);
+
+    const verified = await provisionWith(listed, { provider: 'kakao', providerAccountId: `alice-${tag}`, email: listed, emailVerified: true });
+    expect(verified).toMatchObject({ id: unverified.id, roles: ['user', 'admin'] });
+    const [action, ...more] = await actionsOn(verified.id);
+    expect(more).toEqual([]);
+    expect(action).toMatchObject({ actorId: 'config:ADMIN_EMAILS', action: 'user.promote', targetId: verified.id, before: { roles: ['user'] }, after: { roles: ['user', 'admin'], email: listed } });
+    const stored = await env.DB.prepare('SELECT email_verified FROM users WHERE id = ?').bind(verified.id).first<{ email_verified: number }>();
+    expect(stored).toEqual({ email_verified: 1 });
+
+    await expectError(await provisionWithStatus(listed, { provider: 'kakao', providerAccountId: `x-${tag}`, email: listed, emailVerified: 'yes' }), 400, 'invalid_request');
+  });
+
+  it('promotes one provider account per address: another account with it in another case stays a user', async () => {
+    const tag = unique();
+    const listed = `alice.${tag}@example.com`;
+    const alice = await provisionWith(listed, { provider: 'kakao', providerAccountId: `alice-${tag}`, email: listed, emailVerified: true });
+    expect(alice.roles).toEqual(['user', 'admin']);
+
+    const copycat = await provisionWith(listed, { provider: 'kakao', providerAccountId: `copycat-${tag}`, email: `ALICE.${tag}@example.com`, emailVerified: true });
+    expect(copycat.id).not.toBe(alice.id);
+    expect(copycat.roles).toEqual(['user']);
+    const twice = await provisionWith(listed, { provider: 'kakao', providerAccountId: `copycat-${tag}`, email: `ALICE.${tag}@example.com`, emailVerified: true });
+    expect(twice.roles).toEqual(['user']);
+    expect(await actionsOn(copycat.id)).toEqual([]);
+  });
+
+  it('never promotes again a user an admin demoted', async () => {
+    const tag = unique();
+    const listed = `boss.${tag}@example.com`;
+    const boss = await provisionWith(listed, { provider: 'kakao', providerAccountId: `boss-${tag}`, email: listed, emailVerified: true });
+    expect(boss.roles).toEqual(['user', 'admin']);
+    await ok(await call(admin.token, 'PATCH', `/admin/users/${boss.id}`, { roles: ['user'] }));
+
+    const again = await provisionWith(listed, { provider: 'kakao', providerAccountId: `boss-${tag}`, email: listed, emailVerified: true });
+    expect(again).toMatchObject({ id: boss.id, roles: ['user'] });
+    expect((await actionsOn(boss.id)).map((a) => [a.actorId, a.action])).toEqual([
+      [admin.id, 'user.update'],
+      ['config:ADMIN_EMAILS', 'user.promote'],
+    ]);
+
+    // Promoted by hand and demoted again, a listed user who was never promoted by the list stays demoted too.
+    const other = await provisionWith('', { provider: 'kakao', providerAccountId: `other-${tag}`, email: `other.${tag}@example.com`, emailVerified: true });
+    await ok(await call(admin.token, 'PATCH', `/admin/users/${other.id}`, { roles: ['user', 'admin'] }));
+    await ok(await call(admin.token, 'PATCH', `/admin/users/${other.id}`, { roles: ['user'] }));
+    const listedLater = await provisionWith(`other.${tag}@example.com`, { provider: 'kakao', providerAccountId: `other-${tag}` });
+    expect(listedLater.roles).toEqual(['user']);
   });
 });

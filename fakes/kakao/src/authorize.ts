@@ -97,7 +97,7 @@ function chosenUser(choice: ConsentChoice): KakaoUser | { problem: string } {
   if (email !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
     return { problem: '이메일 주소 형식이 올바르지 않습니다. / The email address is not valid.' };
   }
-  return customUser(nickname, email === '' ? null : email);
+  return customUser(nickname, email === '' ? null : email, !choice.emailUnverified);
 }
 
 /** The scopes Kakao lists as granted: the email one only when the address is shared. */
@@ -123,7 +123,7 @@ export function decide(form: URLSearchParams, ctx: AuthorizeContext): AuthorizeO
     return errorOutcome('KOE001', '동의 여부가 없습니다.', 'The form carried no decision (approve or deny).', 'decision missing → 400 KOE001');
   }
 
-  const choice: ConsentChoice = { user: form.get('user') ?? '', nickname: form.get('nickname') ?? '', email: form.get('email') ?? '' };
+  const choice: ConsentChoice = { user: form.get('user') ?? '', nickname: form.get('nickname') ?? '', email: form.get('email') ?? '', emailUnverified: form.get('email_unverified') !== null };
   const user = chosenUser(choice);
   if ('problem' in user) {
     return {

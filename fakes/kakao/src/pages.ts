@@ -32,7 +32,7 @@ function bilingual(ko: string, en: string): string {
 }
 
 /** What the person picked or typed last time, so a form sent back with an error keeps it. */
-export type ConsentChoice = { user: string; nickname: string; email: string };
+export type ConsentChoice = { user: string; nickname: string; email: string; emailUnverified: boolean };
 
 export type ConsentView = {
   /** The authorize parameters, carried through the form as hidden fields. */
@@ -43,18 +43,18 @@ export type ConsentView = {
 };
 
 // Typing into a custom field picks the custom radio, so "type a name, press approve" does what it looks like.
-const PICK_CUSTOM_SCRIPT = `document.querySelectorAll('#custom-nickname,#custom-email').forEach(function(el){el.addEventListener('input',function(){document.getElementById('user-custom').checked=true;});});`;
+const PICK_CUSTOM_SCRIPT = `document.querySelectorAll('#custom-nickname,#custom-email,#custom-email-unverified').forEach(function(el){el.addEventListener('input',function(){document.getElementById('user-custom').checked=true;});});`;
 
 /** The consent page: pick a preset test person or type one, then approve or deny. */
 export function consentPage(view: ConsentView): string {
-  const choice = view.choice ?? { user: 'minjun', nickname: '', email: '' };
+  const choice = view.choice ?? { user: 'minjun', nickname: '', email: '', emailUnverified: false };
   const checked = (key: string) => (choice.user === key ? ' checked' : '');
   const hidden = Object.entries(view.params)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('');
   const presets = Object.entries(PRESET_USERS)
     .map(([key, user]) => {
-      const detail = user.email ?? '이메일 제공 미동의 / email not shared';
+      const detail = user.email === null ? '이메일 제공 미동의 / email not shared' : user.emailVerified ? user.email : `${user.email} (미인증 / unverified)`;
       return `<div class="choice"><input type="radio" id="user-${escapeHtml(key)}" name="user" value="${escapeHtml(key)}"${checked(key)}><label for="user-${escapeHtml(key)}">${escapeHtml(user.nickname)} <span class="muted">${escapeHtml(detail)}</span></label></div>`;
     })
     .join('');
@@ -69,6 +69,7 @@ ${alert}<form method="post" action="/oauth/authorize/decision">${hidden}
 <div class="choice"><input type="radio" id="user-custom" name="user" value="custom"${checked('custom')}><label for="user-custom">${bilingual('직접 입력', 'Custom user')}</label></div>
 <label class="field" for="custom-nickname">${bilingual('닉네임', 'Nickname')}<input type="text" id="custom-nickname" name="nickname" maxlength="40" autocomplete="off" value="${escapeHtml(choice.nickname)}"></label>
 <label class="field" for="custom-email">${bilingual('이메일 (선택)', 'Email (optional)')}<input type="email" id="custom-email" name="email" maxlength="254" autocomplete="off" value="${escapeHtml(choice.email)}"></label>
+<div class="choice"><input type="checkbox" id="custom-email-unverified" name="email_unverified" value="1"${choice.emailUnverified ? ' checked' : ''}><label for="custom-email-unverified">${bilingual('이메일 미인증', 'Email not verified')}</label></div>
 </fieldset>
 <div class="actions"><button type="submit" name="decision" value="approve">동의하고 계속하기 (Approve)</button><button type="submit" name="decision" value="deny">취소 (Deny)</button></div>
 </form><script>${PICK_CUSTOM_SCRIPT}</script>`,

@@ -2,27 +2,29 @@ import { createHash, randomBytes } from 'node:crypto';
 
 /**
  * A person who can sign in at the fake. `email` is what the app may see; a person can have an
- * address on file yet not have agreed to share it (`emailNeedsAgreement`), as on real Kakao.
+ * address on file yet not have agreed to share it (`emailNeedsAgreement`), as on real Kakao,
+ * and an address Kakao has not verified (`emailVerified` false), which an app must not trust.
  */
-export type KakaoUser = { id: number; nickname: string; email: string | null; hasEmail: boolean; emailNeedsAgreement: boolean };
+export type KakaoUser = { id: number; nickname: string; email: string | null; hasEmail: boolean; emailNeedsAgreement: boolean; emailVerified: boolean };
 
 /** The preset people on the consent page, keyed by the radio value (`#user-<key>`). */
 export const PRESET_USERS: Readonly<Record<string, KakaoUser>> = {
-  minjun: { id: 3_100_000_001, nickname: '김민준', email: 'minjun@example.com', hasEmail: true, emailNeedsAgreement: false },
-  alice: { id: 3_100_000_002, nickname: 'Alice', email: 'alice@example.com', hasEmail: true, emailNeedsAgreement: false },
-  noemail: { id: 3_100_000_003, nickname: '박서연', email: null, hasEmail: true, emailNeedsAgreement: true },
+  minjun: { id: 3_100_000_001, nickname: '김민준', email: 'minjun@example.com', hasEmail: true, emailNeedsAgreement: false, emailVerified: true },
+  alice: { id: 3_100_000_002, nickname: 'Alice', email: 'alice@example.com', hasEmail: true, emailNeedsAgreement: false, emailVerified: true },
+  noemail: { id: 3_100_000_003, nickname: '박서연', email: null, hasEmail: true, emailNeedsAgreement: true, emailVerified: false },
+  unverified: { id: 3_100_000_004, nickname: '이도윤', email: 'unverified@example.com', hasEmail: true, emailNeedsAgreement: false, emailVerified: false },
 };
 
 /**
  * A typed-in person. The id is derived from the email (or the nickname when there is none), so
  * signing in again with the same entry lands on the same account, as a real Kakao id would.
  */
-export function customUser(nickname: string, email: string | null): KakaoUser {
+export function customUser(nickname: string, email: string | null, emailVerified = true): KakaoUser {
   const seed = email === null ? `nickname:${nickname}` : `email:${email.toLowerCase()}`;
   const digest = createHash('sha256').update(seed).digest();
   // Ten digits like real Kakao ids, clear of the preset range, and well inside a safe integer.
   const id = 4_000_000_000 + (digest.readUInt32BE(0) % 900_000_000);
-  return { id, nickname, email, hasEmail: email !== null, emailNeedsAgreement: false };
+  return { id, nickname, email, hasEmail: email !== null, emailNeedsAgreement: false, emailVerified: email !== null && emailVerified };
 }
 
 /** The one app registered at the fake, as configured at start. */

@@ -34,7 +34,7 @@ function shape(user: KakaoUser, connectedAt: string, imageUrl: string): KakaoUse
       has_email: user.hasEmail,
       email_needs_agreement: user.emailNeedsAgreement,
       is_email_valid: shared,
-      is_email_verified: shared,
+      is_email_verified: shared && user.emailVerified,
       // Kakao leaves the address out entirely when there is none to share.
       ...(user.email === null ? {} : { email: user.email }),
     },

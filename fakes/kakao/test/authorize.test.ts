@@ -17,7 +17,7 @@ describe('consent page', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await res.text();
-    for (const id of ['user-minjun', 'user-alice', 'user-noemail', 'user-custom', 'custom-nickname', 'custom-email']) {
+    for (const id of ['user-minjun', 'user-alice', 'user-noemail', 'user-unverified', 'user-custom', 'custom-nickname', 'custom-email', 'custom-email-unverified']) {
       expect(html).toContain(`id="${id}"`);
       expect(html).toContain(`for="${id}"`);
     }
@@ -106,6 +106,12 @@ describe('decision', () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
     expect(await res.text()).toMatch(/role="alert"[^>]*>닉네임을/);
+  });
+
+  it('keeps the "email not verified" box ticked on the form it sends back', async () => {
+    const res = await consent(kakao.url, {}, { decision: 'approve', user: 'custom', nickname: '', email: 'x@example.com', email_unverified: '1' });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/id="custom-email-unverified" name="email_unverified" value="1" checked/);
   });
 
   it('escapes a custom nickname and a hostile state in the page it sends back', async () => {

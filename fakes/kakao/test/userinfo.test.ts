@@ -58,6 +58,17 @@ describe('/v2/user/me', () => {
     expect((await signIn({ ...choice, email: 'other@example.com' })).id).not.toBe(me.id);
   });
 
+  it('shares an address Kakao has not verified as unverified: the preset person and a ticked box', async () => {
+    const preset = await signIn({ user: 'unverified' });
+    expect(preset.kakao_account).toMatchObject({ has_email: true, email: 'unverified@example.com', is_email_valid: true, is_email_verified: false });
+
+    const choice = { user: 'custom', nickname: 'Copycat', email: 'ALICE@example.com' };
+    const unticked = await signIn(choice);
+    expect(unticked.kakao_account).toMatchObject({ email: 'ALICE@example.com', is_email_verified: true });
+    const ticked = await signIn({ ...choice, email_unverified: '1' });
+    expect(ticked.kakao_account).toMatchObject({ email: 'ALICE@example.com', is_email_valid: true, is_email_verified: false });
+  });
+
   it('leaves out the email of a user who has not agreed to share it', async () => {
     const me = await signIn({ user: 'noemail' });
     expect(me.kakao_account).toMatchObject({ has_email: true, email_needs_agreement: true, is_email_valid: false });

@@ -98,7 +98,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Find or create the user of a login-provider identity (service token with users:provision); emails in ADMIN_EMAILS get the admin role */
+        /** Find or create the user of a login-provider identity (service token with users:provision); a verified email in ADMIN_EMAILS gets the admin role, once per address and never again after a demotion */
         post: {
             parameters: {
                 query?: never;
@@ -2728,6 +2728,8 @@ export interface components {
             providerAccountId: string;
             /** Format: email */
             email?: string | null;
+            /** @description The provider's word that `email` is the person's (Kakao: `kakao_account.is_email_verified`); absent counts as not verified, and ADMIN_EMAILS promotes only a verified address */
+            emailVerified?: boolean | null;
             name?: string | null;
             /** Format: uri */
             image?: string | null;

@@ -12,6 +12,8 @@ export const users = sqliteTable(
   {
     id: text('id').primaryKey(),
     email: text('email'),
+    /** Whether the login provider marked `email` verified at the last sign-in that reported it. */
+    emailVerified: integer('email_verified', { mode: 'boolean' }).notNull().default(false),
     name: text('name'),
     image: text('image'),
     /** JSON array of role names, e.g. ["user"] or ["user","admin"]. */

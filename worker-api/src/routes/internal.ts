@@ -14,6 +14,7 @@ const ProvisionBody = z
     provider: z.string().regex(/^[a-z][a-z0-9-]{1,31}$/, 'must be a provider id like "kakao"'),
     providerAccountId: z.string().min(1).max(128),
     email: z.email().max(320).nullish(),
+    emailVerified: z.boolean().nullish().openapi({ description: "The provider's word that `email` is the person's (Kakao: `kakao_account.is_email_verified`); absent counts as not verified, and ADMIN_EMAILS promotes only a verified address" }),
     name: z.string().trim().min(1).max(100).nullish(),
     image: z.url({ protocol: /^https?$/ }).max(2048).nullish(),
   })
@@ -36,7 +37,7 @@ const provision = createRoute({
   method: 'post',
   path: '/internal/users/provision',
   tags: ['internal'],
-  summary: 'Find or create the user of a login-provider identity (service token with users:provision); emails in ADMIN_EMAILS get the admin role',
+  summary: 'Find or create the user of a login-provider identity (service token with users:provision); a verified email in ADMIN_EMAILS gets the admin role, once per address and never again after a demotion',
   security: bearer,
   middleware: [requireAuth, requireService, requireScopes('users:provision')] as const,
   request: { body: { required: true, content: { 'application/json': { schema: ProvisionBody } } } },

@@ -4,13 +4,15 @@ import type { TimeCursor } from '../../http/cursor';
 import type { Db, Statement } from '../client';
 import { newId } from '../ids';
 import { olderThan, toPage, type Page } from '../pagination';
-import { orders, plans, providerAccounts, subscriptions, users, type PlanRow, type UserRow } from '../schema';
+import { adminActions, orders, plans, providerAccounts, subscriptions, users, type PlanRow, type UserRow } from '../schema';
 import { FREE_PLAN_ID } from './plans';
 
 export type ProvisionInput = {
   provider: string;
   providerAccountId: string;
   email?: string | null | undefined;
+  /** The provider's word that `email` is the person's; absent counts as not verified. */
+  emailVerified?: boolean | null | undefined;
   name?: string | null | undefined;
   image?: string | null | undefined;
 };
@@ -67,6 +69,7 @@ export async function provisionUser(db: Db, input: ProvisionInput, roles: readon
       db.insert(users).values({
         id,
         email: input.email ?? null,
+        emailVerified: emailVerifiedOf(input),
         name: input.name ?? null,
         image: input.image ?? null,
         roles: [...roles],
@@ -83,13 +86,20 @@ export async function provisionUser(db: Db, input: ProvisionInput, roles: readon
   return { user, created: true };
 }
 
+/** Verification belongs to the address it came with: an email sent without it is unverified. */
+function emailVerifiedOf(input: ProvisionInput): boolean {
+  return input.email ? input.emailVerified === true : false;
+}
+
 async function refreshProfile(db: Db, user: UserRow, input: ProvisionInput): Promise<UserRow> {
+  // A sign-in that reports no email leaves the stored address and its verification as they were.
   const email = input.email ?? user.email;
+  const emailVerified = input.email ? emailVerifiedOf(input) : user.emailVerified;
   const image = input.image ?? user.image;
-  if (email === user.email && image === user.image) return user;
+  if (email === user.email && emailVerified === user.emailVerified && image === user.image) return user;
   const [updated] = await db
     .update(users)
-    .set({ email, image, updatedAt: Date.now() })
+    .set({ email, emailVerified, image, updatedAt: Date.now() })
     .where(eq(users.id, user.id))
     .returning();
   return updated ?? user;
@@ -146,6 +156,17 @@ export function userUpdate(db: Db, id: string, changes: UserChanges, now: number
     .update(users)
     .set({ ...changes, updatedAt: now })
     .where(eq(users.id, id));
+}
+
+/**
+ * Sets the user's roles only if the audit row `actionId` exists: the second half of a batch
+ * whose first statement writes that row only when the change is allowed.
+ */
+export function userRolesSetIfAudited(db: Db, id: string, roles: readonly string[], actionId: string, now: number): Statement {
+  return db
+    .update(users)
+    .set({ roles: [...roles], updatedAt: now })
+    .where(and(eq(users.id, id), sql`EXISTS (SELECT 1 FROM ${adminActions} WHERE ${adminActions.id} = ${actionId})`));
 }
 
 type PlanTerm = { planId: string; expiresAt: number | null };
