@@ -3031,6 +3031,8 @@ export interface components {
         AdminUsageRow: {
             id: string;
             traceId: string;
+            /** @description The X-Trace-Id the caller sent; when another request held it already, `traceId` is a fresh one */
+            clientTraceId: string | null;
             userId: string;
             conversationId: string | null;
             messageId: string | null;

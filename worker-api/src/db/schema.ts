@@ -137,7 +137,10 @@ export const usageEvents = sqliteTable(
     /** The reservation id: settling twice collides here, so it happens once. */
     id: text('id').primaryKey(),
     userId: text('user_id').notNull(),
+    /** The request's trace id in the audit trail: unique per request (see `usageInsert`). */
     traceId: text('trace_id').notNull(),
+    /** The X-Trace-Id the caller sent, kept as they sent it; null when they sent none. */
+    clientTraceId: text('client_trace_id'),
     conversationId: text('conversation_id'),
     messageId: text('message_id'),
     model: text('model').notNull(),
