@@ -1650,7 +1650,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Acknowledged; `outcome` says what became of it (`deferred`: still being handled) */
+                /** @description Acknowledged, with the same body whatever the event was: it is verified and applied afterwards */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2960,8 +2960,6 @@ export interface components {
         WebhookAck: {
             /** @enum {boolean} */
             received: true;
-            /** @enum {string} */
-            outcome: "applied" | "duplicate" | "rejected" | "ignored" | "deferred" | "failed";
         };
         TossWebhook: {
             [key: string]: unknown;

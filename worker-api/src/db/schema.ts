@@ -276,6 +276,12 @@ export const billingEvents = sqliteTable('billing_events', {
   receivedAt: integer('received_at', { mode: 'number' }).notNull(),
 });
 
+/** When the webhook last asked Toss about one (payment, claimed status): the throttle on unauthenticated calls. */
+export const webhookChecks = sqliteTable('webhook_checks', {
+  checkKey: text('check_key').primaryKey(),
+  checkedAt: integer('checked_at', { mode: 'number' }).notNull(),
+});
+
 /**
  * Tokens an operator added to a user's limits by hand: while live (`expiresAt` in the future)
  * they raise both the daily and the monthly limit; after that the limits are the plan's again.
