@@ -132,6 +132,36 @@ describe('proxyToWorker', () => {
     expect(get.status).toBe(200);
   });
 
+  it.each(['GET', 'POST'])('refuses a %s that another site made (Sec-Fetch-Site: cross-site) with 403, before the Worker', async (method) => {
+    const { deps, calls } = fakeDeps();
+    // The attack: a link on another site that regenerates an answer on the victim's quota.
+    const res = await proxyToWorker(
+      req('/api/ai/stream?convId=c1&regenerate=1', { method, headers: { 'Sec-Fetch-Site': 'cross-site', Origin: APP }, ...(method === 'POST' ? { body: '{}' } : {}) }),
+      deps,
+    );
+    expect(res.status).toBe(403);
+    const body = (await res.json()) as { error: { code: string; message: string; traceId: string } };
+    expect(body.error.code).toBe('forbidden_origin');
+    expect(body.error.traceId).toBe(res.headers.get('x-trace-id'));
+    expect(calls).toHaveLength(0);
+  });
+
+  it.each(['same-origin', 'none', 'same-site'])('lets a GET with Sec-Fetch-Site: %s through', async (site) => {
+    const { deps, calls } = fakeDeps();
+    const res = await proxyToWorker(req('/api/ai/stream?convId=c1', { headers: { 'Sec-Fetch-Site': site } }), deps);
+    expect(res.status).toBe(200);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('checks a write against AUTH_URL: the configured origin passes, a same-site sibling does not', async () => {
+    const { deps, calls } = fakeDeps({ extraOrigins: ['https://app.example'] });
+    const sibling = await proxyToWorker(req('/api/conversations', { method: 'POST', headers: { Origin: 'https://user-content.chat.example', 'Sec-Fetch-Site': 'same-site' }, body: '{}' }), deps);
+    expect(sibling.status).toBe(403);
+    expect(calls).toHaveLength(0);
+    const configured = await proxyToWorker(req('/api/conversations', { method: 'POST', headers: { Origin: 'https://app.example', 'Sec-Fetch-Site': 'same-origin' }, body: '{}' }), deps);
+    expect(configured.status).toBe(200);
+  });
+
   it('never puts the token in what the browser gets back', async () => {
     const { deps } = fakeDeps({
       callWorker: async () => new Response('{}', { headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' } }),

@@ -17,6 +17,14 @@ export type ProxyDeps = {
 /** The prefix the browser uses; the Worker's paths are what follows it. */
 const API_PREFIX = '/api';
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/**
+ * The Fetch Metadata value of a request another site's page made (a link, a form, an image,
+ * a script). Refused on every method: the session cookie is Lax, so a cross-site link to
+ * `GET /api/ai/stream?…&regenerate=1` would otherwise spend the user's quota. Same-site pages
+ * are our own hosts, and their writes still meet the Origin check; browsers that send no
+ * Fetch Metadata are left to that check.
+ */
+const CROSS_SITE = 'cross-site';
 /** Worker routes that need no user (CONTRACT: auth "none"), reachable before login: the landing page shows the plans. */
 const PUBLIC_ROUTES = new Set(['GET /billing/plans']);
 
@@ -83,7 +91,11 @@ export async function proxyToWorker(request: Request, deps: ProxyDeps): Promise<
   const path = workerPath(url);
   if (path === null) return errorJson(404, 'not_found', `No route for ${request.method} ${url.pathname}`, traceId);
 
+  if (request.headers.get('sec-fetch-site') === CROSS_SITE) {
+    return errorJson(403, 'forbidden_origin', 'Requests from other sites are refused', traceId);
+  }
   if (STATE_CHANGING.has(request.method)) {
+    // The request's own origin, or AUTH_URL's (`extraOrigins`) where the app is served under another name.
     const origin = request.headers.get('origin');
     const allowed = [url.origin, ...(deps.extraOrigins ?? [])];
     if (!origin || !allowed.includes(origin)) {

@@ -29,6 +29,8 @@ export type AccountState = { roles: string[]; suspendedAt: number | null };
 /** Per-request values set by middleware and read with `c.get(...)`. */
 export type Variables = {
   traceId: string;
+  /** The X-Trace-Id the caller sent when well-formed (then equal to `traceId`), else null. */
+  clientTraceId: string | null;
   auth: AuthContext;
   /** The caller's row in D1, loaded on first use by `accountOf`. */
   account: Promise<AccountState | null> | undefined;

@@ -137,6 +137,28 @@ describe('request audit', () => {
     await expectError(await call(admin.token, 'GET', '/admin/audit/requests/short'), 400, 'invalid_request', /^param\.traceId/);
   });
 
+  it("files a request that quotes another user's trace id under a fresh one, keeping the quoted id beside it", async () => {
+    const tag = unique();
+    const victim = await newNamedUser(key, `victim.${tag}@example.com`, 'Victim');
+    const copier = await newNamedUser(key, `copier.${tag}@example.com`, 'Copier');
+    const traceId = `trace-copied-${tag}`;
+    const first = await call(victim.token, 'POST', '/ai/stream', { content: 'Mine' }, { 'X-Trace-Id': traceId });
+    expect(eventsOf(await readSse(first)).at(-1)?.event).toBe('done');
+    const copied = await call(copier.token, 'POST', '/ai/stream', { content: 'Not yours' }, { 'X-Trace-Id': traceId });
+    // The caller still gets its own id back (CONTRACT section 5): it is their label.
+    expect(copied.headers.get('X-Trace-Id')).toBe(traceId);
+    expect(eventsOf(await readSse(copied)).at(-1)?.event).toBe('done');
+
+    const found = await ok<{ items: (Audited & { clientTraceId: string | null })[] }>(await call(admin.token, 'GET', `/admin/audit/requests/${traceId}`));
+    expect(found.items).toEqual([expect.objectContaining({ traceId, clientTraceId: traceId, userId: victim.id })]);
+    const theirs = await ok<Page<Audited & { clientTraceId: string | null }>>(await call(admin.token, 'GET', `/admin/audit/requests?userId=${copier.id}`));
+    expect(theirs.items).toEqual([expect.objectContaining({ clientTraceId: traceId, userId: copier.id })]);
+    const own = theirs.items[0]!.traceId;
+    expect(own).toMatch(/^[0-9a-f]{32}$/);
+    const byOwn = await ok<{ items: Audited[] }>(await call(admin.token, 'GET', `/admin/audit/requests/${own}`));
+    expect(byOwn.items.map((i) => i.userId)).toEqual([copier.id]);
+  });
+
   it('lists requests newest first by user and time, in pages', async () => {
     const user = await newUser(key);
     const base = Date.parse('2022-06-01T00:00:00Z');

@@ -199,6 +199,7 @@ describe('users', () => {
       {
         id: expect.any(String),
         traceId: expect.any(String),
+        clientTraceId: null,
         userId: user.id,
         conversationId: null,
         messageId: null,

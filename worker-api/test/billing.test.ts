@@ -3,6 +3,7 @@ import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { openBillingKey } from '../src/billing/billing-key-cipher';
 import { confirmIdempotencyKey } from '../src/billing/orders';
 import { reconcileWaitingDeposits } from '../src/billing/reconcile';
+import { handleTossWebhook, WEBHOOK_CHECK_INTERVAL_MS } from '../src/billing/webhook';
 import { addMonths } from '../src/billing/periods';
 import { DAY_MS } from '../src/days';
 import { chargeIdempotencyKey, periodOrderId, renewDueSubscriptions } from '../src/billing/subscriptions';
@@ -102,10 +103,26 @@ async function webhooksFor(orderId: string): Promise<Delivery[]> {
   return deliveries.filter((d) => d.body.orderId === orderId || (d.body.data as { orderId?: string } | undefined)?.orderId === orderId);
 }
 
-async function relay(body: unknown): Promise<string> {
-  const res = await call(null, 'POST', '/billing/webhook', body);
-  expect(res.status).toBe(200);
-  return (await res.json<{ outcome: string }>()).outcome;
+/** Hands a webhook body to the Worker's handler and says what became of it (the HTTP answer tells a caller nothing). */
+function relay(body: unknown): Promise<string> {
+  return handleTossWebhook(bindings, body);
+}
+
+/** Posts a webhook over HTTP and waits for the work it leaves behind. */
+async function postWebhook(body: unknown): Promise<{ status: number; text: string }> {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request(`${API}/billing/webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }), bindings, ctx);
+  const text = await res.text();
+  await waitOnExecutionContext(ctx);
+  return { status: res.status, text };
+}
+
+/** How many times the Worker read payments back from Toss. */
+async function paymentLookups(): Promise<number> {
+  const { calls } = await fake<{ calls: Record<string, number> }>('/__fake/api-calls');
+  return Object.entries(calls)
+    .filter(([call]) => call.startsWith('GET /v1/payments/'))
+    .reduce((sum, [, n]) => sum + n, 0);
 }
 
 async function userRow(id: string) {
@@ -302,16 +319,17 @@ describe('one-time payment', () => {
   });
 });
 
-describe('virtual accounts and webhooks', () => {
-  async function waitingOrder() {
-    const user = await newUser(key);
-    const quote = await order(user.token);
-    const paymentKey = await payInWindow(quote, 'VIRTUAL_ACCOUNT');
-    const res = await confirm(user.token, { paymentKey, orderId: quote.orderId, amount: quote.amount });
-    expect(res.status).toBe(200);
-    return { user, quote, paymentKey, confirmation: await res.json<Confirmation>() };
-  }
+/** A confirmed virtual-account payment, waiting for its deposit. */
+async function waitingOrder() {
+  const user = await newUser(key);
+  const quote = await order(user.token);
+  const paymentKey = await payInWindow(quote, 'VIRTUAL_ACCOUNT');
+  const res = await confirm(user.token, { paymentKey, orderId: quote.orderId, amount: quote.amount });
+  expect(res.status).toBe(200);
+  return { user, quote, paymentKey, confirmation: await res.json<Confirmation>() };
+}
 
+describe('virtual accounts and webhooks', () => {
   it('stays pending until the deposit webhook, then activates; ten replays change nothing more', async () => {
     const { user, quote, paymentKey, confirmation } = await waitingOrder();
     expect(confirmation.payment.status).toBe('WAITING_FOR_DEPOSIT');
@@ -397,6 +415,49 @@ describe('virtual accounts and webhooks', () => {
     expect(await orderStatus(quote.orderId)).toBe('waiting_for_deposit');
     const row = await env.DB.prepare('SELECT status FROM payments WHERE payment_key = ?').bind(paymentKey).first<{ status: string }>();
     expect(row?.status).toBe('WAITING_FOR_DEPOSIT');
+  });
+});
+
+describe('the webhook under attack', () => {
+  it('answers every caller alike and never asks Toss about a payment it does not know', async () => {
+    const before = await paymentLookups();
+    const answers = new Set<string>();
+    for (let i = 0; i < 50; i++) {
+      const forged = { eventType: 'PAYMENT_STATUS_CHANGED', data: { paymentKey: `tgen_forged_${i}_${Date.now()}`, orderId: `order_forged_${i}`, status: 'DONE' } };
+      const res = await postWebhook(forged);
+      expect(res.status).toBe(200);
+      answers.add(res.text);
+    }
+    expect(await paymentLookups()).toBe(before);
+
+    const { user, quote, paymentKey } = await waitingOrder();
+    const known = await postWebhook({ eventType: 'PAYMENT_STATUS_CHANGED', data: { paymentKey, orderId: quote.orderId, status: 'WAITING_FOR_DEPOSIT' } });
+    const deposit = await postWebhook({ secret: 'ps_forged_secret', status: 'DONE', orderId: quote.orderId });
+    const ignored = await postWebhook({ eventType: 'CUSTOMER_STATUS_CHANGED', data: {} });
+    for (const res of [known, deposit, ignored]) {
+      expect(res.status).toBe(200);
+      answers.add(res.text);
+    }
+    expect([...answers]).toEqual([JSON.stringify({ received: true })]);
+    expect((await me(user.token)).plan.id).toBe('free');
+  });
+
+  it('verifies a known payment at most once a window however often a claim is posted', async () => {
+    const { user, quote, paymentKey } = await waitingOrder();
+    const forged = { eventType: 'PAYMENT_STATUS_CHANGED', data: { paymentKey, orderId: quote.orderId, status: 'DONE' } };
+    const before = await paymentLookups();
+    const outcomes = [];
+    for (let i = 0; i < 50; i++) outcomes.push(await relay(forged));
+    expect(await paymentLookups()).toBe(before + 1);
+    expect(outcomes[0]).toBe('rejected');
+    expect(new Set(outcomes.slice(1))).toEqual(new Set(['throttled']));
+    // A status Toss has no such word for is refused without asking.
+    expect(await relay({ ...forged, data: { ...forged.data, status: `DONE${'!'.repeat(3)}` } })).toBe('rejected');
+    expect(await paymentLookups()).toBe(before + 1);
+    // After the window the claim is checked again (and still refused: Toss says it is waiting).
+    expect(await handleTossWebhook(bindings, forged, Date.now() + WEBHOOK_CHECK_INTERVAL_MS)).toBe('rejected');
+    expect(await paymentLookups()).toBe(before + 2);
+    expect((await me(user.token)).plan.id).toBe('free');
   });
 });
 

@@ -22,6 +22,10 @@ export async function handleControl(
     sendJson(res, 200, { payments: state.payments.all() });
     return true;
   }
+  if (method === 'GET' && path === '/__fake/api-calls') {
+    sendJson(res, 200, { calls: Object.fromEntries(state.apiCalls) });
+    return true;
+  }
   if (method === 'GET' && path === '/__fake/charges') {
     sendJson(res, 200, { charges: state.billing.charges() });
     return true;

@@ -34,7 +34,10 @@ export async function startFakeToss(options: FakeTossOptions = {}): Promise<Fake
     const url = new URL(req.url ?? '/', state.selfUrl);
     void (async () => {
       if (url.pathname === '/health' && req.method === 'GET') return sendJson(res, 200, { ok: true });
-      if (url.pathname.startsWith('/v1/')) return handleApi(req, res, url, state);
+      if (url.pathname.startsWith('/v1/')) {
+        state.countApiCall(req.method ?? 'GET', url.pathname);
+        return handleApi(req, res, url, state);
+      }
       if (url.pathname.startsWith('/__fake/')) {
         if (await handleControl(req, res, url, state)) return;
       } else if (await handleWindow(req, res, url, { payments: state.payments, billing: state.billing, selfUrl: state.selfUrl })) {

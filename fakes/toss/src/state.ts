@@ -15,6 +15,8 @@ export class FakeState {
   readonly billing = new BillingBook(this.clock, this.payments);
   readonly idempotency = new IdempotencyStore(this.clock);
   readonly webhooks: WebhookSender;
+  /** `/v1` requests received, by `METHOD path`: tests count what the merchant asked Toss. */
+  readonly apiCalls = new Map<string, number>();
 
   /** `secretKey`: the exact key to accept; null accepts any `test_sk_…` key. */
   constructor(
@@ -31,5 +33,11 @@ export class FakeState {
     this.idempotency.reset();
     this.webhooks.reset();
     this.clock.reset();
+    this.apiCalls.clear();
+  }
+
+  countApiCall(method: string, path: string): void {
+    const key = `${method} ${path}`;
+    this.apiCalls.set(key, (this.apiCalls.get(key) ?? 0) + 1);
   }
 }

@@ -1650,7 +1650,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Acknowledged; `outcome` says what became of it (`deferred`: still being handled) */
+                /** @description Acknowledged, with the same body whatever the event was: it is verified and applied afterwards */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2962,8 +2962,6 @@ export interface components {
         WebhookAck: {
             /** @enum {boolean} */
             received: true;
-            /** @enum {string} */
-            outcome: "applied" | "duplicate" | "rejected" | "ignored" | "deferred" | "failed";
         };
         TossWebhook: {
             [key: string]: unknown;
@@ -3033,6 +3031,8 @@ export interface components {
         AdminUsageRow: {
             id: string;
             traceId: string;
+            /** @description The X-Trace-Id the caller sent; when another request held it already, `traceId` is a fresh one */
+            clientTraceId: string | null;
             userId: string;
             conversationId: string | null;
             messageId: string | null;

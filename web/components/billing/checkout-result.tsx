@@ -10,6 +10,7 @@ import { Card, CardContent, CardHeader } from '@/components/ui/card';
 import { api } from '@/lib/api';
 import { toDisplayError } from '@/lib/errors';
 import { formatDate, formatDateTime, formatKrw } from '@/lib/format';
+import { isKnownPaymentFailure, paymentFailureMessage } from '@/lib/payment-failure';
 import { useT } from '@/lib/i18n/use-t';
 import { usePreferences } from '@/lib/stores/preferences';
 
@@ -134,15 +135,16 @@ export function SubscriptionResult({ registration }: { registration: { authKey: 
   );
 }
 
-/** Toss's fail redirect: its code and message (in Korean, as Toss writes them). */
-export function PaymentFailure({ code, message }: { code: string | null; message: string | null }) {
+/** Toss's fail redirect: a code we know, told in the user's language (the link's own words are never shown). */
+export function PaymentFailure({ code }: { code: string | null }) {
   const t = useT();
+  const known = isKnownPaymentFailure(code);
   return (
     <div className="mx-auto max-w-xl space-y-6 p-4 md:p-6">
-      <Alert variant="destructive" data-error-code={code ?? undefined}>
+      <Alert variant="destructive" data-error-code={known ? code : undefined}>
         <h1 className="font-medium">{t('checkout.failedTitle')}</h1>
-        {message && <p data-testid="fail-message">{message}</p>}
-        {code && <p className="font-mono text-xs opacity-80">{t('checkout.code', { code })}</p>}
+        <p data-testid="fail-message">{t(paymentFailureMessage(code))}</p>
+        {known && <p className="font-mono text-xs opacity-80">{t('checkout.code', { code })}</p>}
       </Alert>
       <RetryPayment />
     </div>

@@ -301,6 +301,12 @@ export const ko = {
   'notFound.body': '주소가 바뀌었거나 삭제된 페이지입니다.',
   'notFound.toChat': '채팅으로 가기',
   'checkout.subscriptionTitle': '구독 시작',
+  'checkout.fail.canceled': '결제를 취소했습니다.',
+  'checkout.fail.aborted': '결제가 중간에 멈췄습니다.',
+  'checkout.fail.cardRejected': '카드사에서 결제를 거절했습니다.',
+  'checkout.fail.limitExceeded': '카드 한도나 결제 횟수를 넘었습니다.',
+  'checkout.fail.cardInvalid': '카드 정보가 맞지 않거나 쓸 수 없는 카드입니다.',
+  'checkout.fail.unknown': '결제를 마치지 못했습니다.',
   'admin.user.pageTitle': '사용자 정보',
 } as const;
 
@@ -615,6 +621,12 @@ export const en: Messages = {
   'notFound.body': 'It may have moved or been deleted.',
   'notFound.toChat': 'Go to the chat',
   'checkout.subscriptionTitle': 'Starting your subscription',
+  'checkout.fail.canceled': 'You canceled the payment.',
+  'checkout.fail.aborted': 'The payment stopped before it finished.',
+  'checkout.fail.cardRejected': 'Your card company declined the payment.',
+  'checkout.fail.limitExceeded': 'The card limit or the number of payments allowed was exceeded.',
+  'checkout.fail.cardInvalid': 'The card details are wrong or the card cannot be used.',
+  'checkout.fail.unknown': 'The payment could not be completed.',
   'admin.user.pageTitle': 'User details',
 };
 

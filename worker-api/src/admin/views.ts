@@ -66,6 +66,7 @@ export function toGrant(row: QuotaGrantRow): Grant {
 export type UsageRow = {
   id: string;
   traceId: string;
+  clientTraceId: string | null;
   userId: string;
   conversationId: string | null;
   messageId: string | null;
@@ -85,6 +86,7 @@ export function toUsageRow(row: UsageEventRow): UsageRow {
   return {
     id: row.id,
     traceId: row.traceId,
+    clientTraceId: row.clientTraceId,
     userId: row.userId,
     conversationId: row.conversationId,
     messageId: row.messageId,

@@ -19,6 +19,7 @@ export async function withRefusalsAudited<T>(c: Context<AppEnv>, model: string |
         id: newId('req'),
         userId: c.get('auth').sub,
         traceId: c.get('traceId'),
+        clientTraceId: c.get('clientTraceId'),
         conversationId: null,
         messageId: null,
         model: model ?? 'default',

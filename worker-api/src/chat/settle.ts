@@ -10,6 +10,8 @@ export type StreamOutcome = {
   reservationId: string;
   userId: string;
   traceId: string;
+  /** The X-Trace-Id the caller sent, or null. */
+  clientTraceId: string | null;
   conversationId: string;
   /** The assistant message to store, or null when there is nothing to store. */
   message: { id: string; content: string; finishReason: string } | null;
@@ -34,6 +36,7 @@ export async function settleStream(db: Db, o: StreamOutcome, now = Date.now(), a
   // The ledger row and the log line carry the same fields, so Workers Logs and D1 agree.
   const record = {
     traceId: o.traceId,
+    clientTraceId: o.clientTraceId,
     userId: o.userId,
     conversationId: o.conversationId,
     messageId: o.message?.id ?? null,

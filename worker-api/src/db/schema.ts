@@ -139,7 +139,10 @@ export const usageEvents = sqliteTable(
     /** The reservation id: settling twice collides here, so it happens once. */
     id: text('id').primaryKey(),
     userId: text('user_id').notNull(),
+    /** The request's trace id in the audit trail: unique per request (see `usageInsert`). */
     traceId: text('trace_id').notNull(),
+    /** The X-Trace-Id the caller sent, kept as they sent it; null when they sent none. */
+    clientTraceId: text('client_trace_id'),
     conversationId: text('conversation_id'),
     messageId: text('message_id'),
     model: text('model').notNull(),
@@ -273,6 +276,12 @@ export const billingEvents = sqliteTable('billing_events', {
   orderId: text('order_id'),
   status: text('status').notNull(),
   receivedAt: integer('received_at', { mode: 'number' }).notNull(),
+});
+
+/** When the webhook last asked Toss about one (payment, claimed status): the throttle on unauthenticated calls. */
+export const webhookChecks = sqliteTable('webhook_checks', {
+  checkKey: text('check_key').primaryKey(),
+  checkedAt: integer('checked_at', { mode: 'number' }).notNull(),
 });
 
 /**

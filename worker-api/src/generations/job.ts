@@ -10,6 +10,8 @@ export type GenerationJob = {
   reservationId: string;
   userId: string;
   traceId: string;
+  /** The X-Trace-Id the caller sent, or null: the ledger keeps it beside the trace id. */
+  clientTraceId: string | null;
   conversationId: string;
   messageId: string;
   model: string;

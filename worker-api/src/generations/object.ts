@@ -152,6 +152,7 @@ export class Generation extends DurableObject<Bindings> {
           reservationId: job.reservationId,
           userId: job.userId,
           traceId: job.traceId,
+          clientTraceId: job.clientTraceId,
           conversationId: job.conversationId,
           model: job.model,
           message: { id: job.messageId, content: result.text, finishReason: result.finishReason },

@@ -15,6 +15,7 @@ export type GenerationRequest = {
   db: Db;
   generations: DurableObjectNamespace<Generation>;
   traceId: string;
+  clientTraceId: string | null;
   userId: string;
   plan: PlanRow;
   conversationId: string;
@@ -46,7 +47,7 @@ export async function startGeneration(input: GenerationRequest): Promise<Respons
   const reservationId = newId('req');
   const generationId = newId('gen');
   const messageId = newId('msg');
-  const base = { reservationId, userId: input.userId, traceId: input.traceId, conversationId: input.conversationId, model: input.model };
+  const base = { reservationId, userId: input.userId, traceId: input.traceId, clientTraceId: input.clientTraceId, conversationId: input.conversationId, model: input.model };
   /** Ends a request that never reached the provider: no tokens, no message. */
   const settleUnanswered = (status: 'rejected' | 'error', errorCode: string, also: Parameters<typeof settleStream>[3] = []) =>
     settleStream(input.db, { ...base, message: null, promptTokens: 0, completionTokens: 0, estimated: false, status, errorCode, ttftMs: null, durationMs: Date.now() - startedAt }, Date.now(), also);
@@ -68,6 +69,7 @@ export async function startGeneration(input: GenerationRequest): Promise<Respons
     reservationId,
     userId: input.userId,
     traceId: input.traceId,
+    clientTraceId: input.clientTraceId,
     conversationId: input.conversationId,
     messageId,
     model: input.model,

@@ -98,6 +98,7 @@ function answer(c: Context<AppEnv>, db: Db, a: Answer) {
     db,
     generations: c.env.GENERATIONS,
     traceId: c.get('traceId'),
+    clientTraceId: c.get('clientTraceId'),
     userId: a.entitled.user.id,
     plan: a.entitled.plan,
     conversationId: a.conversationId,

@@ -28,6 +28,11 @@ export async function getRecordedPayment(db: Db, orderId: string): Promise<Payme
   });
 }
 
+/** The payment recorded under a Toss payment key, whatever its status. */
+export async function getPaymentByKey(db: Db, paymentKey: string): Promise<PaymentRow | undefined> {
+  return db.query.payments.findFirst({ where: eq(payments.paymentKey, paymentKey) });
+}
+
 /** The user's payments, newest first, each with the order it paid. */
 export async function listPaymentsForUser(db: Db, userId: string, limit: number): Promise<PaymentWithOrder[]> {
   return db

@@ -125,6 +125,7 @@ export const UsageRow = z
   .object({
     id: z.string(),
     traceId: z.string(),
+    clientTraceId: z.string().nullable().openapi({ description: 'The X-Trace-Id the caller sent; when another request held it already, `traceId` is a fresh one' }),
     userId: z.string(),
     conversationId: z.string().nullable(),
     messageId: z.string().nullable(),

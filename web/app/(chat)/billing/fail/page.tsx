@@ -5,5 +5,5 @@ import { pageTitle } from '@/lib/i18n/metadata';
 export const generateMetadata = pageTitle('checkout.failedTitle');
 
 export default async function PaymentFailPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  return <PaymentFailure {...failureParams(await searchParams)} />;
+  return <PaymentFailure code={failureParams(await searchParams).code} />;
 }
