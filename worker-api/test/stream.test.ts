@@ -244,6 +244,31 @@ describe('policy before any upstream call', () => {
     expect(refused).toEqual([expect.objectContaining({ error_code: 'quota_exceeded', total_tokens: 0 })]);
   });
 
+  it('refuses a message too long for what is left with 429 prompt_too_large, not quota_exceeded', async () => {
+    const user = await newUser(key);
+    await env.DB.prepare(
+      `INSERT INTO usage_events (id, user_id, trace_id, model, prompt_tokens, completion_tokens, total_tokens, estimated, status, duration_ms, created_at)
+       VALUES ('req_seed_prompt', ?, 't', 'gpt-4o-mini', 0, 2421, 2421, 0, 'ok', 1, ?)`,
+    )
+      .bind(user.id, Date.now())
+      .run();
+    const before = (await fakeStats()).requests;
+    // About 30,000 tokens of Hangul (one each) against the 17,579 left of 20,000.
+    const res = await post(user.token, { content: '가'.repeat(30_000) });
+    expect(res.status).toBe(429);
+    const { error } = await res.json<ErrorBody>();
+    expect(error.code).toBe('prompt_too_large');
+    expect(error.message).toContain('17579 left today');
+    expect(Number(res.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expect((await fakeStats()).requests).toBe(before);
+    const refused = (await usageRows(user.id)).filter((r) => r.status === 'rejected');
+    expect(refused).toEqual([expect.objectContaining({ error_code: 'prompt_too_large', total_tokens: 0 })]);
+    // A short message still fits, and is answered.
+    const short = await post(user.token, { content: 'short one [[fake tokens=2]]' });
+    expect(short.status).toBe(200);
+    await readSse(short);
+  });
+
   it('refuses a second concurrent stream on a one-stream plan with 429 too_many_streams', async () => {
     const user = await newUser(key);
     const slow = await post(user.token, { content: 'slow [[fake ttft=800 tokens=2]]' });
