@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signInWithKakao, skipAfterFirstFailure } from './support/browser';
+import { launchBrowser, signInWithKakao, skipAfterFirstFailure, VIEWPORT_ACCOUNTS } from './support/browser';
 import { startStack, type Stack } from './support/stack';
 import { WEB_DIR } from './support/web-app';
 
@@ -99,12 +99,7 @@ function installDropHooks(): void {
 
 const THINKING = '생각하는 중…';
 
-const VIEWPORTS = [
-  { name: 'desktop', viewport: { width: 1280, height: 800 }, user: 'minjun', nickname: '김민준' },
-  { name: 'phone', viewport: { width: 390, height: 844 }, user: 'alice', nickname: 'Alice' },
-] as const;
-
-describe.each(VIEWPORTS)('durable answers at $name size', ({ name, viewport, user, nickname }) => {
+describe.each(VIEWPORT_ACCOUNTS)('durable answers at $name size', ({ name, viewport, user, nickname }) => {
   let context: BrowserContext;
   let page: Page;
   const composer = (p: Page = page) => p.getByLabel('메시지', { exact: true });

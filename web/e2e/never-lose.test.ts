@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signInWithKakao, skipAfterFirstFailure } from './support/browser';
+import { launchBrowser, signInWithKakao, skipAfterFirstFailure, VIEWPORT_ACCOUNTS } from './support/browser';
 import { startStack, type Stack } from './support/stack';
 import { WEB_DIR } from './support/web-app';
 
@@ -40,12 +40,7 @@ async function upstreamRequests(): Promise<number> {
   return ((await (await fetch(`${stack.openaiUrl}/__fake/stats`)).json()) as { requests: number }).requests;
 }
 
-const VIEWPORTS = [
-  { name: 'desktop', viewport: { width: 1280, height: 800 }, user: 'minjun', nickname: '김민준' },
-  { name: 'phone', viewport: { width: 390, height: 844 }, user: 'alice', nickname: 'Alice' },
-] as const;
-
-describe.each(VIEWPORTS)('never losing a message at $name size', ({ name, viewport, user, nickname }) => {
+describe.each(VIEWPORT_ACCOUNTS)('never losing a message at $name size', ({ name, viewport, user, nickname }) => {
   let context: BrowserContext;
   let page: Page;
   const composer = () => page.getByLabel('메시지', { exact: true });
