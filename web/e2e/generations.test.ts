@@ -30,11 +30,11 @@ afterAll(async () => {
 
 skipAfterFirstFailure();
 
-/** An answer's text as the reader sees it (without the screen-reader labels), spaces normalised. */
+/** An answer's text as the reader sees it (without the screen-reader labels and its copy button), spaces normalised. */
 function answerText(bubble: Locator): Promise<string> {
   return bubble.evaluate((el) => {
     const copy = el.cloneNode(true) as HTMLElement;
-    copy.querySelectorAll('.sr-only').forEach((n) => n.remove());
+    copy.querySelectorAll('.sr-only, button').forEach((n) => n.remove());
     return (copy.textContent ?? '').replace(/\s+/g, ' ').trim();
   });
 }
@@ -108,6 +108,8 @@ describe.each(VIEWPORT_ACCOUNTS)('durable answers at $name size', ({ name, viewp
 
   /** Starts a new conversation with `message` and waits until some of the answer is on screen. */
   async function ask(message: string): Promise<void> {
+    // Below md the conversations, and their New chat, are in the drawer.
+    if (viewport.width < 768) await page.getByTestId('open-conversations').click();
     await page.getByRole('button', { name: '새 대화' }).click();
     await composer().fill(message);
     await composer().press('Enter');
