@@ -190,6 +190,8 @@ describe.each(VIEWPORT_ACCOUNTS)('durable answers at $name size', ({ name, viewp
 
   it('finishes an answer while the user is on another page, and shows it whole on return', async () => {
     await ask('다른 페이지에 다녀와도 되나요? [[fake gap=100 tokens=40]]');
+    // Below md the header's links are in its menu.
+    if (viewport.width < 768) await page.getByRole('button', { name: '메뉴 열기' }).click();
     await page.getByRole('link', { name: '사용량' }).click();
     await page.waitForURL('**/usage');
     // Longer than the rest of the answer takes: it ends on the server with nobody following it.
@@ -208,6 +210,7 @@ describe.each(VIEWPORT_ACCOUNTS)('durable answers at $name size', ({ name, viewp
     try {
       await second.goto(`${stack.appUrl}/chat`);
       // A new tab opens no conversation by itself: the newest one in the list is this answer's.
+      if (viewport.width < 768) await second.getByTestId('open-conversations').click();
       await second.getByTestId('conversation-list').getByRole('listitem').first().getByRole('button').first().click();
       await expect.poll(() => streaming(second).count(), { timeout: 15_000 }).toBe(1);
       const [firstSamples, secondSamples] = await Promise.all([samplesUntilEnd(page), samplesUntilEnd(second)]);
