@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signInWithKakao, skipAfterFirstFailure } from './support/browser';
+import { launchBrowser, signInWithKakao, skipAfterFirstFailure, VIEWPORT_ACCOUNTS } from './support/browser';
 import { startStack, type Stack } from './support/stack';
 import { WEB_DIR } from './support/web-app';
 
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 skipAfterFirstFailure();
 
-/** An answer's text as the reader sees it (without the screen-reader labels), spaces normalised. */
+/** An answer's text as the reader sees it (without the screen-reader labels and its copy button), spaces normalised. */
 function answerText(bubble: Locator): Promise<string> {
   return bubble.evaluate((el) => {
     const copy = el.cloneNode(true) as HTMLElement;
@@ -100,12 +100,7 @@ function installDropHooks(): void {
 
 const THINKING = '생각하는 중…';
 
-const VIEWPORTS = [
-  { name: 'desktop', viewport: { width: 1280, height: 800 }, user: 'minjun', nickname: '김민준' },
-  { name: 'phone', viewport: { width: 390, height: 844 }, user: 'alice', nickname: 'Alice' },
-] as const;
-
-describe.each(VIEWPORTS)('durable answers at $name size', ({ name, viewport, user, nickname }) => {
+describe.each(VIEWPORT_ACCOUNTS)('durable answers at $name size', ({ name, viewport, user, nickname }) => {
   let context: BrowserContext;
   let page: Page;
   const composer = (p: Page = page) => p.getByLabel('메시지', { exact: true });
@@ -114,6 +109,8 @@ describe.each(VIEWPORTS)('durable answers at $name size', ({ name, viewport, use
 
   /** Starts a new conversation with `message` and waits until some of the answer is on screen. */
   async function ask(message: string): Promise<void> {
+    // Below md the conversations, and their New chat, are in the drawer.
+    if (viewport.width < 768) await page.getByTestId('open-conversations').click();
     await page.getByRole('button', { name: '새 대화' }).click();
     await composer().fill(message);
     await composer().press('Enter');
@@ -194,6 +191,8 @@ describe.each(VIEWPORTS)('durable answers at $name size', ({ name, viewport, use
 
   it('finishes an answer while the user is on another page, and shows it whole on return', async () => {
     await ask('다른 페이지에 다녀와도 되나요? [[fake gap=100 tokens=40]]');
+    // Below md the header's links are in its menu.
+    if (viewport.width < 768) await page.getByRole('button', { name: '메뉴 열기' }).click();
     await page.getByRole('link', { name: '사용량' }).click();
     await page.waitForURL('**/usage');
     // Longer than the rest of the answer takes: it ends on the server with nobody following it.
@@ -212,6 +211,7 @@ describe.each(VIEWPORTS)('durable answers at $name size', ({ name, viewport, use
     try {
       await second.goto(`${stack.appUrl}/chat`);
       // A new tab opens no conversation by itself: the newest one in the list is this answer's.
+      if (viewport.width < 768) await second.getByTestId('open-conversations').click();
       await second.getByTestId('conversation-list').getByRole('listitem').first().getByRole('button').first().click();
       await expect.poll(() => streaming(second).count(), { timeout: 15_000 }).toBe(1);
       const [firstSamples, secondSamples] = await Promise.all([samplesUntilEnd(page), samplesUntilEnd(second)]);

@@ -29,6 +29,16 @@ async function usageRows(userId: string) {
   return results;
 }
 
+/** Usage the user already spent today, as one answered request. */
+async function seedUsage(userId: string, id: string, tokens: number): Promise<void> {
+  await env.DB.prepare(
+    `INSERT INTO usage_events (id, user_id, trace_id, model, prompt_tokens, completion_tokens, total_tokens, estimated, status, duration_ms, created_at)
+     VALUES (?, ?, 't', 'gpt-4o-mini', 0, ?, ?, 0, 'ok', 1, ?)`,
+  )
+    .bind(id, userId, tokens, tokens, Date.now())
+    .run();
+}
+
 async function reservationsHeld(userId: string): Promise<number> {
   const row = await env.DB.prepare('SELECT count(*) AS n FROM reservations WHERE user_id = ?').bind(userId).first<{ n: number }>();
   return row?.n ?? 0;
@@ -226,12 +236,7 @@ describe('policy before any upstream call', () => {
 
   it('refuses an exhausted quota with 429 quota_exceeded and Retry-After until the window resets', async () => {
     const user = await newUser(key);
-    await env.DB.prepare(
-      `INSERT INTO usage_events (id, user_id, trace_id, model, prompt_tokens, completion_tokens, total_tokens, estimated, status, duration_ms, created_at)
-       VALUES ('req_seed_quota', ?, 't', 'gpt-4o-mini', 0, 20000, 20000, 0, 'ok', 1, ?)`,
-    )
-      .bind(user.id, Date.now())
-      .run();
+    await seedUsage(user.id, 'req_seed_quota', 20_000);
     const before = (await fakeStats()).requests;
     const res = await post(user.token, { content: 'one more?' });
     expect(res.status).toBe(429);
@@ -242,6 +247,26 @@ describe('policy before any upstream call', () => {
     expect((await fakeStats()).requests).toBe(before);
     const refused = (await usageRows(user.id)).filter((r) => r.status === 'rejected');
     expect(refused).toEqual([expect.objectContaining({ error_code: 'quota_exceeded', total_tokens: 0 })]);
+  });
+
+  it('refuses a message too long for what is left with 429 prompt_too_large, not quota_exceeded', async () => {
+    const user = await newUser(key);
+    await seedUsage(user.id, 'req_seed_prompt', 2_421);
+    const before = (await fakeStats()).requests;
+    // About 30,000 tokens of Hangul (one each) against the 17,579 left of 20,000.
+    const res = await post(user.token, { content: '가'.repeat(30_000) });
+    expect(res.status).toBe(429);
+    const { error } = await res.json<ErrorBody>();
+    expect(error.code).toBe('prompt_too_large');
+    expect(error.message).toContain('17579 left today');
+    expect(Number(res.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expect((await fakeStats()).requests).toBe(before);
+    const refused = (await usageRows(user.id)).filter((r) => r.status === 'rejected');
+    expect(refused).toEqual([expect.objectContaining({ error_code: 'prompt_too_large', total_tokens: 0 })]);
+    // A short message still fits, and is answered.
+    const short = await post(user.token, { content: 'short one [[fake tokens=2]]' });
+    expect(short.status).toBe(200);
+    await readSse(short);
   });
 
   it('refuses a second concurrent stream on a one-stream plan with 429 too_many_streams', async () => {

@@ -15,6 +15,9 @@ export const TRACE_HEADER = 'X-Trace-Id';
  */
 export const TRACE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$/;
 
+/** Longest message a user may send, in characters: the composer stops there, the Worker refuses beyond. */
+export const MAX_MESSAGE_CHARS = 32_000;
+
 /** Longest lifetime a token may have (contract: at most 60 minutes); the Worker rejects longer ones. */
 export const MAX_TOKEN_LIFETIME_S = 3600;
 

@@ -1,13 +1,13 @@
 'use client';
 
-import { PanelLeft, RotateCcw } from 'lucide-react';
+import { PanelLeft } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
-import { ErrorMessage } from '@/components/error-message';
 import { Button } from '@/components/ui/button';
 import { Sheet, SheetContent, SheetDescription, SheetTitle } from '@/components/ui/sheet';
 import { useIsDesktop } from '@/lib/use-media-query';
 import { useT } from '@/lib/i18n/use-t';
 import { useChatStore } from '@/lib/stores/chat';
+import { ChatFailure } from './chat-failure';
 import { Composer } from './composer';
 import { ConversationSidebar } from './conversation-sidebar';
 import { MessageList } from './message-list';
@@ -23,6 +23,8 @@ export function ChatApp() {
   const stream = useChatStream();
   const streaming = useChatStore((s) => s.live !== null);
   const stopping = useChatStore((s) => s.live?.stopping ?? false);
+  // A message sent and not yet stored (no `meta`): Send waits, disabled, where it is.
+  const sending = useChatStore((s) => s.live !== null && s.live.userMessage !== null && s.live.messageId === null);
   const error = useChatStore((s) => s.error);
   const selectConversation = useChatStore((s) => s.selectConversation);
   const composerRef = useRef<HTMLTextAreaElement>(null);
@@ -72,23 +74,13 @@ export function ChatApp() {
             void stream.answer(regenerate);
             composerRef.current?.focus();
           }}
+          onEdit={() => {
+            useChatStore.getState().editFailed();
+            composerRef.current?.focus();
+          }}
+          failure={error && <ChatFailure error={error} onRetry={stream.canRetry() ? stream.retry : null} />}
         />
-        {error && (
-          <div className="mx-auto w-full max-w-3xl px-4" data-testid="chat-error">
-            <ErrorMessage
-              error={error}
-              action={
-                stream.canRetry() ? (
-                  <Button size="sm" variant="outline" onClick={stream.retry}>
-                    <RotateCcw aria-hidden />
-                    {t('chat.retry')}
-                  </Button>
-                ) : undefined
-              }
-            />
-          </div>
-        )}
-        <Composer streaming={streaming} stopping={stopping} onSend={(text) => void stream.send(text)} onStop={stream.stop} inputRef={composerRef} />
+        <Composer streaming={streaming} sending={sending} stopping={stopping} onSend={(text) => void stream.send(text)} onStop={stream.stop} inputRef={composerRef} />
       </div>
     </div>
   );

@@ -1,8 +1,8 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { Bot, RefreshCw, User } from 'lucide-react';
-import { useEffect, useRef } from 'react';
+import { AlertCircle, Bot, Pencil, RefreshCw, User } from 'lucide-react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
 import { useT } from '@/lib/i18n/use-t';
 import type { Message } from '@chat/contract/api';
@@ -28,12 +28,16 @@ function Bubble({ role, children, testId }: { role: 'user' | 'assistant'; childr
   );
 }
 
-/** The conversation: stored messages, then the answer arriving right now. */
-export function MessageList({ onAnswer, streaming }: { onAnswer: (regenerate: boolean) => void; streaming: boolean }) {
+/**
+ * The conversation: stored messages, then the message sent right now and its answer as it
+ * arrives, or a message the Worker never stored (with Edit) and why the last one got no answer.
+ */
+export function MessageList({ onAnswer, onEdit, streaming, failure }: { onAnswer: (regenerate: boolean) => void; onEdit: () => void; streaming: boolean; failure: ReactNode }) {
   const t = useT();
   const conversationId = useChatStore((s) => s.activeConversationId);
   const live = useChatStore((s) => s.live);
   const stopped = useChatStore((s) => s.stopped);
+  const failedMessage = useChatStore((s) => s.failedMessage);
   const { data, isLoading } = useQuery(conversationQuery(conversationId));
   const messages: Message[] = conversationId ? (data?.messages ?? []) : [];
   // The answer being followed shows live until it ends; a stored copy of it waits until then.
@@ -41,17 +45,19 @@ export function MessageList({ onAnswer, streaming }: { onAnswer: (regenerate: bo
   const last = visible.at(-1);
   // The stored copy of the message just sent replaces the optimistic one once it has been read.
   const showLiveUser = live?.userMessage != null && !(last?.role === 'user' && last.content === live.userMessage);
+  // A refused message the Worker stored anyway (a 429 comes after storing) shows as stored.
+  const showFailed = failedMessage !== null && !live && !(last?.role === 'user' && last.content === failedMessage);
 
   const endRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     endRef.current?.scrollIntoView({ block: 'end' });
-  }, [visible.length, live?.content]);
+  }, [visible.length, live?.content, failedMessage, failure]);
 
   return (
     <div role="log" aria-label={t('chat.messages')} aria-busy={streaming} className="min-h-0 flex-1 overflow-y-auto px-3 py-4 md:px-4 md:py-6">
       <div className="mx-auto flex max-w-3xl flex-col gap-4">
         {isLoading && conversationId && <p className="text-sm text-muted-foreground">{t('chat.loading')}</p>}
-        {!conversationId && !live && <p className="py-20 text-center text-lg text-muted-foreground">{t('chat.empty')}</p>}
+        {!conversationId && !live && !showFailed && <p className="py-20 text-center text-lg text-muted-foreground">{t('chat.empty')}</p>}
         {visible.map((m) => (
           <Bubble key={m.id} role={m.role === 'user' ? 'user' : 'assistant'} testId={m.role === 'user' ? 'user-message' : 'assistant-message'}>
             {m.role === 'user' ? (
@@ -77,8 +83,22 @@ export function MessageList({ onAnswer, streaming }: { onAnswer: (regenerate: bo
             <span className="sr-only">{t('chat.streaming')}</span>
           </Bubble>
         )}
+        {showFailed && (
+          <Bubble role="user" testId="failed-message">
+            <p className="whitespace-pre-wrap break-words">{failedMessage}</p>
+            <div className="-mb-1 mt-1 flex items-center justify-end gap-2 text-xs opacity-90">
+              <AlertCircle aria-hidden className="size-3.5" />
+              <span>{t('chat.notSent')}</span>
+              <Button size="sm" variant="secondary" className="h-7 px-2" onClick={onEdit}>
+                <Pencil aria-hidden />
+                {t('chat.edit')}
+              </Button>
+            </div>
+          </Bubble>
+        )}
+        {failure}
         {stopped && !live && <p className="text-center text-sm text-muted-foreground" role="status">{t('chat.stopped')}</p>}
-        {!live && !streaming && last && (
+        {!live && !streaming && last && failedMessage === null && (
           <div className="flex justify-start">
             <Button variant="outline" size="sm" onClick={() => onAnswer(last.role === 'assistant')}>
               <RefreshCw aria-hidden />

@@ -51,6 +51,15 @@ export function useChatStream() {
     });
   }, []);
 
+  /** Whether the conversation as last read ends with this user message (it was stored). */
+  const lastStoredIs = useCallback(
+    (conversationId: string, content: string) => {
+      const last = queryClient.getQueryData(conversationQuery(conversationId).queryKey)?.messages.filter((m) => m.role !== 'system').at(-1);
+      return last?.role === 'user' && last.content === content;
+    },
+    [queryClient],
+  );
+
   const rereadUntilStored = useCallback(
     async (conversationId: string, messageId: string | null) => {
       for (let read = 1; ; read++) {
@@ -77,13 +86,15 @@ export function useChatStream() {
       let messageId = follow.kind === 'attach' ? follow.generation.messageId : null;
       const model = follow.kind === 'start' ? follow.request.model : useChatStore.getState().model;
 
+      const sent = follow.kind === 'start' && follow.request.kind === 'send' ? follow.request.content : null;
       const store = useChatStore.getState();
       store.setError(null);
       store.setStopped(false);
+      store.setFailedMessage(null);
       store.setLive({
         follow,
         conversationId,
-        userMessage: follow.kind === 'start' && follow.request.kind === 'send' ? follow.request.content : null,
+        userMessage: sent,
         generationId: position.generationId,
         messageId,
         content: '',
@@ -125,6 +136,8 @@ export function useChatStream() {
         } else {
           const error = toDisplayError(err);
           networkLost = error.code === 'network';
+          // No `meta`: the Worker never stored the message, so it stays on screen as failed.
+          const unstored = sent !== null && messageId === null;
           if (RETRYABLE.has(error.code)) {
             const generationId = position.generationId;
             const known = conversationId;
@@ -132,6 +145,11 @@ export function useChatStream() {
             if (networkLost && generationId && known && knownMessage) {
               // The answer is still being written on the server: attach to it again.
               retryRef.current = () => void run({ kind: 'attach', conversationId: known, generation: { id: generationId, messageId: knownMessage } });
+            } else if (unstored && follow.kind === 'start') {
+              const request = follow.request;
+              // A 429 comes after the Worker stored the message: then it is answered, not sent twice.
+              retryRef.current = () =>
+                void run(known && lastStoredIs(known, sent) ? { kind: 'start', request: { kind: 'answer', conversationId: known, model, regenerate: false } } : { kind: 'start', request });
             } else if (known) {
               // Once the message is stored, retrying answers it instead of sending it twice.
               retryRef.current = () => void run({ kind: 'start', request: { kind: 'answer', conversationId: known, model, regenerate: true } });
@@ -140,7 +158,13 @@ export function useChatStream() {
               retryRef.current = () => void run({ kind: 'start', request });
             }
           }
-          useChatStore.getState().setError(error);
+          const state = useChatStore.getState();
+          if (unstored) {
+            state.setFailedMessage(sent);
+            // The text is kept in the failed message (Edit puts it back), not twice on screen.
+            if (state.draft.trim() === sent) state.setDraft('');
+          }
+          state.setError(error);
         }
       } finally {
         if (position.generationId && finished) endedRef.current.add(position.generationId);
@@ -163,7 +187,7 @@ export function useChatStream() {
         if (useChatStore.getState().live?.follow === follow) useChatStore.getState().setLive(null);
       }
     },
-    [queryClient, rereadUntilStored, sendStop],
+    [queryClient, lastStoredIs, rereadUntilStored, sendStop],
   );
 
   // A reloaded page, a second tab, or a conversation opened while its answer is still being

@@ -10,6 +10,12 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** The two sizes suites run at, each with its own preset Kakao person (one account per size). */
+export const VIEWPORT_ACCOUNTS = [
+  { name: 'desktop', viewport: { width: 1280, height: 800 }, user: 'minjun', nickname: '김민준' },
+  { name: 'phone', viewport: { width: 390, height: 844 }, user: 'alice', nickname: 'Alice' },
+] as const;
+
 export async function newKoreanPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();

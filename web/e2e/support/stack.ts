@@ -12,6 +12,8 @@ export type Stack = {
   appUrl: string;
   /** The Worker under `wrangler dev`. */
   workerUrl: string;
+  /** The fake OpenAI (controls under `/__fake`, e.g. `POST /__fake/config` to make it fail). */
+  openaiUrl: string;
   /** The fake Toss Payments (API, payment window, controls under `/__fake`). */
   tossUrl: string;
   /** The web app's secrets (to mint sessions and tokens the way the app does). */
@@ -95,7 +97,7 @@ export async function startStack(name: string, options: { workerVars?: Record<st
     });
 
     const sql = (command: string) => runCommand(WRANGLER, ['d1', 'execute', 'DB', '--local', '--persist-to', persistTo, '--json', '--command', command], { cwd: ROOT });
-    return { appUrl, workerUrl: `http://127.0.0.1:${workerPort}`, tossUrl: toss.url, secrets, persistTo, sql, stop };
+    return { appUrl, workerUrl: `http://127.0.0.1:${workerPort}`, openaiUrl: new URL(openai.url).origin, tossUrl: toss.url, secrets, persistTo, sql, stop };
   } catch (err) {
     await stop();
     throw err;

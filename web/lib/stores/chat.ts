@@ -31,6 +31,10 @@ type ChatState = {
   error: ChatError | null;
   /** Set when the last answer ended because someone stopped it (here or in another tab). */
   stopped: boolean;
+  /** What is in the composer: kept here so it is cleared only once the Worker stored the message. */
+  draft: string;
+  /** A message the Worker refused or never received: it stays on screen, with `error`, until retried or edited. */
+  failedMessage: string | null;
   selectConversation: (id: string | null) => void;
   setModel: (model: string | null) => void;
   setLive: (live: LiveStream | null) => void;
@@ -40,13 +44,18 @@ type ChatState = {
   setStopping: (stopping: boolean) => void;
   setError: (error: ChatError | null) => void;
   setStopped: (stopped: boolean) => void;
+  setDraft: (draft: string) => void;
+  setFailedMessage: (content: string | null) => void;
+  /** Edit: the failed message goes back into the composer, and off the conversation. */
+  editFailed: () => void;
 };
 
 /**
  * UI state of the chat page; server data (conversations, messages) lives in React Query.
- * The open conversation is kept in sessionStorage: a reload comes back to it (and to its
- * answer still being written), while every tab keeps its own, as it would with the
- * conversation in the URL, which the chat's own routes will replace this with.
+ * The open conversation, the draft and a message not sent are kept in sessionStorage: a
+ * reload (or a login again) comes back to them and to an answer still being written, while
+ * every tab keeps its own, as it would with the conversation in the URL, which the chat's
+ * own routes will replace this with.
  * Hydrated by the chat page after its first render (`useChatStore.persist.rehydrate()`),
  * so the server-rendered HTML and the first client render agree.
  */
@@ -58,20 +67,26 @@ export const useChatStore = create<ChatState>()(
       live: null,
       error: null,
       stopped: false,
-      selectConversation: (id) => set({ activeConversationId: id, error: null, stopped: false }),
+      draft: '',
+      failedMessage: null,
+      selectConversation: (id) => set({ activeConversationId: id, error: null, stopped: false, failedMessage: null }),
       setModel: (model) => set({ model }),
       setLive: (live) => set({ live }),
+      // `meta` means the Worker stored the message just sent: only now is the composer emptied.
       startAnswer: (meta) =>
-        set((s) => (s.live ? { live: { ...s.live, conversationId: meta.conversationId, generationId: meta.generationId, messageId: meta.messageId, content: '', phase: 'waiting' } } : {})),
+        set((s) => (s.live ? { draft: s.live.userMessage !== null && s.draft.trim() === s.live.userMessage ? '' : s.draft, live: { ...s.live, conversationId: meta.conversationId, generationId: meta.generationId, messageId: meta.messageId, content: '', phase: 'waiting' } } : {})),
       appendDelta: (text) => set((s) => (s.live ? { live: { ...s.live, content: s.live.content + text, phase: 'streaming' } } : {})),
       setStopping: (stopping) => set((s) => (s.live ? { live: { ...s.live, stopping } } : {})),
       setError: (error) => set({ error }),
       setStopped: (stopped) => set({ stopped }),
+      setDraft: (draft) => set({ draft }),
+      setFailedMessage: (failedMessage) => set({ failedMessage }),
+      editFailed: () => set((s) => (s.failedMessage === null ? {} : { draft: s.failedMessage, failedMessage: null, error: null })),
     }),
     {
       name: 'chat',
       storage: createJSONStorage(() => sessionStorage),
-      partialize: (s) => ({ activeConversationId: s.activeConversationId }),
+      partialize: (s) => ({ activeConversationId: s.activeConversationId, draft: s.draft, failedMessage: s.failedMessage }),
       skipHydration: true,
     },
   ),

@@ -11,6 +11,8 @@ import { dayWindow, monthWindow, secondsUntil, type QuotaWindow } from './window
 export const RESERVATION_TTL_MS = 10 * 60_000;
 /** A request is not worth making with less room than this for the answer. */
 export const MIN_COMPLETION_TOKENS = 16;
+/** Left tokens that still answer a short message (its prompt and the least answer worth having). */
+const ROOM_FOR_A_SHORT_MESSAGE = 2 * MIN_COMPLETION_TOKENS;
 /** Retry-After when only other in-flight streams stand in the way. */
 const IN_FLIGHT_RETRY_S = 5;
 
@@ -85,12 +87,13 @@ export type ReservationStatement = ReturnType<typeof reservationStatement>;
 export async function reservationOf(db: Db, r: ReservationRequest, rows: readonly { tokens: number }[], now = Date.now()): Promise<Reservation> {
   const row = rows[0];
   if (row) return { id: r.id, tokens: row.tokens, maxTokens: row.tokens - r.promptTokens };
-  refuseIfOver(r.plan, await quotaSnapshot(db, r.userId, clockAt(now)), r.promptTokens + MIN_COMPLETION_TOKENS, now);
+  refuseIfOver(r.plan, await quotaSnapshot(db, r.userId, clockAt(now)), r.promptTokens, now);
   // The numbers allow it now: requests in flight a moment ago have ended since.
   throw quotaExceeded('Your quota is held by other requests in flight', IN_FLIGHT_RETRY_S);
 }
 
-function refuseIfOver(plan: PlanRow, s: QuotaSnapshot, need: number, now: number): void {
+function refuseIfOver(plan: PlanRow, s: QuotaSnapshot, promptTokens: number, now: number): void {
+  const need = promptTokens + MIN_COMPLETION_TOKENS;
   if (s.streams >= plan.concurrentStreams) {
     throw new ApiError(
       429,
@@ -100,6 +103,7 @@ function refuseIfOver(plan: PlanRow, s: QuotaSnapshot, need: number, now: number
     );
   }
   const limits = limitsOf(plan, s);
+  refuseIfPromptTooLarge(limits, s, promptTokens, now);
   if (s.usedMonth + need > limits.monthly) {
     throw quotaExceeded(`Monthly token quota of ${limits.monthly} reached`, secondsUntil(monthWindow(now).resetAt, now));
   }
@@ -109,6 +113,27 @@ function refuseIfOver(plan: PlanRow, s: QuotaSnapshot, need: number, now: number
   if (s.usedDay + s.reserved + need > limits.daily || s.usedMonth + s.reserved + need > limits.monthly) {
     throw quotaExceeded('Your remaining quota is held by answers still streaming', IN_FLIGHT_RETRY_S);
   }
+}
+
+/**
+ * The prompt alone is more than what is left, yet a short message would still be answered:
+ * "quota used up" would be false, so this says how much is left. A 429 like the other quota
+ * refusals, with Retry-After at the binding window's reset (the same message fits then), so
+ * clients that read 429 as "not now" stay right; its own code tells "shorten it" from "wait".
+ */
+function refuseIfPromptTooLarge(limits: Limits, s: QuotaSnapshot, promptTokens: number, now: number): void {
+  const leftToday = limits.daily - s.usedDay;
+  const leftThisMonth = limits.monthly - s.usedMonth;
+  const monthBinds = leftThisMonth < leftToday;
+  const left = Math.min(leftToday, leftThisMonth);
+  if (promptTokens <= left || left < ROOM_FOR_A_SHORT_MESSAGE) return;
+  const resetAt = monthBinds ? monthWindow(now).resetAt : dayWindow(now).resetAt;
+  throw new ApiError(
+    429,
+    'prompt_too_large',
+    `This message needs about ${promptTokens} tokens, more than the ${left} left ${monthBinds ? 'this month' : 'today'}; send a shorter message`,
+    { 'Retry-After': String(secondsUntil(resetAt, now)) },
+  );
 }
 
 function quotaExceeded(message: string, retryAfterS: number): ApiError {

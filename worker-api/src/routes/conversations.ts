@@ -1,3 +1,4 @@
+import { MAX_MESSAGE_CHARS } from '@chat/contract';
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireScopes } from '../auth/guards';
 import { requireAuth } from '../auth/verify';
@@ -21,7 +22,6 @@ import { RESERVATION_TTL_MS } from '../policy/quota';
 
 /** Messages a conversation read returns at most; older ones stay stored. */
 const MAX_MESSAGES_SHOWN = 500;
-const MAX_MESSAGE_CHARS = 32_000;
 
 /** What `newId('conv')` makes, with slack; anything else cannot exist, so it is a 404 without a query. */
 const CONVERSATION_ID = /^conv_[0-9a-z]{10,40}$/;

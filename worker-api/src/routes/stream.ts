@@ -1,3 +1,4 @@
+import { MAX_MESSAGE_CHARS } from '@chat/contract';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requireScopes } from '../auth/guards';
@@ -18,7 +19,6 @@ import { getEntitled, resolveModel, type Entitled } from '../policy/plans';
 
 /** Turns of history read to build the prompt; the token budget trims further. */
 const HISTORY_LIMIT = 100;
-const MAX_MESSAGE_CHARS = 32_000;
 
 const ModelId = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'must be a model id');
 const ConvId = z.string().min(1).max(64);
