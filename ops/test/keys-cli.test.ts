@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KV_KEYS } from '@chat/keys';
-import { OFFLINE_ENV } from '../src/dev/processes';
+import { OFFLINE_ENV } from '../src/stack/env';
 import { WRANGLER_BIN, WranglerKvStore } from '../src/keys/wrangler-kv';
 
 // End to end through the real CLI, real wrangler KV commands and a real `wrangler dev`:

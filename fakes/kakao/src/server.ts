@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen } from '@chat/fake-server';
 import { decide, showConsent, type AuthorizeOutcome } from './authorize';
 import { BodyTooLargeError, isFormBody, readBody, sendHtml, sendJson, sendRedirect } from './http';
 import { DEFAULT_PROFILE_SVG, errorPage } from './pages';
@@ -119,25 +119,8 @@ export async function startFakeKakao(options: FakeKakaoOptions = {}): Promise<Fa
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const { url, port } = await listen(server, { port: options.port, host });
   imageUrl = `${url}${IMAGE_PATH}`;
 
-  return {
-    url,
-    port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        // Browsers keep connections alive; without this, close() would wait for them to idle out.
-        server.closeAllConnections();
-      }),
-  };
+  return { url, port, close: () => closeServer(server) };
 }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen } from '@chat/fake-server';
 import { serveCompletion, type CompletionDeps } from './completion';
 import { serveControl } from './control';
 import { invalidApiKey, invalidRequest, invalidUrl, OpenAIHttpError, serverError } from './errors';
@@ -83,26 +83,17 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const { url, port } = await listen(server, { port: options.port, host });
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${port}/v1`,
+    url: `${url}/v1`,
     port,
     stats: () => deps.stats.snapshot(),
-    close: () =>
-      (closing ??= new Promise<void>((resolve, reject) => {
-        for (const shutdown of [...deps.open]) shutdown();
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      })),
+    close: () => {
+      if (closing) return closing;
+      for (const shutdown of [...deps.open]) shutdown();
+      return (closing = closeServer(server));
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen } from '@chat/fake-server';
 import { handleApi } from './api';
 import { handleControl } from './controls';
 import { internalError, TossError } from './errors';
@@ -55,16 +55,8 @@ export async function startFakeToss(options: FakeTossOptions = {}): Promise<Fake
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { address, port } = server.address() as AddressInfo;
-  const host = address.includes(':') ? `[${address}]` : address;
-  state.selfUrl = `http://${host}:${port}`;
+  const { url, port } = await listen(server, { port: options.port, host: options.host });
+  state.selfUrl = url;
 
   return {
     url: state.selfUrl,
@@ -72,10 +64,7 @@ export async function startFakeToss(options: FakeTossOptions = {}): Promise<Fake
     close: async () => {
       // Let webhook retries end so nothing fires into a torn-down test.
       await state.webhooks.settled();
-      await new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      });
+      await closeServer(server);
     },
   };
 }

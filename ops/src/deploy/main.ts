@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { run } from '../dev/processes';
+import { runCommand } from '../stack/processes';
 import { placeholderBindings } from './config';
 import { API_WORKER, buildWorkerBundle, WEB_WORKER, WORKER_GZIP_LIMIT, type BundleTarget } from './worker-bundle';
 
@@ -39,7 +39,7 @@ async function checkWorker(label: string, target: BundleTarget, gzipTarget?: num
 
 /** Builds the web app with OpenNext (`next build`, then its Worker), or checks that a build is there. */
 async function buildWeb(build: boolean): Promise<void> {
-  if (build) await run('npm', ['run', 'build:worker', '-w', '@chat/web'], { cwd: ROOT });
+  if (build) await runCommand('npm', ['run', 'build:worker', '-w', '@chat/web'], { cwd: ROOT, inherit: true });
   if (!existsSync(OPEN_NEXT_WORKER)) throw new Error(`${OPEN_NEXT_WORKER} is missing: run npm run build:worker -w @chat/web`);
 }
 
@@ -53,13 +53,13 @@ async function deploy(): Promise<void> {
     );
   }
   say('applying D1 migrations to the remote database');
-  await run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--remote'], { cwd: ROOT, env: { CI: 'true' } });
+  await runCommand('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--remote'], { cwd: ROOT, env: { CI: 'true' }, inherit: true });
   // The API Worker first: the web Worker's service binding names it.
   say('deploying the API Worker');
-  await run('npx', ['wrangler', 'deploy'], { cwd: ROOT });
+  await runCommand('npx', ['wrangler', 'deploy'], { cwd: ROOT, inherit: true });
   await buildWeb(true);
   say('deploying the web app (Worker chat-web with its static assets)');
-  await run('npx', ['opennextjs-cloudflare', 'deploy', '--env', WEB_WORKER.env ?? 'production'], { cwd: join(ROOT, 'web') });
+  await runCommand('npx', ['opennextjs-cloudflare', 'deploy', '--env', WEB_WORKER.env ?? 'production'], { cwd: join(ROOT, 'web'), inherit: true });
   say('done');
 }
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { run } from '../dev/processes';
+import { runCommand } from '../stack/processes';
 
 /** Cloudflare's limit on a Worker's compressed size (Workers Free; Paid allows 10 MB). */
 export const WORKER_GZIP_LIMIT = 3 * 1024 * 1024;
@@ -38,7 +38,7 @@ export const WEB_WORKER: BundleTarget = { config: 'web/wrangler.toml', env: 'pro
  */
 export async function buildWorkerBundle(root: string, dir: string, target: BundleTarget = API_WORKER): Promise<WorkerBundle> {
   const envArgs = target.env ? ['--env', target.env] : [];
-  await run('npx', ['wrangler', 'deploy', '--dry-run', '--config', target.config, ...envArgs, '--outdir', dir, '--metafile', join(dir, 'meta.json')], { cwd: root });
+  await runCommand('npx', ['wrangler', 'deploy', '--dry-run', '--config', target.config, ...envArgs, '--outdir', dir, '--metafile', join(dir, 'meta.json')], { cwd: root, inherit: true });
   // Every module wrangler would upload (JS and any wasm), not the metafile or source maps.
   const code = Buffer.concat(readdirSync(dir).filter((f) => f !== 'meta.json' && !f.endsWith('.map')).map((f) => readFileSync(join(dir, f))));
   const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { outputs: Record<string, { entryPoint?: string; inputs: Record<string, { bytesInOutput: number }> }> };

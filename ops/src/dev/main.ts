@@ -1,12 +1,18 @@
-import { fileURLToPath } from 'node:url';
-import { startFakeKakao } from '@chat/fake-kakao';
-import { startFakeOpenAI } from '@chat/fake-openai';
-import { startFakeToss } from '@chat/fake-toss';
-import { ensureDevVars, readDevVars } from './dev-vars';
-import { ensureDevKey } from './dev-key';
-import { ProcessGroup, run, waitForHttp } from './processes';
+import {
+  applyMigrations,
+  ensureDevVars,
+  ensureSigningKey,
+  NEXT,
+  ProcessSet,
+  readDevVars,
+  ROOT,
+  startFakeKakao,
+  startFakeOpenAI,
+  startFakeToss,
+  startWranglerDev,
+  waitForHttp,
+} from '../stack';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const WORKER_PORT = Number(process.env.WORKER_PORT ?? 8787);
 const FAKE_OPENAI_PORT = Number(process.env.FAKE_OPENAI_PORT ?? 8790);
 const FAKE_KAKAO_PORT = Number(process.env.FAKE_KAKAO_PORT ?? 8791);
@@ -32,15 +38,17 @@ async function main(): Promise<void> {
   if (ensureDevVars(`${ROOT}web/.dev.vars`, `${ROOT}web/.dev.vars.example`)) say('created web/.dev.vars (web app and keys CLI secrets)');
   const workerVars = readDevVars(`${ROOT}.dev.vars`);
   const webVars = readDevVars(`${ROOT}web/.dev.vars`);
+  // The repository's own .wrangler/state, which the keys CLI and next.config.mjs also use.
+  const state = {};
 
   // The project's pinned Node (npm puts node_modules/.bin first on the PATH); every child inherits it.
   say(`node ${process.version}`);
   say('applying D1 migrations to the local database');
-  await run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local'], { cwd: ROOT, env: { CI: 'true' } });
-  await ensureDevKey(ROOT, say);
+  await applyMigrations(state, { inherit: true });
+  if (await ensureSigningKey(state)) say('no signing key in local KV yet: created and activated one');
 
   const stops: (() => Promise<void>)[] = [];
-  const group = new ProcessGroup((name, code) => {
+  const group = new ProcessSet('terminal', (name, code) => {
     say(`${name} exited unexpectedly (code ${code}); stopping everything`);
     void shutdown(1);
   });
@@ -49,7 +57,7 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     say('stopping…');
-    await group.stopAll();
+    await group.stopAll(5000);
     await Promise.all(stops.map((stop) => stop()));
     process.exit(code);
   };
@@ -57,17 +65,16 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
-  // --test-scheduled: /__scheduled runs the cron handler by hand (subscription renewals).
-  const workerArgs = ['wrangler', 'dev', '--port', String(WORKER_PORT), '--ip', '127.0.0.1', '--test-scheduled'];
+  const workerExtraVars: Record<string, string> = {};
   const realOpenAI = Boolean(process.env.OPENAI_API_KEY || workerVars.OPENAI_API_KEY);
   if (realOpenAI) {
     say('OPENAI_API_KEY is set: the Worker calls the real OpenAI API');
-    if (process.env.OPENAI_API_KEY) workerArgs.push('--var', `OPENAI_API_KEY:${process.env.OPENAI_API_KEY}`);
+    if (process.env.OPENAI_API_KEY) workerExtraVars.OPENAI_API_KEY = process.env.OPENAI_API_KEY;
   } else {
     const fake = await startFakeOpenAI({ port: FAKE_OPENAI_PORT, log: (line) => console.log(`[openai] ${line}`) });
     stops.push(() => fake.close());
     say(`fake OpenAI on ${fake.url} (OPENAI_API_KEY is unset)`);
-    workerArgs.push('--var', `OPENAI_BASE_URL:${fake.url}`, '--var', 'OPENAI_API_KEY:sk-local-fake');
+    Object.assign(workerExtraVars, { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-local-fake' });
   }
 
   // Toss: the fake unless web/.dev.vars names a real (test) client key, in which case the
@@ -84,14 +91,14 @@ async function main(): Promise<void> {
     });
     stops.push(() => toss.close());
     say(`fake Toss Payments on ${toss.url} (webhooks to the Worker)`);
-    workerArgs.push('--var', `TOSS_API_BASE:${toss.url}`);
-    if (!workerVars.TOSS_SECRET_KEY) workerArgs.push('--var', 'TOSS_SECRET_KEY:test_sk_local_fake_key');
+    workerExtraVars.TOSS_API_BASE = toss.url;
+    if (!workerVars.TOSS_SECRET_KEY) workerExtraVars.TOSS_SECRET_KEY = 'test_sk_local_fake_key';
     Object.assign(tossWeb, { TOSS_CLIENT_KEY: FAKE_TOSS_CLIENT_KEY, TOSS_SDK_URL: `${toss.url}/v2/standard` });
   }
 
-  workerArgs.push('--var', `ADMIN_EMAILS:${DEV_ADMIN_EMAILS}`);
-  group.start('worker', 'npx', workerArgs, { cwd: ROOT });
-  await waitForHttp(`http://127.0.0.1:${WORKER_PORT}/health`);
+  workerExtraVars.ADMIN_EMAILS = DEV_ADMIN_EMAILS;
+  // --test-scheduled: /__scheduled runs the cron handler by hand (subscription renewals).
+  await startWranglerDev(group, 'worker', { ...state, port: WORKER_PORT, vars: workerExtraVars, testScheduled: true, cwd: ROOT, readyPath: '/health' });
 
   // The browser is sent to the fake's consent page and the web app calls its token and user
   // endpoints, so it gets the client id and secret the web app signs in with.
@@ -109,7 +116,7 @@ async function main(): Promise<void> {
   // initOpenNextCloudflareForDev, which binds AUTH_KEYS to this repository's .wrangler/state (where the
   // signing key above lives) and reads web/.dev.vars. The variables below are the wiring.
   const webUrl = `http://localhost:${WEB_PORT}`;
-  group.start('web', 'npx', ['next', 'dev', '--port', String(WEB_PORT), '--hostname', '127.0.0.1'], {
+  group.start('web', NEXT, ['dev', '--port', String(WEB_PORT), '--hostname', '127.0.0.1'], {
     cwd: `${ROOT}web`,
     env: {
       ...webVars,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readDevVars } from '../dev/dev-vars';
+import { readDevVars } from '../stack/dev-vars';
 import { CliError } from './errors';
 import type { KvTarget } from './wrangler-kv';
 

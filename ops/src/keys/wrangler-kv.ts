@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { KeyValueStore } from '@chat/keys';
-import { OFFLINE_ENV } from '../dev/processes';
+import { OFFLINE_ENV } from '../stack/env';
 import { CliError } from './errors';
 
 /**
