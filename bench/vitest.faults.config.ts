@@ -24,7 +24,7 @@ export default defineConfig({
     sequence: { sequencer: RotationLast },
     testTimeout: 180_000,
     hookTimeout: 240_000,
-    // next-auth (via web/e2e/support) imports `next/server` without an extension.
+    // next-auth (via @chat/ops/stack's session cookie) imports `next/server` without an extension.
     server: { deps: { inline: ['next-auth'] } },
   },
 });

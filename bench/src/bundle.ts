@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { buildWorkerBundle, type BundleTarget, type WorkerBundle } from '@chat/ops/src/deploy/worker-bundle';
-import { OPEN_NEXT_DIR, ROOT } from '@chat/web/e2e/support/web-app';
+import { buildWorkerBundle, type BundleTarget, type WorkerBundle } from '@chat/ops/worker-bundle';
+import { OPEN_NEXT_DIR, ROOT } from '@chat/ops/stack';
 
 /** Where `npm run build:worker -w @chat/web` (OpenNext) puts the static assets the web Worker serves. */
 export const WEB_ASSETS = join(OPEN_NEXT_DIR, 'assets');

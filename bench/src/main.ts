@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runCommand } from '@chat/web/e2e/support/processes';
+import { runCommand } from '@chat/ops/stack';
 import { measurePageJs, WEB_WORKER_ENTRY, type PageJs, type WorkerBundle } from './bundle';
 import { PATHS, runLevel, type LevelRun, type PathName } from './load';
 import { workerdIn } from './procfs';

@@ -1,13 +1,25 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeToss } from '@chat/fake-toss';
 import { createTokenSigner, type AccessClaims, type TokenSigner } from '@chat/keys';
+import {
+  builtAppConfig,
+  freePort,
+  keysCli as runKeysCli,
+  localKvStore,
+  randomSecret,
+  ROOT,
+  sessionCookie,
+  sqlRows,
+  startFakeToss,
+  startScratchStack,
+  startWranglerDev,
+  TSX,
+  varArgs,
+  waitForHttp,
+  type Child,
+} from '@chat/ops/stack';
 import { buildWorker, type WorkerBuild } from './bundle';
 import { groupsGone } from './procfs';
-import { WranglerKvStore } from '@chat/ops/src/keys/wrangler-kv';
-import { freePort, ProcessSet, runCommand, waitForHttp } from '@chat/web/e2e/support/processes';
-import { builtAppConfig, createSigningKey, randomSecret, ROOT, sessionCookie, TSX, WRANGLER } from '@chat/web/e2e/support/web-app';
 
 export { ROOT, sessionCookie };
 
@@ -62,9 +74,9 @@ export const BENCH_PLAN = {
 } as const;
 
 /**
- * The product on loopback for measuring it: a temporary wrangler state with the D1
- * migrations applied and a signing key made by the keys CLI (as web/e2e/support/stack.ts
- * does), the fake OpenAI in its own process (so its timers do not share an event loop with
+ * The product on loopback for measuring it, from the local stack of `@chat/ops/stack`: a
+ * temporary wrangler state with the D1 migrations applied and a signing key made by the
+ * keys CLI (as the browser suite's), the fake OpenAI in its own process (so its timers do not share an event loop with
  * the load generator), the Worker under `wrangler dev`, and optionally the built web app
  * (OpenNext's Worker, bundled as a deploy uploads it) in Miniflare, so the BFF row measures
  * the BFF and no dev proxy. Every process runs in its own group; `stop` ends them and
@@ -72,30 +84,19 @@ export const BENCH_PLAN = {
  */
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
   const say = options.say ?? (() => {});
-  const persistTo = mkdtempSync(join(tmpdir(), `chat-${options.name}-state-`));
-  // Logs outlive the state, so a failed run can be read afterwards.
-  const logDir = mkdtempSync(join(tmpdir(), `chat-${options.name}-logs-`));
-  const processes = new ProcessSet(logDir);
-  const closers: (() => Promise<void>)[] = [];
-  const leaders: number[] = [];
-  const stop = async () => {
-    await processes.stopAll();
+  say(`applying D1 migrations, creating a signing key (keys CLI), bundling the Worker`);
+  // Independent of each other: D1 state, KV state, and the bundle (wrangler deploy --dry-run).
+  const { stack, alongside } = await startScratchStack({
+    name: options.name,
     // workerd outlives its wrangler parent by a moment and would write into a deleted state.
-    await groupsGone(leaders);
-    await Promise.allSettled(closers.map((close) => close()));
-    rmSync(persistTo, { recursive: true, force: true });
-  };
+    waitGone: groupsGone,
+    alongside: (persistTo) => buildWorker(join(persistTo, 'worker-build')),
+  });
+  const { persistTo, logDir, processes, secrets } = stack;
+  say(`state in ${persistTo}, logs in ${logDir}`);
 
   try {
-    const secrets = { AUTH_SECRET: randomSecret(), KEY_WRAPPING_SECRET: randomSecret() };
-    say(`state in ${persistTo}, logs in ${logDir}: applying D1 migrations, creating a signing key (keys CLI), bundling the Worker`);
-    // Independent of each other: D1 state, KV state, and the bundle (wrangler deploy --dry-run).
-    const [, , workerBuild] = await Promise.all([
-      runCommand(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { cwd: ROOT }),
-      createSigningKey(persistTo, secrets.KEY_WRAPPING_SECRET),
-      buildWorker(join(persistTo, 'worker-build')),
-    ]);
-
+    const workerBuild = alongside;
     const openaiPort = await freePort();
     const openai = processes.start('openai', TSX, ['fakes/openai/src/main.ts'], {
       cwd: ROOT,
@@ -106,11 +107,10 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
         FAKE_OPENAI_TOKENS: String(options.pace.tokens),
       },
     });
-    if (openai.pid !== undefined) leaders.push(openai.pid);
     const fakeUrl = `http://127.0.0.1:${openaiPort}`;
     // Payments stay on loopback too, so no route can reach the internet.
     const toss = await startFakeToss({ port: await freePort(), host: '127.0.0.1' });
-    closers.push(() => toss.close());
+    stack.onStop(() => toss.close());
     await waitForHttp(`${fakeUrl}/__fake/config`, 30_000);
 
     const workerConfig = snapshotConfig(workerBuild);
@@ -124,36 +124,21 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       BILLING_KEY_SECRET: randomSecret(),
       ...options.workerVars,
     };
-    const varArgs = Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]);
     const runtime = options.workerRuntime ?? 'wrangler';
     say(`starting the Worker (${runtime === 'wrangler' ? 'wrangler dev' : 'Miniflare, no dev proxy'})`);
-    const worker =
-      runtime === 'wrangler'
-        ? processes.start(
-            'worker',
-            WRANGLER,
-            [
-              'dev',
-              '--config', workerConfig,
-              '--no-bundle',
-              '--port', String(workerPort),
-              '--ip', '127.0.0.1',
-              '--inspector-port', String(workerInspector),
-              '--persist-to', persistTo,
-              '--show-interactive-dev-session=false',
-              ...varArgs,
-            ],
-            { cwd: ROOT },
-          )
-        : processes.start(
-            'worker',
-            TSX,
-            ['bench/src/run-worker.ts', '--name', 'chat-api', '--config', workerConfig, '--script', workerBuild.script, '--port', String(workerPort), '--inspector-port', String(workerInspector), '--persist-to', persistTo, ...varArgs],
-            { cwd: ROOT },
-          );
-    if (worker.pid !== undefined) leaders.push(worker.pid);
     const workerUrl = `http://127.0.0.1:${workerPort}`;
-    await waitForHttp(`${workerUrl}/health`, 90_000);
+    let worker: Child;
+    if (runtime === 'wrangler') {
+      ({ child: worker } = await startWranglerDev(processes, 'worker', { config: workerConfig, noBundle: true, port: workerPort, inspectorPort: workerInspector, persistTo, vars, cwd: ROOT, readyPath: '/health' }));
+    } else {
+      worker = processes.start(
+        'worker',
+        TSX,
+        ['bench/src/run-worker.ts', '--name', 'chat-api', '--config', workerConfig, '--script', workerBuild.script, '--port', String(workerPort), '--inspector-port', String(workerInspector), '--persist-to', persistTo, ...varArgs(vars)],
+        { cwd: ROOT },
+      );
+      await waitForHttp(`${workerUrl}/health`, 90_000);
+    }
 
     let appUrl: string | undefined;
     let webPid: number | undefined;
@@ -182,12 +167,11 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
           '--port', String(webPort),
           '--inspector-port', String(webInspector),
           '--persist-to', persistTo,
-          ...Object.entries(webVars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
+          ...varArgs(webVars),
         ],
         { cwd: ROOT },
       );
       webPid = web.pid;
-      if (webPid !== undefined) leaders.push(webPid);
       await waitForHttp(`http://127.0.0.1:${webPort}/`, 120_000);
       appUrl = `http://localhost:${webPort}`;
     }
@@ -202,10 +186,10 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       secrets,
       pids: { worker: requirePid(worker.pid), web: webPid, openai: requirePid(openai.pid) },
       inspectors: { worker: workerInspector, web: webInspector },
-      stop,
+      stop: stack.stop,
     };
   } catch (err) {
-    await stop();
+    await stack.stop();
     throw err;
   }
 }
@@ -229,29 +213,14 @@ function requirePid(pid: number | undefined): number {
   return pid;
 }
 
-/**
- * Runs SQL against the stack's local D1 and returns the rows of the last statement. The
- * running Worker holds the same SQLite file, so a busy database is retried a few times.
- */
-export async function sql<T = Record<string, unknown>>(persistTo: string, command: string): Promise<T[]> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const out = await runCommand(WRANGLER, ['d1', 'execute', 'DB', '--local', '--persist-to', persistTo, '--json', '--command', command], { cwd: ROOT });
-      const results = JSON.parse(out) as { results: T[] }[];
-      return results.at(-1)?.results ?? [];
-    } catch (err) {
-      if (attempt >= 5 || !/SQLITE_BUSY|database is locked/.test(String(err))) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
-    }
-  }
+/** Runs SQL against the stack's local D1 and returns the rows of the last statement. */
+export function sql<T = Record<string, unknown>>(persistTo: string, command: string): Promise<T[]> {
+  return sqlRows<T>({ persistTo }, command);
 }
 
 /** Runs the keys CLI (`npm run keys -- …`) against the stack's local state; returns its stdout. */
 export function keysCli(stack: Pick<BenchStack, 'persistTo' | 'secrets'>, args: string[]): Promise<string> {
-  return runCommand(TSX, ['ops/src/keys/main.ts', ...args, '--local', '--persist-to', stack.persistTo], {
-    cwd: ROOT,
-    env: { KEY_WRAPPING_SECRET: stack.secrets.KEY_WRAPPING_SECRET },
-  });
+  return runKeysCli({ persistTo: stack.persistTo, wrappingSecret: stack.secrets.KEY_WRAPPING_SECRET }, args);
 }
 
 /**
@@ -260,7 +229,7 @@ export function keysCli(stack: Pick<BenchStack, 'persistTo' | 'secrets'>, args: 
  * process per read, so the active kid is re-read every `activeKidCacheMs` only.
  */
 export function localSigner(stack: Pick<BenchStack, 'persistTo' | 'secrets'>, activeKidCacheMs?: number): TokenSigner {
-  const store = new WranglerKvStore({ target: { kind: 'local', persistTo: stack.persistTo }, config: join(ROOT, 'wrangler.toml'), cwd: ROOT });
+  const store = localKvStore({ persistTo: stack.persistTo });
   return createTokenSigner({ store, wrappingSecret: stack.secrets.KEY_WRAPPING_SECRET, ...(activeKidCacheMs === undefined ? {} : { activeKidCacheMs }) });
 }
 

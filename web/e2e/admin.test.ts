@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newKoreanPage, signInWithKakao, skipAfterFirstFailure } from './support/browser';
-import { startStack, type Stack } from './support/stack';
-import { WEB_DIR } from './support/web-app';
+import { describe, expect, it } from 'vitest';
+import { newKoreanPage, signInWithKakao } from './support/browser';
+import { WEB_DIR, type Stack } from './support/stack';
+import { browserSuite } from './support/suite';
 
 /**
  * The operators' console in a real browser: Alice is the first admin (ADMIN_EMAILS), Minjun a
@@ -20,20 +19,11 @@ let admin: Page;
 let user: Page;
 let quotedTraceId = '';
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  stack = await startStack('admin', { workerVars: { ADMIN_EMAILS: 'alice@example.com' } });
-  browser = await launchBrowser();
+browserSuite('admin', { shots: SHOTS, workerVars: { ADMIN_EMAILS: 'alice@example.com' } }, async (started) => {
+  ({ stack, browser } = started);
   ({ page: user } = await newKoreanPage(browser));
   ({ page: admin } = await newKoreanPage(browser));
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await stack?.stop();
 });
-
-skipAfterFirstFailure();
 
 const composer = () => user.getByLabel('메시지', { exact: true });
 

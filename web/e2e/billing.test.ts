@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newKoreanPage, signInWithKakao, skipAfterFirstFailure } from './support/browser';
-import { startStack, type Stack } from './support/stack';
-import { WEB_DIR } from './support/web-app';
+import { describe, expect, it } from 'vitest';
+import { newKoreanPage, signInWithKakao } from './support/browser';
+import { WEB_DIR, type Stack } from './support/stack';
+import { browserSuite } from './support/suite';
 
 /**
  * Buying plans in a real browser against the Worker and the fake Toss: the payment window
@@ -18,19 +17,10 @@ let stack: Stack;
 let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  stack = await startStack('billing');
-  browser = await launchBrowser();
+browserSuite('billing', { shots: SHOTS }, async (started) => {
+  ({ stack, browser } = started);
   ({ page } = await newKoreanPage(browser));
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await stack?.stop();
 });
-
-skipAfterFirstFailure();
 
 const quota = () => page.getByTestId('quota-indicator').textContent();
 

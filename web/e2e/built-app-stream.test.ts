@@ -4,15 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, ProcessSet } from './support/processes';
-import { createSigningKey, randomSecret, sessionCookie, startWebApp, WEB_DIR } from './support/web-app';
+import { createSigningKey, freePort, ProcessSet, randomSecret, sessionCookie, startBuiltWebApp, WEB_DIR } from '@chat/ops/stack';
 
 /**
  * The built app (OpenNext's Worker under `wrangler dev`: workerd, as deployed) in front of a stub Worker:
  * the BFF mints a real token from the key in local KV, streams the event stream through as
  * it is written, and forwards the browser's abort.
  */
-const processes = new ProcessSet(join(WEB_DIR, 'test-results/logs/built-app-stream'));
+const processes = new ProcessSet({ logDir: join(WEB_DIR, 'test-results/logs/built-app-stream') });
 const persistTo = mkdtempSync(join(tmpdir(), 'chat-e2e-state-'));
 const secrets = { AUTH_SECRET: randomSecret(), KEY_WRAPPING_SECRET: randomSecret() };
 const CLAIMS = { sub: 'usr_e2e_stream', roles: ['user'], scopes: ['chat:write', 'conversations:read'], onboarded: true };
@@ -47,11 +46,11 @@ beforeAll(async () => {
   const stubPort = await freePort();
   await new Promise<void>((r) => stub.listen(stubPort, '127.0.0.1', r));
 
-  kid = await createSigningKey(persistTo, secrets.KEY_WRAPPING_SECRET);
+  kid = await createSigningKey({ persistTo, wrappingSecret: secrets.KEY_WRAPPING_SECRET });
   const port = await freePort();
   app = `http://127.0.0.1:${port}`;
   appOrigin = `http://localhost:${port}`;
-  await startWebApp(processes, {
+  await startBuiltWebApp(processes, {
     port,
     persistTo,
     vars: { ...secrets, AUTH_KAKAO_ID: 'x', AUTH_KAKAO_SECRET: 'y', AUTH_URL: appOrigin, AUTH_TRUST_HOST: 'true', WORKER_API_URL: `http://127.0.0.1:${stubPort}` },

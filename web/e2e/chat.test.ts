@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newKoreanPage, skipAfterFirstFailure } from './support/browser';
-import { startStack, type Stack } from './support/stack';
-import { WEB_DIR } from './support/web-app';
+import { describe, expect, it } from 'vitest';
+import { newKoreanPage } from './support/browser';
+import { WEB_DIR, type Stack } from './support/stack';
+import { browserSuite } from './support/suite';
 
 /**
  * The product in a real browser (Debian's Chromium) against the real stack: Kakao login
@@ -22,21 +21,14 @@ let page: Page;
 /** Every text body the browser received (documents, RSC payloads, API answers). */
 const bodies: string[] = [];
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  stack = await startStack('chat');
-  browser = await launchBrowser();
+browserSuite('chat', { shots: SHOTS }, async (started) => {
+  ({ stack, browser } = started);
   ({ context, page } = await newKoreanPage(browser));
   page.on('response', (response) => {
     const type = response.headers()['content-type'] ?? '';
     if (type.includes('event-stream') || !/json|html|text|x-component/.test(type)) return;
     response.text().then((text) => bodies.push(text), () => {});
   });
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await stack?.stop();
 });
 
 const composer = () => page.getByLabel('메시지', { exact: true });
@@ -53,8 +45,6 @@ async function expectNoTokenInBrowser(): Promise<void> {
   expect(await page.content()).not.toMatch(JWS);
   for (const body of bodies) expect(body).not.toMatch(JWS);
 }
-
-skipAfterFirstFailure();
 
 describe('chat in the browser', () => {
   it('logs in with Kakao (the fake) and onboards', async () => {

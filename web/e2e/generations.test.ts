@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signInWithKakao, skipAfterFirstFailure, VIEWPORT_ACCOUNTS } from './support/browser';
-import { startStack, type Stack } from './support/stack';
-import { WEB_DIR } from './support/web-app';
+import { signInWithKakao, VIEWPORT_ACCOUNTS } from './support/browser';
+import { WEB_DIR, type Stack } from './support/stack';
+import { browserSuite } from './support/suite';
 
 /**
  * Answers outlive the page's connection (contract section 6): a reload mid-answer comes back
@@ -17,18 +16,9 @@ const SHOTS = join(WEB_DIR, 'test-results');
 let stack: Stack;
 let browser: Browser;
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  stack = await startStack('generations');
-  browser = await launchBrowser();
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await stack?.stop();
+browserSuite('generations', { shots: SHOTS }, (started) => {
+  ({ stack, browser } = started);
 });
-
-skipAfterFirstFailure();
 
 /** An answer's text as the reader sees it (without the screen-reader labels and its copy button), spaces normalised. */
 function answerText(bubble: Locator): Promise<string> {

@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, signInWithKakao, skipAfterFirstFailure, VIEWPORT_ACCOUNTS } from './support/browser';
-import { startStack, type Stack } from './support/stack';
-import { WEB_DIR } from './support/web-app';
+import { signInWithKakao, VIEWPORT_ACCOUNTS } from './support/browser';
+import { WEB_DIR, type Stack } from './support/stack';
+import { browserSuite } from './support/suite';
 
 /**
  * Nothing the user typed is lost: a message refused or failed before its answer stays on
@@ -17,18 +16,9 @@ const SHOTS = join(WEB_DIR, 'test-results');
 let stack: Stack;
 let browser: Browser;
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  stack = await startStack('never-lose');
-  browser = await launchBrowser();
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await stack?.stop();
+browserSuite('never-lose', { shots: SHOTS }, (started) => {
+  ({ stack, browser } = started);
 });
-
-skipAfterFirstFailure();
 
 /** Makes every upstream answer of the fake OpenAI fail with `status`, or (null) answer again. */
 async function failUpstream(status: number | null): Promise<void> {

@@ -1,11 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkPage, seriousViolations, VIEWPORTS } from './page-checks';
-import { launchBrowser, newKoreanPage, signInWithKakao, skipAfterFirstFailure } from './support/browser';
-import { startStack, type Stack } from './support/stack';
-import { WEB_DIR } from './support/web-app';
+import { newKoreanPage, signInWithKakao } from './support/browser';
+import { WEB_DIR, type Stack } from './support/stack';
+import { browserSuite } from './support/suite';
 
 /**
  * Every page on a phone (390×844, and 360 px for sideways scrolling) and a laptop (1280×800):
@@ -25,20 +24,13 @@ const titles = new Map<string, string>();
 /** Uncaught errors in any page: a render that throws must fail the walk, not leave it waiting. */
 const pageErrors: string[] = [];
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  stack = await startStack('pages', { workerVars: { ADMIN_EMAILS: 'alice@example.com' } });
-  browser = await launchBrowser();
+browserSuite('pages', { shots: SHOTS, workerVars: { ADMIN_EMAILS: 'alice@example.com' } }, async (started) => {
+  ({ stack, browser } = started);
   ({ page: visitor } = await newKoreanPage(browser));
   ({ page: user, context: userContext } = await newKoreanPage(browser));
   await userContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.appUrl });
   ({ page: admin } = await newKoreanPage(browser));
   for (const page of [visitor, user, admin]) page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await stack?.stop();
 });
 
 const composer = (page: Page) => page.getByLabel('메시지', { exact: true });
@@ -61,8 +53,6 @@ async function ask(page: Page, text: string): Promise<void> {
     throw err;
   }
 }
-
-skipAfterFirstFailure();
 
 describe('every page on a phone and a laptop', () => {
   it('the public pages: landing with its plans, terms, privacy, not found', async () => {

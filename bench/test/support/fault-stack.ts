@@ -1,4 +1,4 @@
-import type { FakeStats } from '@chat/fake-openai';
+import type { FakeStats } from '@chat/ops/stack';
 import { inject } from 'vitest';
 import type { StreamRequest } from '../../src/sse-client';
 import type { FaultStack, FaultUser } from './fault-config';

@@ -36,7 +36,7 @@ export async function startScratchStack<T = undefined>(options: {
   /** Waits, before the state is deleted, until the process groups are gone (workerd outlives its wrangler parent by a moment). */
   waitGone?: (leaders: number[]) => Promise<void>;
   alongside?: (persistTo: string) => Promise<T>;
-}): Promise<{ stack: ScratchStack; alongside: T | undefined }> {
+}): Promise<{ stack: ScratchStack; alongside: T }> {
   const persistTo = mkdtempSync(join(tmpdir(), `chat-${options.name}-state-`));
   // Logs outlive the state, so a failed run can be read afterwards.
   const logDir = options.logDir ?? mkdtempSync(join(tmpdir(), `chat-${options.name}-logs-`));
@@ -63,7 +63,8 @@ export async function startScratchStack<T = undefined>(options: {
       createSigningKey({ persistTo, wrappingSecret: stack.secrets.KEY_WRAPPING_SECRET }),
       options.alongside?.(persistTo),
     ]);
-    return { stack, alongside };
+    // T is undefined exactly when no `alongside` was given.
+    return { stack, alongside: alongside as T };
   } catch (err) {
     await stop();
     throw err;

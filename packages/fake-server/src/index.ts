@@ -45,10 +45,13 @@ export function portFromEnv(name: string, fallback: number): number {
  * SIGTERM (a second signal while closing means "now").
  */
 export async function runFake(what: string, start: () => Promise<{ url: string; close(): Promise<void> }>, banner = (url: string) => url): Promise<void> {
-  const fake = await start().catch((err: unknown) => {
+  let fake: { url: string; close(): Promise<void> };
+  try {
+    fake = await start();
+  } catch (err) {
     console.error(`${what} could not start: ${String(err)}`);
-    process.exit(1);
-  });
+    return process.exit(1);
+  }
   console.log(`${what} listening on ${banner(fake.url)}`);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

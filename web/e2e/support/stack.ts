@@ -1,11 +1,7 @@
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeKakao } from '@chat/fake-kakao';
-import { startFakeOpenAI } from '@chat/fake-openai';
-import { startFakeToss } from '@chat/fake-toss';
-import { freePort, ProcessSet, runCommand, waitForHttp } from './processes';
-import { createSigningKey, randomSecret, ROOT, startWebApp, WEB_DIR, WRANGLER } from './web-app';
+import { d1Execute, freePort, startBuiltWebApp, startFakeKakao, startFakeOpenAI, startFakeToss, startScratchStack, randomSecret, ROOT, startWranglerDev, WEB_DIR, type StackSecrets } from '@chat/ops/stack';
+
+export { WEB_DIR };
 
 export type Stack = {
   /** Where the browser opens the app. */
@@ -17,7 +13,7 @@ export type Stack = {
   /** The fake Toss Payments (API, payment window, controls under `/__fake`). */
   tossUrl: string;
   /** The web app's secrets (to mint sessions and tokens the way the app does). */
-  secrets: { AUTH_SECRET: string; KEY_WRAPPING_SECRET: string };
+  secrets: StackSecrets;
   persistTo: string;
   /** Runs SQL against the Worker's local D1. */
   sql: (command: string) => Promise<string>;
@@ -25,61 +21,42 @@ export type Stack = {
 };
 
 /**
- * The whole product on loopback, from scratch: a temporary wrangler state with the D1
- * migrations applied and a signing key made by the keys CLI, the fake OpenAI and fake Kakao,
- * the Worker under `wrangler dev`, and the BUILT web app (OpenNext) under `wrangler dev`.
+ * The whole product on loopback, from scratch (the local stack of `@chat/ops/stack`): a
+ * temporary wrangler state with the D1 migrations applied and a signing key made by the keys
+ * CLI, the fake OpenAI, Kakao and Toss, the Worker under `wrangler dev`, and the BUILT web app
+ * (OpenNext) under `wrangler dev`; logs under `test-results/logs/<name>`.
  * `options.workerVars` adds Worker vars (e.g. ADMIN_EMAILS). `stop` ends every process by its group and deletes the state, also after a failed start.
  */
 export async function startStack(name: string, options: { workerVars?: Record<string, string> } = {}): Promise<Stack> {
-  const logDir = join(WEB_DIR, `test-results/logs/${name}`);
-  const processes = new ProcessSet(logDir);
-  const logTo = (file: string) => (line: string) => appendFileSync(join(logDir, file), `${line}\n`);
-  const persistTo = mkdtempSync(join(tmpdir(), 'chat-e2e-state-'));
-  const closers: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    await processes.stopAll();
-    await Promise.allSettled(closers.map((close) => close()));
-    rmSync(persistTo, { recursive: true, force: true });
-  };
-
+  const { stack } = await startScratchStack({ name: 'e2e', logDir: join(WEB_DIR, `test-results/logs/${name}`) });
+  const { persistTo, secrets } = stack;
   try {
-    const secrets = { AUTH_SECRET: randomSecret(), KEY_WRAPPING_SECRET: randomSecret() };
-    await runCommand(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { cwd: ROOT });
-    await createSigningKey(persistTo, secrets.KEY_WRAPPING_SECRET);
-
-    const openai = await startFakeOpenAI({ port: await freePort(), ttftMs: 20, gapMs: 20, tokens: 12, log: logTo('openai.log') });
-    closers.push(() => openai.close());
-    const kakao = await startFakeKakao({ port: await freePort(), host: '127.0.0.1', log: logTo('kakao.log') });
-    closers.push(() => kakao.close());
+    const openai = await startFakeOpenAI({ port: await freePort(), ttftMs: 20, gapMs: 20, tokens: 12, log: stack.logTo('openai.log') });
+    stack.onStop(() => openai.close());
+    const kakao = await startFakeKakao({ port: await freePort(), host: '127.0.0.1', log: stack.logTo('kakao.log') });
+    stack.onStop(() => kakao.close());
 
     const workerPort = await freePort();
-    const workerInspector = await freePort();
-    const toss = await startFakeToss({ port: await freePort(), host: '127.0.0.1', webhookUrl: `http://127.0.0.1:${workerPort}/billing/webhook`, log: logTo('toss.log') });
-    closers.push(() => toss.close());
-    processes.start(
-      'worker',
-      WRANGLER,
-      [
-        'dev',
-        '--port', String(workerPort),
-        '--ip', '127.0.0.1',
-        '--inspector-port', String(workerInspector),
-        '--persist-to', persistTo,
-        '--show-interactive-dev-session=false',
-        '--var', `OPENAI_BASE_URL:${openai.url}`,
-        '--var', 'OPENAI_API_KEY:sk-e2e-fake',
-        '--var', 'HEARTBEAT_MS:1000',
-        '--var', `TOSS_API_BASE:${toss.url}`,
-        '--var', 'TOSS_SECRET_KEY:test_sk_e2e_fake',
-        '--var', `BILLING_KEY_SECRET:${randomSecret()}`,
-        ...Object.entries(options.workerVars ?? {}).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
-      ],
-      { cwd: ROOT },
-    );
-    await waitForHttp(`http://127.0.0.1:${workerPort}/health`, 90_000);
+    const toss = await startFakeToss({ port: await freePort(), host: '127.0.0.1', webhookUrl: `http://127.0.0.1:${workerPort}/billing/webhook`, log: stack.logTo('toss.log') });
+    stack.onStop(() => toss.close());
+    const worker = await startWranglerDev(stack.processes, 'worker', {
+      port: workerPort,
+      persistTo,
+      cwd: ROOT,
+      readyPath: '/health',
+      vars: {
+        OPENAI_BASE_URL: openai.url,
+        OPENAI_API_KEY: 'sk-e2e-fake',
+        HEARTBEAT_MS: '1000',
+        TOSS_API_BASE: toss.url,
+        TOSS_SECRET_KEY: 'test_sk_e2e_fake',
+        BILLING_KEY_SECRET: randomSecret(),
+        ...options.workerVars,
+      },
+    });
 
     const webPort = await freePort();
-    const appUrl = await startWebApp(processes, {
+    const appUrl = await startBuiltWebApp(stack.processes, {
       port: webPort,
       persistTo,
       vars: {
@@ -88,7 +65,7 @@ export async function startStack(name: string, options: { workerVars?: Record<st
         AUTH_KAKAO_SECRET: 'local-kakao-secret',
         AUTH_URL: `http://localhost:${webPort}`,
         AUTH_TRUST_HOST: 'true',
-        WORKER_API_URL: `http://127.0.0.1:${workerPort}`,
+        WORKER_API_URL: worker.url,
         KAKAO_AUTH_BASE: kakao.url,
         KAKAO_API_BASE: kakao.url,
         TOSS_CLIENT_KEY: 'test_ck_e2e_fake',
@@ -96,10 +73,9 @@ export async function startStack(name: string, options: { workerVars?: Record<st
       },
     });
 
-    const sql = (command: string) => runCommand(WRANGLER, ['d1', 'execute', 'DB', '--local', '--persist-to', persistTo, '--json', '--command', command], { cwd: ROOT });
-    return { appUrl, workerUrl: `http://127.0.0.1:${workerPort}`, openaiUrl: new URL(openai.url).origin, tossUrl: toss.url, secrets, persistTo, sql, stop };
+    return { appUrl, workerUrl: worker.url, openaiUrl: new URL(openai.url).origin, tossUrl: toss.url, secrets, persistTo, sql: (command) => d1Execute(stack, command), stop: stack.stop };
   } catch (err) {
-    await stop();
+    await stack.stop();
     throw err;
   }
 }
