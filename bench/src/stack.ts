@@ -85,7 +85,7 @@ export const BENCH_PLAN = {
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
   const say = options.say ?? (() => {});
   say(`applying D1 migrations, creating a signing key (keys CLI), bundling the Worker`);
-  // Independent of each other: D1 state, KV state, and the bundle (wrangler deploy --dry-run).
+  // The bundle (wrangler deploy --dry-run) is built while the state is prepared.
   const { stack, alongside } = await startScratchStack({
     name: options.name,
     // workerd outlives its wrangler parent by a moment and would write into a deleted state.

@@ -22,8 +22,8 @@ describe('the query strings Toss redirects back with', () => {
   });
 
   it('reads a failure, whatever is missing', () => {
-    expect(failureParams({ code: 'PAY_PROCESS_CANCELED', message: '사용자에 의해 결제가 취소되었습니다.', orderId: 'ord_1' })).toEqual({ code: 'PAY_PROCESS_CANCELED', message: '사용자에 의해 결제가 취소되었습니다.' });
-    expect(failureParams({})).toEqual({ code: null, message: null });
-    expect(failureParams({ code: '', message: 'x'.repeat(1000) })).toEqual({ code: null, message: null });
+    expect(failureParams({ code: 'PAY_PROCESS_CANCELED', message: '사용자에 의해 결제가 취소되었습니다.', orderId: 'ord_1' })).toEqual({ code: 'PAY_PROCESS_CANCELED' });
+    expect(failureParams({})).toEqual({ code: null });
+    expect(failureParams({ code: '', message: 'x'.repeat(1000) })).toEqual({ code: null });
   });
 });

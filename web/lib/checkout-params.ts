@@ -11,7 +11,8 @@ const first = z.preprocess((v) => (Array.isArray(v) ? v[0] : v), z.string().min(
 
 const PaymentSuccess = z.object({ paymentKey: first, orderId: first, amount: z.preprocess((v) => (Array.isArray(v) ? v[0] : v), z.coerce.number().int().positive()) });
 const BillingSuccess = z.object({ authKey: first, customerKey: first, planId: first });
-const Failure = z.object({ code: first.optional().catch(undefined), message: first.optional().catch(undefined) });
+// Toss's message is not shown: the page words each code itself.
+const Failure = z.object({ code: first.optional().catch(undefined) });
 
 export function paymentSuccessParams(query: Query) {
   const parsed = PaymentSuccess.safeParse(query);
@@ -25,5 +26,5 @@ export function billingSuccessParams(query: Query) {
 
 export function failureParams(query: Query) {
   const parsed = Failure.parse(query);
-  return { code: parsed.code ?? null, message: parsed.message ?? null };
+  return { code: parsed.code ?? null };
 }

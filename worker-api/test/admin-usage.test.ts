@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { call, insertUsage, newAdmin, newNamedUser, ok, unique } from './support/admin';
 import { eventsOf, readSse } from './support/sse';
 import { makeKey, publish, type TestKey } from './support/tokens';
@@ -157,6 +157,26 @@ describe('request audit', () => {
     expect(own).toMatch(/^[0-9a-f]{32}$/);
     const byOwn = await ok<{ items: Audited[] }>(await call(admin.token, 'GET', `/admin/audit/requests/${own}`));
     expect(byOwn.items.map((i) => i.userId)).toEqual([copier.id]);
+  });
+
+  it("logs a request filed under a fresh trace id with that id, the one the audit trail finds", async () => {
+    const tag = unique();
+    const victim = await newNamedUser(key, `victim2.${tag}@example.com`, 'Victim');
+    const copier = await newNamedUser(key, `copier2.${tag}@example.com`, 'Copier');
+    const traceId = `trace-logged-${tag}`;
+    expect(eventsOf(await readSse(await call(victim.token, 'POST', '/ai/stream', { content: 'Mine' }, { 'X-Trace-Id': traceId }))).at(-1)?.event).toBe('done');
+    const lines: Record<string, unknown>[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(JSON.parse(String(line)) as Record<string, unknown>));
+    try {
+      expect(eventsOf(await readSse(await call(copier.token, 'POST', '/ai/stream', { content: 'Not yours' }, { 'X-Trace-Id': traceId }))).at(-1)?.event).toBe('done');
+      await vi.waitFor(() => expect(lines.some((l) => l.event === 'ai_request' && l.userId === copier.id)).toBe(true));
+    } finally {
+      spy.mockRestore();
+    }
+    const theirs = await ok<Page<Audited>>(await call(admin.token, 'GET', `/admin/audit/requests?userId=${copier.id}`));
+    const logged = lines.find((l) => l.event === 'ai_request' && l.userId === copier.id);
+    expect(logged).toMatchObject({ traceId: theirs.items[0]!.traceId, clientTraceId: traceId });
+    expect(logged?.traceId).not.toBe(traceId);
   });
 
   it('lists requests newest first by user and time, in pages', async () => {

@@ -1,3 +1,4 @@
+import type { AdminAction, AdminGrant, AdminPlan, AdminQuotaWindow, AdminUser, AdminUserDetail } from '@chat/contract/api';
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bindings } from '../src/env';
@@ -8,29 +9,12 @@ import { makeKey, publish, sign, USER_SCOPES, type TestKey } from './support/tok
 import { newUser } from './support/users';
 import { expectError, type ErrorBody } from './support/errors';
 
-type AdminUser = {
-  id: string;
-  email: string | null;
-  name: string | null;
-  roles: string[];
-  planId: string;
-  planExpiresAt: string | null;
-  suspendedAt: string | null;
-  suspendedReason: string | null;
-  createdAt: string;
-};
-type QuotaWindow = { limit: number; used: number; reserved: number; remaining: number; resetAt: string };
-type Grant = { id: string; tokens: number; reason: string; expiresAt: string; createdAt: string; createdBy: string };
-type Detail = {
-  user: AdminUser;
-  plan: { id: string; name: string; models: string[]; dailyTokenQuota: number; monthlyTokenQuota: number; concurrentStreams: number };
-  quota: { daily: QuotaWindow; monthly: QuotaWindow };
-  grants: Grant[];
-  recent: { id: string; traceId: string; status: string; totalTokens: number; estimated: boolean }[];
-};
+type QuotaWindow = AdminQuotaWindow;
+type Grant = AdminGrant;
+type Detail = AdminUserDetail;
 type Page<T> = { items: T[]; nextCursor: string | null };
-type Action = { id: string; actorId: string; action: string; targetType: string; targetId: string; before: unknown; after: unknown; createdAt: string };
-type Plan = { id: string; name: string; models: string[]; maxTokensPerRequest: number; concurrentStreams: number; sortOrder: number; createdAt: string; updatedAt: string };
+type Action = AdminAction;
+type Plan = AdminPlan;
 type Me = { plan: { id: string; models: string[] }; quota: { daily: QuotaWindow; monthly: QuotaWindow } };
 
 let key: TestKey;

@@ -58,11 +58,12 @@ export async function startScratchStack<T = undefined>(options: {
     stop,
   };
   try {
-    const [, , alongside] = await Promise.all([
-      applyMigrations({ persistTo }),
-      createSigningKey({ persistTo, wrappingSecret: stack.secrets.KEY_WRAPPING_SECRET }),
-      options.alongside?.(persistTo),
-    ]);
+    // One after the other: two local wrangler processes on one state fail with SQLITE_BUSY.
+    const prepare = async () => {
+      await applyMigrations({ persistTo });
+      await createSigningKey({ persistTo, wrappingSecret: stack.secrets.KEY_WRAPPING_SECRET });
+    };
+    const [, alongside] = await Promise.all([prepare(), options.alongside?.(persistTo)]);
     // T is undefined exactly when no `alongside` was given.
     return { stack, alongside: alongside as T };
   } catch (err) {

@@ -1,4 +1,14 @@
+import type { AdminGrant, AdminPlan, AdminPlanInForce, AdminUsageRow, AdminUser } from '@chat/contract/api';
 import type { PlanRow, QuotaGrantRow, UsageEventRow, UserRow } from '../db/schema';
+
+/*
+ * What the admin API answers, typed from the route schemas (routes/admin/schemas.ts) through
+ * the generated contract, so a view that drifts from its schema fails the type check.
+ */
+export type { AdminPlan, AdminUser };
+export type PlanView = AdminPlanInForce;
+export type Grant = AdminGrant;
+export type UsageRow = AdminUsageRow;
 
 /** Epoch ms as the API's ISO string; rows that took a column default carry fractions of a ms. */
 export function iso(ms: number): string {
@@ -8,18 +18,6 @@ export function iso(ms: number): string {
 export function isoOrNull(ms: number | null): string | null {
   return ms === null ? null : iso(ms);
 }
-
-export type AdminUser = {
-  id: string;
-  email: string | null;
-  name: string | null;
-  roles: string[];
-  planId: string;
-  planExpiresAt: string | null;
-  suspendedAt: string | null;
-  suspendedReason: string | null;
-  createdAt: string;
-};
 
 export function toAdminUser(row: UserRow): AdminUser {
   return {
@@ -35,52 +33,18 @@ export function toAdminUser(row: UserRow): AdminUser {
   };
 }
 
-export type PlanView = {
-  id: string;
-  name: string;
-  models: string[];
-  maxTokensPerRequest: number;
-  dailyTokenQuota: number;
-  monthlyTokenQuota: number;
-  concurrentStreams: number;
-  priceKrw: number;
-};
-
 export function toPlan(row: PlanRow): PlanView {
   const { id, name, models, maxTokensPerRequest, dailyTokenQuota, monthlyTokenQuota, concurrentStreams, priceKrw } = row;
   return { id, name, models, maxTokensPerRequest, dailyTokenQuota, monthlyTokenQuota, concurrentStreams, priceKrw };
 }
 
-export type AdminPlan = PlanView & { sortOrder: number; createdAt: string; updatedAt: string };
-
 export function toAdminPlan(row: PlanRow): AdminPlan {
   return { ...toPlan(row), sortOrder: row.sortOrder, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
 }
 
-export type Grant = { id: string; tokens: number; reason: string; expiresAt: string; createdAt: string; createdBy: string };
-
 export function toGrant(row: QuotaGrantRow): Grant {
   return { id: row.id, tokens: row.tokens, reason: row.reason, expiresAt: iso(row.expiresAt), createdAt: iso(row.createdAt), createdBy: row.createdBy };
 }
-
-export type UsageRow = {
-  id: string;
-  traceId: string;
-  clientTraceId: string | null;
-  userId: string;
-  conversationId: string | null;
-  messageId: string | null;
-  model: string;
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-  estimated: boolean;
-  status: string;
-  errorCode: string | null;
-  ttftMs: number | null;
-  durationMs: number;
-  createdAt: string;
-};
 
 export function toUsageRow(row: UsageEventRow): UsageRow {
   return {

@@ -1,4 +1,5 @@
 import { customerKeyFor } from '@chat/contract';
+import type { Subscription } from '@chat/contract/api';
 import { readConfig } from '../config';
 import { DAY_MS } from '../days';
 import { getDb, runBatch, type Db } from '../db/client';
@@ -34,20 +35,8 @@ const GRACE_MS = ((RETRY_DAYS.at(-1) ?? 0) + 1) * DAY_MS;
 /** Subscriptions handled per cron run; the rest wait an hour. */
 const RENEWALS_PER_RUN = 100;
 
-/** What the caller sees of a subscription; never the billing key. */
-export type SubscriptionView = {
-  id: string;
-  planId: string;
-  status: SubscriptionRow['status'];
-  cardNumber: string | null;
-  currentPeriodStart: string;
-  currentPeriodEnd: string;
-  nextChargeAt: string | null;
-  cancelAtPeriodEnd: boolean;
-  failedAttempts: number;
-  lastError: string | null;
-  endedAt: string | null;
-};
+/** What the caller sees of a subscription (never the billing key), typed from the route's schema through the generated contract. */
+export type SubscriptionView = Subscription;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

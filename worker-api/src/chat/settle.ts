@@ -52,9 +52,10 @@ export async function settleStream(db: Db, o: StreamOutcome, now = Date.now(), a
   };
   const usage = usageInsert(db, { id: o.reservationId, ...record, createdAt: now });
   const release = reservationRelease(db, o.reservationId);
+  let recorded: { traceId: string }[];
   try {
     if (o.message) {
-      await runBatch(
+      recorded = await runBatch(
         db,
         usage,
         release,
@@ -76,12 +77,13 @@ export async function settleStream(db: Db, o: StreamOutcome, now = Date.now(), a
         ...also,
       );
     } else {
-      await runBatch(db, usage, release, ...also);
+      recorded = await runBatch(db, usage, release, ...also);
     }
   } catch (err) {
     if (isUsageRecorded(err)) return false;
     throw err;
   }
-  log('info', 'ai_request', record);
+  // The ledger may have given the row a fresh trace id (the caller's was taken); the line says the one the audit trail finds.
+  log('info', 'ai_request', { ...record, traceId: recorded[0]?.traceId ?? record.traceId });
   return true;
 }

@@ -1,5 +1,5 @@
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
-import type { BatchItem } from 'drizzle-orm/batch';
+import type { BatchItem, BatchResponse } from 'drizzle-orm/batch';
 import * as schema from './schema';
 
 /** The one database handle every query takes; its D1 binding is `db.$client` for raw SQL. */
@@ -13,7 +13,11 @@ export function getDb(d1: D1Database): Db {
 /** One statement of a D1 batch. */
 export type Statement = BatchItem<'sqlite'>;
 
-/** Runs statements as one D1 batch: a transaction, so all of them apply or none does. */
-export async function runBatch(db: Db, first: Statement, ...rest: Statement[]): Promise<void> {
-  await db.batch([first, ...rest]);
+/**
+ * Runs statements as one D1 batch: a transaction, so all of them apply or none does.
+ * Returns what the first statement gave (the rows of its `returning`, if it has one).
+ */
+export async function runBatch<First extends Statement>(db: Db, first: First, ...rest: Statement[]): Promise<BatchResponse<[First]>[0]> {
+  const [result] = await db.batch([first, ...rest]);
+  return result;
 }

@@ -11,14 +11,14 @@ export type DailyUsage = { date: string; requests: number; promptTokens: number;
  * gets a fresh one). A trace id the caller chose names at most one request: when the ledger
  * holds it already (someone quoting another user's id), the row gets a fresh 32-hex trace
  * id of its own and keeps the caller's only in `client_trace_id`. Decided inside the insert,
- * so two requests racing with one id cannot both take it.
+ * so two requests racing with one id cannot both take it; returns the trace id the row got.
  */
 export function usageInsert(db: Db, row: UsageEventRow) {
   const traceId =
     row.clientTraceId === null
       ? row.traceId
       : sql<string>`CASE WHEN EXISTS (SELECT 1 FROM usage_events WHERE trace_id = ${row.traceId}) THEN lower(hex(randomblob(16))) ELSE ${row.traceId} END`;
-  return db.insert(usageEvents).values({ ...row, traceId });
+  return db.insert(usageEvents).values({ ...row, traceId }).returning({ traceId: usageEvents.traceId });
 }
 
 /** True when a usage insert failed because its id is in the ledger already: that request was recorded before. */
