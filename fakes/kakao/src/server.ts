@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { closeServer, listen } from '@chat/fake-server';
+import { closeServer, listen, type FakeServerOptions } from '@chat/fake-server';
 import { decide, showConsent, type AuthorizeOutcome } from './authorize';
 import { BodyTooLargeError, isFormBody, readBody, sendHtml, sendJson, sendRedirect } from './http';
 import { DEFAULT_PROFILE_SVG, errorPage } from './pages';
@@ -7,17 +7,12 @@ import { GrantStore, type Client } from './store';
 import { exchangeToken } from './token';
 import { userInfo } from './userinfo';
 
-export type FakeKakaoOptions = {
-  /** 0 (the default) picks a free port. */
-  port?: number;
-  /** Defaults to 127.0.0.1: the fake is never meant to be reachable from elsewhere. */
-  host?: string;
+/** `log` defaults to console.log. */
+export type FakeKakaoOptions = FakeServerOptions & {
   /** The REST API key the app sends as client_id; default `local-kakao-client`. */
   clientId?: string;
   /** The client secret the app sends; default `local-kakao-secret`. */
   clientSecret?: string;
-  /** One line per call; default console.log. */
-  log?: (line: string) => void;
 };
 
 export type FakeKakao = { url: string; port: number; close(): Promise<void> };

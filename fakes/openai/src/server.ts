@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { closeServer, listen } from '@chat/fake-server';
+import { closeServer, listen, type FakeServerOptions } from '@chat/fake-server';
 import { serveCompletion, type CompletionDeps } from './completion';
 import { serveControl } from './control';
 import { invalidApiKey, invalidRequest, invalidUrl, OpenAIHttpError, serverError } from './errors';
@@ -10,10 +10,8 @@ import { StatsBook, type FakeStats } from './stats';
 
 export type { FakeStats, RequestRecord } from './stats';
 
-export type FakeOpenAIOptions = {
-  /** 0 (the default) picks a free port. */
-  port?: number;
-  host?: string;
+/** `log` (the per-request start / end / abort lines) defaults to stdout. */
+export type FakeOpenAIOptions = FakeServerOptions & {
   /** When set, only this key is accepted; otherwise any non-empty bearer key is. */
   apiKey?: string;
   /** Default time to first token (ms); 200 unless set. */
@@ -22,8 +20,6 @@ export type FakeOpenAIOptions = {
   gapMs?: number;
   /** Default answer length in tokens; 50 unless set. */
   tokens?: number;
-  /** Where the per-request start / end / abort lines go; stdout unless set. */
-  log?: (line: string) => void;
 };
 
 export type FakeOpenAI = {

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { closeServer, listen } from '@chat/fake-server';
+import { closeServer, listen, type FakeServerOptions } from '@chat/fake-server';
 import { handleApi } from './api';
 import { handleControl } from './controls';
 import { internalError, TossError } from './errors';
@@ -7,16 +7,12 @@ import { sendError, sendJson } from './http';
 import { FakeState } from './state';
 import { handleWindow } from './window';
 
-export type FakeTossOptions = {
-  /** 0 (the default) picks a free port. */
-  port?: number;
-  host?: string;
+/** Silent without `log`. */
+export type FakeTossOptions = FakeServerOptions & {
   /** When set, only this secret key is accepted; otherwise any `test_sk_…` key is. */
   secretKey?: string;
   /** Where webhooks go; can be changed at runtime with `POST /__fake/config`. */
   webhookUrl?: string;
-  /** One line per call. Silent when absent. */
-  log?: (line: string) => void;
 };
 
 export type FakeToss = { url: string; port: number; close(): Promise<void> };

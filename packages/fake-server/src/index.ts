@@ -1,6 +1,16 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** What every fake is started with. */
+export type FakeServerOptions = {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Defaults to 127.0.0.1: a fake is never meant to be reachable from elsewhere. */
+  host?: string;
+  /** One line per call. */
+  log?: (line: string) => void;
+};
+
 /** Where a fake listens, as its `url` (no path) and `port`. */
 export type Listening = { url: string; port: number };
 
@@ -8,7 +18,7 @@ export type Listening = { url: string; port: number };
  * Binds `server` (loopback unless `host` says otherwise; port 0 picks a free one) and
  * resolves once it listens, or rejects with the bind error (e.g. EADDRINUSE).
  */
-export async function listen(server: Server, options: { port?: number; host?: string }): Promise<Listening> {
+export async function listen(server: Server, options: FakeServerOptions): Promise<Listening> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {

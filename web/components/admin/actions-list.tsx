@@ -3,6 +3,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { ErrorMessage } from '@/components/error-message';
 import { Button } from '@/components/ui/button';
+import { TableHead } from '@/components/ui/table-head';
 import { adminApi } from '@/lib/admin-api';
 import { toDisplayError } from '@/lib/errors';
 import { formatDateTime } from '@/lib/format';
@@ -28,15 +29,15 @@ export function ActionsList({ targetId }: { targetId?: string }) {
   return (
     <div className="space-y-2 overflow-x-auto" tabIndex={0}>
       <table className="w-full text-sm" data-testid="admin-actions">
-        <thead>
-          <tr className="border-b text-left text-muted-foreground">
-            <th scope="col" className="py-2 pr-3 font-medium">{t('admin.req.time')}</th>
-            <th scope="col" className="py-2 pr-3 font-medium">{t('admin.audit.actor')}</th>
-            <th scope="col" className="py-2 pr-3 font-medium">{t('admin.audit.action')}</th>
-            <th scope="col" className="py-2 pr-3 font-medium">{t('admin.audit.target')}</th>
-            <th scope="col" className="py-2 font-medium">{t('admin.audit.change')}</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            { label: t('admin.req.time') },
+            { label: t('admin.audit.actor') },
+            { label: t('admin.audit.action') },
+            { label: t('admin.audit.target') },
+            { label: t('admin.audit.change') },
+          ]}
+        />
         <tbody>
           {items.map((action) => (
             <tr key={action.id} className="border-b align-top last:border-0" data-testid="admin-action">

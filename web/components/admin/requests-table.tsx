@@ -5,6 +5,7 @@ import type { AdminAuditedRequest as AuditedRequest, AdminUsageRow as UsageRow }
 import { formatDateTime, formatNumber } from '@/lib/format';
 import { useT } from '@/lib/i18n/use-t';
 import { usePreferences } from '@/lib/stores/preferences';
+import { TableHead } from '@/components/ui/table-head';
 
 function ms(value: number | null): string {
   return value === null ? '—' : `${value} ms`;
@@ -18,18 +19,18 @@ export function RequestsTable({ rows, showUser = false }: { rows: (UsageRow | Au
   return (
     <div className="overflow-x-auto" tabIndex={0}>
       <table className="w-full text-sm" data-testid="requests-table">
-        <thead>
-          <tr className="border-b text-left text-muted-foreground">
-            <th scope="col" className="py-2 pr-3 font-medium">{t('admin.req.time')}</th>
-            {showUser && <th scope="col" className="py-2 pr-3 font-medium">{t('admin.req.user')}</th>}
-            <th scope="col" className="py-2 pr-3 font-medium">{t('admin.req.model')}</th>
-            <th scope="col" className="py-2 pr-3 text-right font-medium">{t('admin.req.tokens')}</th>
-            <th scope="col" className="py-2 pr-3 font-medium">{t('admin.req.status')}</th>
-            <th scope="col" className="py-2 pr-3 text-right font-medium">{t('admin.req.ttft')}</th>
-            <th scope="col" className="py-2 pr-3 text-right font-medium">{t('admin.req.duration')}</th>
-            <th scope="col" className="py-2 font-medium">{t('admin.req.trace')}</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            { label: t('admin.req.time') },
+            { label: t('admin.req.user'), shown: showUser },
+            { label: t('admin.req.model') },
+            { label: t('admin.req.tokens'), numeric: true },
+            { label: t('admin.req.status') },
+            { label: t('admin.req.ttft'), numeric: true },
+            { label: t('admin.req.duration'), numeric: true },
+            { label: t('admin.req.trace') },
+          ]}
+        />
         <tbody>
           {rows.map((row) => (
             <tr key={row.id} className="border-b last:border-0" data-testid="request-row">

@@ -6,6 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { ErrorMessage } from '@/components/error-message';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
+import { TableHead } from '@/components/ui/table-head';
 import { adminApi } from '@/lib/admin-api';
 import { toDisplayError } from '@/lib/errors';
 import { formatDate } from '@/lib/format';
@@ -43,16 +44,16 @@ export function UsersTable() {
       {items.length > 0 && (
         <div className="overflow-x-auto" tabIndex={0}>
           <table className="w-full text-sm" data-testid="admin-users">
-            <thead>
-              <tr className="border-b text-left text-muted-foreground">
-                <th scope="col" className="py-2 pr-3 font-medium">{t('admin.user.name')}</th>
-                <th scope="col" className="py-2 pr-3 font-medium">{t('admin.user.email')}</th>
-                <th scope="col" className="py-2 pr-3 font-medium">{t('admin.user.plan')}</th>
-                <th scope="col" className="py-2 pr-3 font-medium">{t('admin.user.roles')}</th>
-                <th scope="col" className="py-2 pr-3 font-medium">{t('admin.user.status')}</th>
-                <th scope="col" className="py-2 font-medium">{t('admin.user.created')}</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                { label: t('admin.user.name') },
+                { label: t('admin.user.email') },
+                { label: t('admin.user.plan') },
+                { label: t('admin.user.roles') },
+                { label: t('admin.user.status') },
+                { label: t('admin.user.created') },
+              ]}
+            />
             <tbody>
               {items.map((user) => (
                 <tr key={user.id} className="border-b last:border-0">

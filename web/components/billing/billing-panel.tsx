@@ -7,6 +7,7 @@ import { ErrorMessage } from '@/components/error-message';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
+import { TableHead } from '@/components/ui/table-head';
 import { api } from '@/lib/api';
 import { toDisplayError } from '@/lib/errors';
 import { formatDate, formatDateTime, formatKrw } from '@/lib/format';
@@ -171,16 +172,16 @@ export function BillingPanel() {
           {payments.data && payments.data.payments.length === 0 && <p className="text-sm text-muted-foreground">{t('billing.noPayments')}</p>}
           {payments.data && payments.data.payments.length > 0 && (
             <table className="w-full text-sm">
-              <thead>
-                <tr className="border-b text-left text-muted-foreground">
-                  <th scope="col" className="py-2 pr-3 font-medium">{t('billing.date')}</th>
-                  <th scope="col" className="py-2 pr-3 font-medium">{t('billing.item')}</th>
-                  <th scope="col" className="py-2 pr-3 font-medium">{t('billing.method')}</th>
-                  <th scope="col" className="py-2 pr-3 text-right font-medium">{t('billing.amount')}</th>
-                  <th scope="col" className="py-2 pr-3 font-medium">{t('billing.state')}</th>
-                  <th scope="col" className="py-2 font-medium">{t('billing.receipt')}</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  { label: t('billing.date') },
+                  { label: t('billing.item') },
+                  { label: t('billing.method') },
+                  { label: t('billing.amount'), numeric: true },
+                  { label: t('billing.state') },
+                  { label: t('billing.receipt') },
+                ]}
+              />
               <tbody>
                 {payments.data.payments.map((payment) => (
                   <PaymentRow key={payment.paymentKey} payment={payment} />
