@@ -396,6 +396,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A per-user cap reached: `conversation_limit_reached`, `message_limit_reached`, `storage_limit_reached` or `open_orders_limit_reached` */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Quota, concurrency or burst limit reached (`quota_exceeded`, `too_many_streams`, `rate_limited`), with Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -411,10 +429,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A conversation with its newest messages */
+        /** A conversation with one page of its messages, the newest unless `before` is given */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description The `olderCursor` of the page read before */
+                    before?: string;
+                    limit?: number;
+                };
                 header?: never;
                 path: {
                     /** @description A conversation id; an unknown or malformed one, or another user's, is a 404 */
@@ -424,13 +446,22 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The conversation and its messages, oldest first */
+                /** @description The conversation and a page of its messages, oldest first */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["ConversationDetail"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`, naming the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Missing or invalid token (`invalid_token`) */
@@ -652,6 +683,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A per-user cap reached: `conversation_limit_reached`, `message_limit_reached`, `storage_limit_reached` or `open_orders_limit_reached` */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Quota, concurrency or burst limit reached (`quota_exceeded`, `too_many_streams`, `rate_limited`), with Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -790,7 +839,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Nothing to answer (`nothing_to_answer`) */
+                /** @description Nothing to answer (`nothing_to_answer`), or A per-user cap reached: `conversation_limit_reached`, `message_limit_reached`, `storage_limit_reached` or `open_orders_limit_reached` */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -799,7 +848,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Quota or concurrency limit reached */
+                /** @description Quota, concurrency or burst limit reached (`quota_exceeded`, `too_many_streams`, `rate_limited`), with Retry-After */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -870,7 +919,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Nothing to answer (`nothing_to_answer`) */
+                /** @description Nothing to answer (`nothing_to_answer`), or A per-user cap reached: `conversation_limit_reached`, `message_limit_reached`, `storage_limit_reached` or `open_orders_limit_reached` */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -879,7 +928,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Quota or concurrency limit reached */
+                /** @description Quota, concurrency or burst limit reached (`quota_exceeded`, `too_many_streams`, `rate_limited`), with Retry-After */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1323,8 +1372,17 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description In conflict with what is already paid or running */
+                /** @description In conflict with what is already paid or running, or A per-user cap reached: `conversation_limit_reached`, `message_limit_reached`, `storage_limit_reached` or `open_orders_limit_reached` */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Quota, concurrency or burst limit reached (`quota_exceeded`, `too_many_streams`, `rate_limited`), with Retry-After */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2793,10 +2851,12 @@ export interface components {
             model?: string;
         };
         ConversationDetail: components["schemas"]["Conversation"] & {
-            /** @description Oldest first; the newest 500 at most */
+            /** @description One page, oldest first: the newest messages (before `before` when given), up to `limit` and 512 KiB of content */
             messages: components["schemas"]["Message"][];
             /** @description True when older messages were left out */
             hasMoreMessages: boolean;
+            /** @description Pass as `before` for the page of older messages; null when this page reaches the first */
+            olderCursor: string | null;
             /** @description The answer still being generated in this conversation, or null */
             activeGeneration: components["schemas"]["ActiveGeneration"] | null;
         };
