@@ -277,6 +277,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/sessions/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End every web session of the caller's account (sign out everywhere) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The new session version */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EndedSessions"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Token lacks the scope or role (`insufficient_scope`), or the account is suspended (`account_suspended`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Quota, concurrency or burst limit reached (`quota_exceeded`, `too_many_streams`, `rate_limited`), with Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/conversations": {
         parameters: {
             query?: never;
@@ -2764,6 +2836,8 @@ export interface components {
             scopes: string[];
             onboarded: boolean;
             created: boolean;
+            /** @description Carried in the web session; a sign-out bumps it, and a session with an older one ends at its next claims refresh */
+            sessionVersion: number;
             /**
              * Format: date-time
              * @description Set when an operator suspended the user: their API requests are refused
@@ -2800,6 +2874,8 @@ export interface components {
             roles: string[];
             scopes: string[];
             onboarded: boolean;
+            /** @description Bumped by a sign-out: a web session minted under another version is over */
+            sessionVersion: number;
             locale: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -2831,6 +2907,9 @@ export interface components {
             acceptTerms: true;
             /** @enum {string} */
             locale?: "ko" | "en";
+        };
+        EndedSessions: {
+            sessionVersion: number;
         };
         ConversationPage: {
             items: components["schemas"]["Conversation"][];
@@ -3258,6 +3337,7 @@ export type ProvisionRequest = components['schemas']['ProvisionRequest'];
 export type Profile = components['schemas']['Profile'];
 export type QuotaWindow = components['schemas']['QuotaWindow'];
 export type OnboardingRequest = components['schemas']['OnboardingRequest'];
+export type EndedSessions = components['schemas']['EndedSessions'];
 export type ConversationPage = components['schemas']['ConversationPage'];
 export type Conversation = components['schemas']['Conversation'];
 export type CreateConversationRequest = components['schemas']['CreateConversationRequest'];
