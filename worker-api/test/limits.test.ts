@@ -37,7 +37,7 @@ async function conversationOf(user: User): Promise<string> {
 }
 
 describe('burst guard', () => {
-  it('limits a burst of 200 creates with 429 rate_limited and Retry-After', async () => {
+  it('limits a burst of 200 creates with 429 rate_limited and Retry-After', { timeout: 90_000 }, async () => {
     const user = await newUser(key);
     const answers = await Promise.all(Array.from({ length: 200 }, () => call(user.token, 'POST', '/conversations', {})));
     const statuses = answers.map((r) => r.status);
