@@ -166,7 +166,7 @@ describe('chat in the browser', () => {
   });
 
   it('signs out and clears the session', async () => {
-    await page.getByRole('button', { name: '로그아웃' }).click();
+    await page.getByRole('button', { name: '로그아웃', exact: true }).click();
     await page.waitForURL((url) => url.pathname === '/');
     await expect.poll(() => page.getByRole('button', { name: '카카오 로그인' }).count()).toBe(1);
     expect((await context.cookies()).filter((c) => c.name.endsWith('authjs.session-token'))).toHaveLength(0);

@@ -64,8 +64,11 @@ export const api = {
   models: () => answer(client.GET('/models')),
   usage: () => answer(client.GET('/usage')),
   completeOnboarding: (body: OnboardingRequest) => answer(client.POST('/me/onboarding', { body })),
+  /** Ends every web session of the account (sign out everywhere). */
+  endSessions: () => answer(client.POST('/me/sessions/end')),
   conversations: (cursor: string | null) => answer(client.GET('/conversations', { params: { query: { limit: 20, ...(cursor ? { cursor } : {}) } } })),
-  conversation: (id: string) => answer(client.GET('/conversations/{id}', conversation(id))),
+  /** The conversation with its newest page of messages, or with the page before `before` (an `olderCursor`). */
+  conversation: (id: string, before?: string) => answer(client.GET('/conversations/{id}', { params: { path: { id }, query: before ? { before } : {} } })),
   renameConversation: async (id: string, title: string) => {
     await answer(client.PATCH('/conversations/{id}', { ...conversation(id), body: { title } }));
   },

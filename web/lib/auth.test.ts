@@ -1,9 +1,27 @@
 import { encode } from 'next-auth/jwt';
 import { describe, expect, it, vi } from 'vitest';
-import { freshSessionClaims, kakaoEmailVerified } from './auth';
+import { authConfig, freshSessionClaims, kakaoEmailVerified } from './auth';
 
 // The Cloudflare context only exists inside a Worker request; these tests need none of it.
 vi.mock('./platform', () => ({ getBindings: () => ({ authKeys: undefined, api: undefined }), readEnv: () => undefined }));
+
+// The Worker as the session code sees it: `/me` answers with the account's session version now.
+const worker = vi.hoisted(() => ({ sessionVersion: 0, calls: [] as string[] }));
+vi.mock('./token', () => ({ SERVICE_CLAIMS: { sub: 'svc:web' }, accessTokens: () => ({ tokenFor: async () => 'jwt', forget: () => undefined }) }));
+vi.mock('./worker', () => ({
+  workerAnswer: async <T>(answer: Promise<T>) => answer,
+  workerApi: () => ({
+    GET: async (path: string) => {
+      worker.calls.push(`GET ${path}`);
+      return { name: 'Minjun', roles: ['user'], scopes: ['chat:write'], onboarded: true, sessionVersion: worker.sessionVersion };
+    },
+    POST: async (path: string) => {
+      worker.calls.push(`POST ${path}`);
+      worker.sessionVersion++;
+      return { sessionVersion: worker.sessionVersion };
+    },
+  }),
+}));
 
 const SECRET = 'test-auth-secret-0123456789abcdef0123456789';
 const CLAIMS = { sub: 'usr_abc', roles: ['user'], scopes: ['chat:write'], onboarded: true };
@@ -56,5 +74,26 @@ describe('kakaoEmailVerified', () => {
     expect(kakaoEmailVerified({ id: 1, kakao_account: { email: 'a@example.com' } })).toBe(false);
     expect(kakaoEmailVerified({ id: 1 })).toBe(false);
     expect(kakaoEmailVerified(undefined)).toBe(false);
+  });
+});
+
+describe('server-side sign-out', () => {
+  type JwtParams = Parameters<NonNullable<NonNullable<ReturnType<typeof authConfig>['callbacks']>['jwt']>>[0];
+  const refresh = (token: Record<string, unknown>) => authConfig().callbacks!.jwt!({ token, trigger: undefined } as unknown as JwtParams);
+
+  it('ends, at the next claims refresh, every session minted before a sign-out; a later one lives on', async () => {
+    worker.sessionVersion = 3;
+    const copied = { ...CLAIMS, claimsAt: 0, sessionVersion: 3 };
+    await expect(refresh(copied)).resolves.toMatchObject({ ...CLAIMS, sessionVersion: 3, claimsAt: expect.any(Number) });
+
+    // Signing out anywhere bumps the version at the Worker...
+    const signOut = authConfig().events!.signOut!;
+    await signOut({ token: { ...copied } } as Parameters<typeof signOut>[0]);
+    expect(worker.calls).toContain('POST /me/sessions/end');
+    expect(worker.sessionVersion).toBe(4);
+    // ...so a copy of the old cookie is over once its claims are re-read,
+    await expect(refresh(copied)).resolves.toBeNull();
+    // while a session signed in since carries the new version.
+    await expect(refresh({ ...copied, sessionVersion: 4 })).resolves.toMatchObject({ sub: CLAIMS.sub, sessionVersion: 4 });
   });
 });

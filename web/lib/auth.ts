@@ -14,6 +14,8 @@ declare module '@auth/core/jwt' {
     onboarded?: boolean;
     /** When roles, scopes and onboarding were last read from the Worker (epoch ms). */
     claimsAt?: number;
+    /** The account's session version at sign-in: a sign-out bumps it, which ends this session at its next claims refresh. */
+    sessionVersion?: number;
   }
 }
 
@@ -57,6 +59,21 @@ async function provision(input: { provider: string; providerAccountId: string; e
 async function readClaims(claims: AccessClaims) {
   const token = await accessTokens().tokenFor(claims);
   return workerAnswer(workerApi(token).GET('/me'));
+}
+
+/** Ends every session of the user at the Worker, so a copy of this cookie stops working at its next claims refresh. */
+export async function endSessions(claims: AccessClaims): Promise<void> {
+  const token = await accessTokens().tokenFor(claims);
+  await workerAnswer(workerApi(token).POST('/me/sessions/end'));
+}
+
+/**
+ * The session after a claims refresh read `me`: over (null) when a sign-out has bumped the
+ * account's session version since this session began, else with the claims renewed.
+ */
+export function refreshedSession(token: JWT, me: { name: string | null; roles: string[]; scopes: string[]; onboarded: boolean; sessionVersion: number }, now = Date.now()): JWT | null {
+  if (me.sessionVersion !== (token.sessionVersion ?? 0)) return null;
+  return { ...token, name: me.name ?? token.name, roles: me.roles, scopes: me.scopes, onboarded: me.onboarded, claimsAt: now };
 }
 
 /**
@@ -104,14 +121,14 @@ export function authConfig(): NextAuthConfig {
             scopes: provisioned.scopes,
             onboarded: provisioned.onboarded,
             claimsAt: Date.now(),
+            sessionVersion: provisioned.sessionVersion,
           };
         }
         const claims = claimsOf(token);
         if (!claims) return null;
         if (trigger !== 'update' && claimsAreFresh(token)) return token;
         try {
-          const me = await readClaims(claims);
-          return { ...token, name: me.name ?? token.name, roles: me.roles, scopes: me.scopes, onboarded: me.onboarded, claimsAt: Date.now() };
+          return refreshedSession(token, await readClaims(claims));
         } catch (err) {
           // The user is gone or the key set no longer trusts us: end the session.
           if (err instanceof ApiError && (err.status === 401 || err.status === 404)) return null;
@@ -127,9 +144,13 @@ export function authConfig(): NextAuthConfig {
       },
     },
     events: {
-      signOut(message) {
-        const sub = 'token' in message ? message.token?.sub : undefined;
-        if (sub) accessTokens().forget(sub);
+      async signOut(message) {
+        const token = 'token' in message ? message.token : null;
+        const claims = token ? claimsOf(token) : null;
+        if (!claims) return;
+        // Server-side: every copy of the cookie ends at its next claims refresh, not when it expires.
+        await endSessions(claims).catch((err: unknown) => console.error('end_sessions_failed', err));
+        accessTokens().forget(claims.sub);
       },
     },
   };

@@ -7,6 +7,8 @@ import { log } from './log';
 const count = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 /** An interval that must not be zero: a zero heartbeat or upstream timeout would fire without pause. */
 const interval = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** A cap on what a user may keep: at least 1. */
+const cap = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 /** A secret: unset and empty both mean "not configured". */
 const secret = z
   .string()
@@ -28,6 +30,13 @@ const ConfigSchema = z
     TOSS_SECRET_KEY: secret,
     BILLING_KEY_SECRET: secret,
     ADMIN_EMAILS: z.string().default(''),
+    /** Caps per user (issue 17): each refusal is its own 409 code (src/policy/caps.ts). */
+    MAX_CONVERSATIONS_PER_USER: cap(2_000),
+    MAX_MESSAGES_PER_CONVERSATION: cap(5_000),
+    /** UTF-8 bytes of every message a user has stored, answers included. */
+    MAX_STORED_BYTES_PER_USER: cap(50 * 1024 * 1024),
+    /** One-time orders still waiting for payment, opened within the last day. */
+    MAX_OPEN_ORDERS_PER_USER: cap(10),
   })
   .transform((v) => ({
     jwtIssuer: v.JWT_ISSUER,
@@ -44,6 +53,12 @@ const ConfigSchema = z
     adminEmails: v.ADMIN_EMAILS.split(',')
       .map((e) => e.trim().toLowerCase())
       .filter((e) => e.length > 0),
+    caps: {
+      conversationsPerUser: v.MAX_CONVERSATIONS_PER_USER,
+      messagesPerConversation: v.MAX_MESSAGES_PER_CONVERSATION,
+      storedBytesPerUser: v.MAX_STORED_BYTES_PER_USER,
+      openOrdersPerUser: v.MAX_OPEN_ORDERS_PER_USER,
+    },
   }));
 
 export type Config = z.output<typeof ConfigSchema>;

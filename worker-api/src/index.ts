@@ -6,6 +6,7 @@ import { runBillingCron } from './billing/cron';
 import type { AppEnv } from './env';
 import { docsPage } from './http/docs-page';
 import { ApiError, errorResponse } from './http/errors';
+import { releaseBody } from './http/release-body';
 import { traceId } from './http/trace';
 import { log } from './log';
 import { adminRoutes } from './routes/admin';
@@ -27,6 +28,7 @@ const MAX_BODY_BYTES = 256 * 1024;
 const app = new OpenAPIHono<AppEnv>();
 
 app.use('*', traceId);
+app.use('*', releaseBody);
 // Outside the body limit, so a wrong method is a 405 whatever it sends; it turns the 404 of a known path into a 405 with Allow.
 app.use(
   '*',

@@ -298,7 +298,7 @@ describe('suspension', () => {
     expect(lifted.user).toMatchObject({ suspendedAt: null, suspendedReason: null });
     expect((await call(token, 'GET', '/me')).status).toBe(200);
     expect(await streamToEnd(await stream(token))).toBe('done');
-    expect(Object.keys(await ok<Record<string, unknown>>(await provision())).sort()).toEqual(['created', 'id', 'onboarded', 'roles', 'scopes']);
+    expect(Object.keys(await ok<Record<string, unknown>>(await provision())).sort()).toEqual(['created', 'id', 'onboarded', 'roles', 'scopes', 'sessionVersion']);
   });
 
   it('refuses a suspended admin on the admin API too, and an admin cannot suspend themself', async () => {

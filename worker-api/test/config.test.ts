@@ -19,6 +19,7 @@ describe('readConfig', () => {
       tossSecretKey: undefined,
       billingKeySecret: undefined,
       adminEmails: [],
+      caps: { conversationsPerUser: 2_000, messagesPerConversation: 5_000, storedBytesPerUser: 50 * 1024 * 1024, openOrdersPerUser: 10 },
     });
   });
 

@@ -15,7 +15,7 @@ type Message = {
   completionTokens: number | null;
   createdAt: string;
 };
-type Detail = Conversation & { messages: Message[]; hasMoreMessages: boolean };
+type Detail = Conversation & { messages: Message[]; hasMoreMessages: boolean; olderCursor: string | null };
 type Page = { items: Conversation[]; nextCursor: string | null };
 type User = { id: string; token: string };
 
@@ -70,7 +70,7 @@ describe('conversations CRUD', () => {
     expect(named).toMatchObject({ title: 'Trip to Busan', model: 'gpt-4o-mini' });
 
     const empty = await (await call(alice.token, `/conversations/${named.id}`)).json<Detail>();
-    expect(empty).toEqual({ ...named, messages: [], hasMoreMessages: false, activeGeneration: null });
+    expect(empty).toEqual({ ...named, messages: [], hasMoreMessages: false, olderCursor: null, activeGeneration: null });
 
     await backdate(named.id, 1_000);
     const posted = await send(alice.token, 'POST', `/conversations/${named.id}/messages`, { content: '  Where should I eat?  ' });
@@ -120,18 +120,20 @@ describe('conversations CRUD', () => {
     expect(await messageCount(conv.id)).toBe(0);
   });
 
-  it('shows the newest 500 messages, oldest first, and says when there are more', async () => {
+  it('shows a page of the newest messages, oldest first, and says when there are more', async () => {
     const conv = await create(alice);
     const insert = env.DB.prepare("INSERT INTO messages (id, conversation_id, role, content, created_at) VALUES (?, ?, 'user', ?, ?)");
     // Ids sort with their creation time, as newId's do.
     const id = (i: number) => `msg_seed${String(i).padStart(6, '0')}`;
     await env.DB.batch(Array.from({ length: 501 }, (_, i) => insert.bind(id(i), conv.id, `m${i}`, 1_000_000 + i)));
 
-    const detail = await (await call(alice.token, `/conversations/${conv.id}`)).json<Detail>();
+    const detail = await (await call(alice.token, `/conversations/${conv.id}?limit=200`)).json<Detail>();
     expect(detail.hasMoreMessages).toBe(true);
-    expect(detail.messages).toHaveLength(500);
-    expect(detail.messages[0]?.id).toBe(id(1));
+    expect(detail.messages).toHaveLength(200);
+    expect(detail.messages[0]?.id).toBe(id(301));
     expect(detail.messages.at(-1)?.id).toBe(id(500));
+    // The default page is smaller.
+    expect((await (await call(alice.token, `/conversations/${conv.id}`)).json<Detail>()).messages).toHaveLength(50);
   });
 
   it('answers a malformed or unknown id with 404, not 400', async () => {

@@ -24,7 +24,7 @@ describe('POST /internal/users/provision', () => {
     const first = await provision(input);
     expect(first.status).toBe(200);
     const a = await first.json<Provisioned>();
-    expect(a).toEqual({ id: expect.stringMatching(/^usr_/), roles: ['user'], scopes: USER_SCOPES, onboarded: false, created: true });
+    expect(a).toEqual({ id: expect.stringMatching(/^usr_/), roles: ['user'], scopes: USER_SCOPES, onboarded: false, created: true, sessionVersion: 0 });
 
     const again = await (await provision(input)).json<Provisioned>();
     expect(again).toEqual({ ...a, created: false });

@@ -277,6 +277,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/sessions/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End every web session of the caller's account (sign out everywhere) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The new session version */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EndedSessions"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Token lacks the scope or role (`insufficient_scope`), or the account is suspended (`account_suspended`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Quota, concurrency or burst limit reached (`quota_exceeded`, `too_many_streams`, `rate_limited`), with Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/conversations": {
         parameters: {
             query?: never;
@@ -396,6 +468,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A per-user cap reached: `conversation_limit_reached`, `message_limit_reached`, `storage_limit_reached` or `open_orders_limit_reached` */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Quota, concurrency or burst limit reached (`quota_exceeded`, `too_many_streams`, `rate_limited`), with Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -411,10 +501,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A conversation with its newest messages */
+        /** A conversation with one page of its messages, the newest unless `before` is given */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description The `olderCursor` of the page read before */
+                    before?: string;
+                    limit?: number;
+                };
                 header?: never;
                 path: {
                     /** @description A conversation id; an unknown or malformed one, or another user's, is a 404 */
@@ -424,13 +518,22 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The conversation and its messages, oldest first */
+                /** @description The conversation and a page of its messages, oldest first */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["ConversationDetail"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`, naming the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Missing or invalid token (`invalid_token`) */
@@ -652,6 +755,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A per-user cap reached: `conversation_limit_reached`, `message_limit_reached`, `storage_limit_reached` or `open_orders_limit_reached` */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Quota, concurrency or burst limit reached (`quota_exceeded`, `too_many_streams`, `rate_limited`), with Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -790,7 +911,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Nothing to answer (`nothing_to_answer`) */
+                /** @description Nothing to answer (`nothing_to_answer`), or A per-user cap reached: `conversation_limit_reached`, `message_limit_reached`, `storage_limit_reached` or `open_orders_limit_reached` */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -799,7 +920,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Quota or concurrency limit reached */
+                /** @description Quota, concurrency or burst limit reached (`quota_exceeded`, `too_many_streams`, `rate_limited`), with Retry-After */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -870,7 +991,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Nothing to answer (`nothing_to_answer`) */
+                /** @description Nothing to answer (`nothing_to_answer`), or A per-user cap reached: `conversation_limit_reached`, `message_limit_reached`, `storage_limit_reached` or `open_orders_limit_reached` */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -879,7 +1000,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Quota or concurrency limit reached */
+                /** @description Quota, concurrency or burst limit reached (`quota_exceeded`, `too_many_streams`, `rate_limited`), with Retry-After */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1323,8 +1444,17 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description In conflict with what is already paid or running */
+                /** @description In conflict with what is already paid or running, or A per-user cap reached: `conversation_limit_reached`, `message_limit_reached`, `storage_limit_reached` or `open_orders_limit_reached` */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Quota, concurrency or burst limit reached (`quota_exceeded`, `too_many_streams`, `rate_limited`), with Retry-After */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2706,6 +2836,8 @@ export interface components {
             scopes: string[];
             onboarded: boolean;
             created: boolean;
+            /** @description Carried in the web session; a sign-out bumps it, and a session with an older one ends at its next claims refresh */
+            sessionVersion: number;
             /**
              * Format: date-time
              * @description Set when an operator suspended the user: their API requests are refused
@@ -2742,6 +2874,8 @@ export interface components {
             roles: string[];
             scopes: string[];
             onboarded: boolean;
+            /** @description Bumped by a sign-out: a web session minted under another version is over */
+            sessionVersion: number;
             locale: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -2774,6 +2908,9 @@ export interface components {
             /** @enum {string} */
             locale?: "ko" | "en";
         };
+        EndedSessions: {
+            sessionVersion: number;
+        };
         ConversationPage: {
             items: components["schemas"]["Conversation"][];
             /** @description Pass as `cursor` for the next page; null on the last page */
@@ -2793,10 +2930,12 @@ export interface components {
             model?: string;
         };
         ConversationDetail: components["schemas"]["Conversation"] & {
-            /** @description Oldest first; the newest 500 at most */
+            /** @description One page, oldest first: the newest messages (before `before` when given), up to `limit` and 512 KiB of content */
             messages: components["schemas"]["Message"][];
             /** @description True when older messages were left out */
             hasMoreMessages: boolean;
+            /** @description Pass as `before` for the page of older messages; null when this page reaches the first */
+            olderCursor: string | null;
             /** @description The answer still being generated in this conversation, or null */
             activeGeneration: components["schemas"]["ActiveGeneration"] | null;
         };
@@ -3198,6 +3337,7 @@ export type ProvisionRequest = components['schemas']['ProvisionRequest'];
 export type Profile = components['schemas']['Profile'];
 export type QuotaWindow = components['schemas']['QuotaWindow'];
 export type OnboardingRequest = components['schemas']['OnboardingRequest'];
+export type EndedSessions = components['schemas']['EndedSessions'];
 export type ConversationPage = components['schemas']['ConversationPage'];
 export type Conversation = components['schemas']['Conversation'];
 export type CreateConversationRequest = components['schemas']['CreateConversationRequest'];

@@ -1,7 +1,8 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { LogOut } from 'lucide-react';
+import { LogOut, MonitorX } from 'lucide-react';
+import { useState } from 'react';
 import { AuthForm } from '@/components/auth-form';
 import { ErrorMessage } from '@/components/error-message';
 import { Button } from '@/components/ui/button';
@@ -31,7 +32,37 @@ function QuotaRow({ label, window, locale }: { label: string; window: QuotaWindo
   );
 }
 
-/** Profile, plan, quota windows with their reset times, and sign-out. */
+/**
+ * Ends every session of the account at the Worker, then this one: other devices and any copy
+ * of the cookie are signed out at their next claims refresh. Submits the sign-out form it sits in.
+ */
+function SignOutEverywhere({ ready }: { ready: boolean }) {
+  const t = useT();
+  const [pending, setPending] = useState(false);
+  const [failed, setFailed] = useState<unknown>(null);
+  const signOutEverywhere = async (form: HTMLFormElement | null) => {
+    setPending(true);
+    setFailed(null);
+    try {
+      await api.endSessions();
+      form?.requestSubmit();
+    } catch (err) {
+      setFailed(err);
+      setPending(false);
+    }
+  };
+  return (
+    <>
+      <Button type="button" variant="outline" disabled={!ready || pending} onClick={(e) => void signOutEverywhere(e.currentTarget.form)}>
+        <MonitorX aria-hidden />
+        {t('account.signOutEverywhere')}
+      </Button>
+      {failed !== null && <ErrorMessage error={toDisplayError(failed)} />}
+    </>
+  );
+}
+
+/** Profile, plan, quota windows with their reset times, and sign-out (here, or everywhere). */
 export function AccountPanel() {
   const t = useT();
   const locale = usePreferences((s) => s.locale);
@@ -69,10 +100,16 @@ export function AccountPanel() {
       )}
       <AuthForm action="/api/auth/signout" callbackUrl="/">
         {(ready) => (
-          <Button type="submit" variant="outline" disabled={!ready}>
-            <LogOut aria-hidden />
-            {t('account.signOut')}
-          </Button>
+          <div className="space-y-3">
+            <div className="flex flex-wrap gap-2">
+              <Button type="submit" variant="outline" disabled={!ready}>
+                <LogOut aria-hidden />
+                {t('account.signOut')}
+              </Button>
+              <SignOutEverywhere ready={ready} />
+            </div>
+            <p className="text-xs text-muted-foreground">{t('account.signOutNote')}</p>
+          </div>
         )}
       </AuthForm>
     </div>

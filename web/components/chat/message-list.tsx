@@ -8,7 +8,7 @@ import { useT } from '@/lib/i18n/use-t';
 import type { Message } from '@chat/contract/api';
 import { useChatStore } from '@/lib/stores/chat';
 import { cn } from '@/lib/utils';
-import { conversationQuery } from './conversation-query';
+import { conversationQuery, useOlderMessages } from './conversation-query';
 import { CopyButton } from './copy-button';
 import { LazyMarkdown } from './lazy-markdown';
 
@@ -39,6 +39,7 @@ export function MessageList({ onAnswer, onEdit, streaming, failure }: { onAnswer
   const stopped = useChatStore((s) => s.stopped);
   const failedMessage = useChatStore((s) => s.failedMessage);
   const { data, isLoading } = useQuery(conversationQuery(conversationId));
+  const older = useOlderMessages(conversationId);
   const messages: Message[] = conversationId ? (data?.messages ?? []) : [];
   // The answer being followed shows live until it ends; a stored copy of it waits until then.
   const visible = messages.filter((m) => m.role !== 'system' && !(live?.messageId && m.id === live.messageId));
@@ -51,13 +52,18 @@ export function MessageList({ onAnswer, onEdit, streaming, failure }: { onAnswer
   const endRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     endRef.current?.scrollIntoView({ block: 'end' });
-  }, [visible.length, live?.content, failedMessage, failure]);
+  }, [last?.id, live?.content, failedMessage, failure]);
 
   return (
     <div role="log" aria-label={t('chat.messages')} aria-busy={streaming} className="min-h-0 flex-1 overflow-y-auto px-3 py-4 md:px-4 md:py-6">
       <div className="mx-auto flex max-w-3xl flex-col gap-4">
         {isLoading && conversationId && <p className="text-sm text-muted-foreground">{t('chat.loading')}</p>}
         {!conversationId && !live && !showFailed && <p className="py-20 text-center text-lg text-muted-foreground">{t('chat.empty')}</p>}
+        {conversationId && data?.hasMoreMessages && (
+          <Button variant="ghost" size="sm" className="self-center" disabled={older.isPending} onClick={() => older.mutate()}>
+            {t('chat.olderMessages')}
+          </Button>
+        )}
         {visible.map((m) => (
           <Bubble key={m.id} role={m.role === 'user' ? 'user' : 'assistant'} testId={m.role === 'user' ? 'user-message' : 'assistant-message'}>
             {m.role === 'user' ? (

@@ -3,6 +3,7 @@ import { errors as joseErrors, jwtVerify, type JWTHeaderParameters } from 'jose'
 import { readConfig } from '../config';
 import type { AppEnv, AuthContext } from '../env';
 import { ApiError } from '../http/errors';
+import { guardWrites } from '../policy/burst';
 import { CLOCK_SKEW_S, MAX_TOKEN_LIFETIME_S } from '@chat/contract';
 import { AccessClaimsSchema } from './claims';
 import { jwksCacheFor } from './jwks';
@@ -31,7 +32,9 @@ function describe(err: unknown): string {
 /**
  * Verifies `Authorization: Bearer <jwt>` (RS256 only; iss, aud, exp required; 30 s skew)
  * against the JWK Set cache and puts the caller in `c.get('auth')`. A suspended user is
- * refused here with 403 `account_suspended`, whatever their token says.
+ * refused here with 403 `account_suspended`, whatever their token says, and a user's
+ * state-changing request counts against their write burst (429 `rate_limited`): here, so
+ * that no route that changes something can be left out.
  */
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header('Authorization');
@@ -76,5 +79,6 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   const auth: AuthContext = { sub, jti, roles, scopes, onboarded, expiresAt: exp, isService: sub.startsWith('svc:') };
   c.set('auth', auth);
   if (!auth.isService) await refuseIfSuspended(c);
+  await guardWrites(c);
   await next();
 });

@@ -13,10 +13,21 @@ export function olderThan(cursor: TimeCursor | undefined, at: AnyColumn, id: Any
   return cursor ? sql`(${at}, ${id}) < (${cursor.at}, ${cursor.id})` : undefined;
 }
 
-/** Cuts the `limit + 1` rows a page query fetched to `limit`; `next` is set only when more follow. */
-export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => TimeCursor): Page<T> {
-  const items = rows.slice(0, limit);
+/** A bound on a page's size as well as its length: rows stop once their sizes pass `max` (the first row always fits). */
+export type PageBudget<T> = { sizeOf: (row: T) => number; max: number };
+
+/**
+ * Cuts the `limit + 1` rows a page query fetched to `limit`, and with `budget` to the rows
+ * that fit it; `next` is set only when more follow.
+ */
+export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => TimeCursor, budget?: PageBudget<T>): Page<T> {
+  let items = rows.slice(0, limit);
+  if (budget) {
+    let used = 0;
+    const over = items.findIndex((row) => (used += budget.sizeOf(row)) > budget.max);
+    if (over !== -1) items = items.slice(0, Math.max(over, 1));
+  }
   const last = items.at(-1);
-  if (rows.length <= limit || last === undefined) return { items };
+  if (items.length === rows.length || last === undefined) return { items };
   return { items, next: keyOf(last) };
 }

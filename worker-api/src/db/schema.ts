@@ -32,6 +32,13 @@ export const users = sqliteTable(
     /** Set by an operator (epoch ms): every request with a user token is refused until cleared. */
     suspendedAt: integer('suspended_at', { mode: 'number' }),
     suspendedReason: text('suspended_reason'),
+    /** Bumped by a sign-out: a web session minted under an older version ends at its next claims refresh. */
+    sessionVersion: integer('session_version').notNull().default(0),
+    /**
+     * UTF-8 bytes of the user's messages, kept by triggers on `messages` and `conversations`
+     * (migration 0012), so the storage cap reads one row whatever wrote the messages.
+     */
+    storedBytes: integer('stored_bytes').notNull().default(0),
   },
   (t) => [index('users_email_idx').on(t.email), index('users_created_idx').on(t.createdAt, t.id)],
 );

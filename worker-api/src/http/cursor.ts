@@ -12,10 +12,10 @@ export function encodeCursor(cursor: TimeCursor | undefined): string | null {
   return btoa(`${cursor.at}:${cursor.id}`).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 
-/** The cursor a previous page returned; anything else is a 400 naming `query.cursor`. */
-export function decodeCursor(cursor: string | undefined): TimeCursor | undefined {
+/** The cursor a previous page returned; anything else is a 400 naming `field`. */
+export function decodeCursor(cursor: string | undefined, field = 'query.cursor'): TimeCursor | undefined {
   if (cursor === undefined) return undefined;
-  const invalid = new ApiError(400, 'invalid_request', 'query.cursor: not a cursor this API issued');
+  const invalid = new ApiError(400, 'invalid_request', `${field}: not a cursor this API issued`);
   if (!/^[A-Za-z0-9_-]{1,256}$/.test(cursor)) throw invalid;
   let text: string;
   try {

@@ -20,7 +20,12 @@ export const errorResponses = {
   401: { description: 'Missing or invalid token (`invalid_token`)', content: errorContent },
   403: { description: 'Token lacks the scope or role (`insufficient_scope`), or the account is suspended (`account_suspended`)', content: errorContent },
   404: { description: 'Not found, or not yours (`not_found`)', content: errorContent },
-  429: { description: 'Quota or concurrency limit reached', content: errorContent },
+  409: {
+    description:
+      'A per-user cap reached: `conversation_limit_reached`, `message_limit_reached`, `storage_limit_reached` or `open_orders_limit_reached`',
+    content: errorContent,
+  },
+  429: { description: 'Quota, concurrency or burst limit reached (`quota_exceeded`, `too_many_streams`, `rate_limited`), with Retry-After', content: errorContent },
 } as const;
 
 /** Picks error responses by status. */

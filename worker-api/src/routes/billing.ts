@@ -13,6 +13,7 @@ import { getSubscriptionForUser } from '../db/queries/subscriptions';
 import { createRouter } from '../http/app';
 import { bearer, errors, json, jsonBody } from '../http/schemas';
 import { log } from '../log';
+import { refuseOverOpenOrders } from '../policy/caps';
 
 /** Payments listed per request; a user has one or two a month. */
 const PAYMENTS_LISTED = 100;
@@ -123,8 +124,8 @@ const postOrder = createRoute({
       description: 'What to pass to the Toss payment window',
       content: json(z.object({ orderId: z.string(), amount: z.number().int(), orderName: z.string(), customerKey: z.string(), planId: z.string() }).openapi('Order')),
     },
-    ...errors(400, 401, 403),
-    409: paymentErrors[409],
+    ...errors(400, 401, 403, 429),
+    409: { description: `${paymentErrors[409].description}, or ${errors(409)[409].description}`, content: errorContent },
   },
 });
 
@@ -221,7 +222,10 @@ export const billingRoutes = createRouter()
     return c.json({ payments: rows.map(({ payment, order }) => describePayment(payment, order)) }, 200);
   })
   .openapi(postOrder, async (c) => {
-    const order = await createOneTimeOrder(getDb(c.env.DB), c.get('auth').sub, c.req.valid('json').planId);
+    const db = getDb(c.env.DB);
+    const userId = c.get('auth').sub;
+    await refuseOverOpenOrders(db, readConfig(c.env).caps, userId);
+    const order = await createOneTimeOrder(db, userId, c.req.valid('json').planId);
     return c.json(order, 201);
   })
   .openapi(postConfirm, async (c) => {

@@ -12,19 +12,26 @@ import {
   updateConversation,
 } from '../db/queries/conversations';
 import { getRunningGeneration } from '../db/queries/generations';
-import { getRecentMessages } from '../db/queries/messages';
+import { getMessagesPage } from '../db/queries/messages';
 import type { ConversationRow, MessageRow } from '../db/schema';
 import { createRouter } from '../http/app';
 import { ApiError } from '../http/errors';
 import { decodeCursor, encodeCursor, type TimeCursor } from '../http/cursor';
+import { readConfig } from '../config';
 import { bearer, errors } from '../http/schemas';
+import { refuseOverCaps } from '../policy/caps';
 import { RESERVATION_TTL_MS } from '../policy/quota';
 
-/** Messages a conversation read returns at most; older ones stay stored. */
-const MAX_MESSAGES_SHOWN = 500;
+/** Messages one page of a conversation holds by default and at most. */
+const MESSAGE_PAGE = 50;
+const MAX_MESSAGE_PAGE = 200;
+/** Content one page of messages carries at most (always at least one message): a 32,000-character message is about 100 KB. */
+const MAX_MESSAGE_PAGE_BYTES = 512 * 1024;
 
 /** What `newId('conv')` makes, with slack; anything else cannot exist, so it is a 404 without a query. */
 const CONVERSATION_ID = /^conv_[0-9a-z]{10,40}$/;
+/** What `newId('msg')` makes, with slack: the only ids a message cursor can name. */
+const MESSAGE_ID = /^msg_[0-9a-z]{10,40}$/;
 const Title = z.string().trim().min(1).max(200);
 const ModelId = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'must be a model id');
 
@@ -66,14 +73,22 @@ const ActiveGeneration = z
   .openapi('ActiveGeneration');
 
 const ConversationDetail = Conversation.extend({
-  messages: z.array(Message).openapi({ description: `Oldest first; the newest ${MAX_MESSAGES_SHOWN} at most` }),
+  messages: z.array(Message).openapi({
+    description: `One page, oldest first: the newest messages (before \`before\` when given), up to \`limit\` and ${MAX_MESSAGE_PAGE_BYTES / 1024} KiB of content`,
+  }),
   hasMoreMessages: z.boolean().openapi({ description: 'True when older messages were left out' }),
+  olderCursor: z.string().nullable().openapi({ description: 'Pass as `before` for the page of older messages; null when this page reaches the first' }),
   activeGeneration: z.union([ActiveGeneration, z.null()]).openapi({ description: 'The answer still being generated in this conversation, or null' }),
 }).openapi('ConversationDetail');
 
 const ListQuery = z.object({
   cursor: z.string().optional().openapi({ description: 'The `nextCursor` of the previous page' }),
   limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+const MessagePageQuery = z.object({
+  before: z.string().optional().openapi({ description: 'The `olderCursor` of the page read before' }),
+  limit: z.coerce.number().int().min(1).max(MAX_MESSAGE_PAGE).default(MESSAGE_PAGE),
 });
 
 const IdParams = z.object({
@@ -125,7 +140,7 @@ const createConversationRoute = createRoute({
   request: { body: { required: false, content: { 'application/json': { schema: CreateConversationBody } } } },
   responses: {
     201: { description: 'The new conversation', content: { 'application/json': { schema: Conversation } } },
-    ...errors(400, 401, 403, 404),
+    ...errors(400, 401, 403, 404, 409, 429),
   },
 });
 
@@ -133,13 +148,13 @@ const getRoute = createRoute({
   method: 'get',
   path: '/conversations/{id}',
   tags: ['conversations'],
-  summary: 'A conversation with its newest messages',
+  summary: 'A conversation with one page of its messages, the newest unless `before` is given',
   security: bearer,
   middleware: [requireAuth, requireScopes('conversations:read')] as const,
-  request: { params: IdParams },
+  request: { params: IdParams, query: MessagePageQuery },
   responses: {
-    200: { description: 'The conversation and its messages, oldest first', content: { 'application/json': { schema: ConversationDetail } } },
-    ...errors(401, 403, 404),
+    200: { description: 'The conversation and a page of its messages, oldest first', content: { 'application/json': { schema: ConversationDetail } } },
+    ...errors(400, 401, 403, 404),
   },
 });
 
@@ -181,7 +196,7 @@ const addMessageRoute = createRoute({
   request: { params: IdParams, body: { required: true, content: { 'application/json': { schema: CreateMessageBody } } } },
   responses: {
     201: { description: 'The stored message', content: { 'application/json': { schema: Message } } },
-    ...errors(400, 401, 403, 404),
+    ...errors(400, 401, 403, 404, 409, 429),
   },
 });
 
@@ -224,6 +239,14 @@ function conversationCursor(cursor: TimeCursor | undefined): TimeCursor {
   return cursor;
 }
 
+/** A message cursor is the oldest message of the page before: its `createdAt` (ms) and id. */
+function messageCursor(text: string | undefined): TimeCursor | undefined {
+  const cursor = decodeCursor(text, 'query.before');
+  if (cursor === undefined) return undefined;
+  if (!MESSAGE_ID.test(cursor.id)) throw new ApiError(400, 'invalid_request', 'query.before: not a cursor this API issued');
+  return cursor;
+}
+
 /**
  * A token outlives its user by up to its lifetime, and inserting for a deleted user breaks
  * the foreign key. drizzle wraps D1's error, so the reason is found down the `cause` chain.
@@ -246,8 +269,11 @@ export const conversationRoutes = createRouter()
   })
   .openapi(createConversationRoute, async (c) => {
     const body = c.req.valid('json');
+    const db = getDb(c.env.DB);
+    const userId = c.get('auth').sub;
+    await refuseOverCaps(db, readConfig(c.env).caps, userId, { newConversation: true });
     try {
-      const row = await createConversation(getDb(c.env.DB), c.get('auth').sub, body);
+      const row = await createConversation(db, userId, body);
       return c.json(toConversation(row), 201);
     } catch (err) {
       if (isMissingUser(err)) throw new ApiError(404, 'not_found', 'No user for this token: sign in again');
@@ -256,18 +282,20 @@ export const conversationRoutes = createRouter()
   })
   .openapi(getRoute, async (c) => {
     const id = conversationId(c.req.valid('param').id);
+    const { limit, before } = c.req.valid('query');
     const db = getDb(c.env.DB);
     // Read together to save a round trip; the messages are dropped unless the owner check passes.
-    const [conversation, recent, running] = await Promise.all([
+    const [conversation, page, running] = await Promise.all([
       getConversationForUser(db, c.get('auth').sub, id),
-      getRecentMessages(db, id, MAX_MESSAGES_SHOWN + 1),
+      getMessagesPage(db, id, { limit, maxBytes: MAX_MESSAGE_PAGE_BYTES, before: messageCursor(before) }),
       getRunningGeneration(db, id, Date.now() - RESERVATION_TTL_MS),
     ]);
     if (!conversation) throw conversationNotFound();
-    const hasMoreMessages = recent.length > MAX_MESSAGES_SHOWN;
-    const shown = hasMoreMessages ? recent.slice(1) : recent;
     const activeGeneration = running ? { id: running.id, messageId: running.messageId } : null;
-    return c.json({ ...toConversation(conversation), messages: shown.map(toMessage), hasMoreMessages, activeGeneration }, 200);
+    return c.json(
+      { ...toConversation(conversation), messages: page.items.map(toMessage), hasMoreMessages: page.next !== undefined, olderCursor: encodeCursor(page.next), activeGeneration },
+      200,
+    );
   })
   .openapi(updateRoute, async (c) => {
     const id = conversationId(c.req.valid('param').id);
@@ -283,8 +311,11 @@ export const conversationRoutes = createRouter()
   .openapi(addMessageRoute, async (c) => {
     const id = conversationId(c.req.valid('param').id);
     const db = getDb(c.env.DB);
-    const conversation = await getConversationForUser(db, c.get('auth').sub, id);
+    const userId = c.get('auth').sub;
+    const { content } = c.req.valid('json');
+    const conversation = await getConversationForUser(db, userId, id);
     if (!conversation) throw conversationNotFound();
-    const message = await addUserMessage(db, conversation.id, c.req.valid('json').content);
+    await refuseOverCaps(db, readConfig(c.env).caps, userId, { conversationId: conversation.id, content });
+    const message = await addUserMessage(db, conversation.id, content);
     return c.json(toMessage(message), 201);
   });

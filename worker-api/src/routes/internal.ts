@@ -27,6 +27,7 @@ const ProvisionedUser = z
     scopes: z.array(z.string()),
     onboarded: z.boolean(),
     created: z.boolean(),
+    sessionVersion: z.number().int().openapi({ description: 'Carried in the web session; a sign-out bumps it, and a session with an older one ends at its next claims refresh' }),
     // Present only for a suspended user, so an active user's answer keeps its original shape.
     suspendedAt: z.string().optional().openapi({ format: 'date-time', description: 'Set when an operator suspended the user: their API requests are refused' }),
     suspendedReason: z.string().nullable().optional(),
@@ -52,5 +53,5 @@ export const internalRoutes = createRouter().openapi(provision, async (c) => {
   const provisioned = await provisionUser(db, c.req.valid('json'), DEFAULT_ROLES);
   const user = await promoteListedAdmin(db, provisioned.user, readConfig(c.env).adminEmails);
   const suspension = user.suspendedAt === null ? {} : { suspendedAt: new Date(user.suspendedAt).toISOString(), suspendedReason: user.suspendedReason };
-  return c.json({ id: user.id, roles: user.roles, scopes: scopesForRoles(user.roles), onboarded: user.onboarded, created: provisioned.created, ...suspension }, 200);
+  return c.json({ id: user.id, roles: user.roles, scopes: scopesForRoles(user.roles), onboarded: user.onboarded, created: provisioned.created, sessionVersion: user.sessionVersion, ...suspension }, 200);
 });

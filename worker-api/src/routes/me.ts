@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { scopesForRoles } from '../auth/entitlements';
 import { requireAuth } from '../auth/verify';
 import { getDb, type Db } from '../db/client';
-import { completeOnboarding } from '../db/queries/users';
+import { bumpSessionVersion, completeOnboarding } from '../db/queries/users';
 import type { PlanRow, UserRow } from '../db/schema';
 import { createRouter } from '../http/app';
 import { ApiError } from '../http/errors';
@@ -29,6 +29,7 @@ const Profile = z
     roles: z.array(z.string()),
     scopes: z.array(z.string()),
     onboarded: z.boolean(),
+    sessionVersion: z.number().int().openapi({ description: 'Bumped by a sign-out: a web session minted under another version is over' }),
     locale: z.string().nullable(),
     createdAt: z.string().openapi({ format: 'date-time' }),
     plan: z.object({
@@ -66,6 +67,7 @@ async function profile(db: Db, user: UserRow, plan: PlanRow) {
     roles: user.roles,
     scopes: scopesForRoles(user.roles),
     onboarded: user.onboarded,
+    sessionVersion: user.sessionVersion,
     locale: user.locale,
     createdAt: new Date(user.createdAt).toISOString(),
     plan: {
@@ -111,6 +113,19 @@ const postOnboarding = createRoute({
   },
 });
 
+const postEndSessions = createRoute({
+  method: 'post',
+  path: '/me/sessions/end',
+  tags: ['me'],
+  summary: "End every web session of the caller's account (sign out everywhere)",
+  security: bearer,
+  middleware: [requireAuth] as const,
+  responses: {
+    200: { description: 'The new session version', content: { 'application/json': { schema: z.object({ sessionVersion: z.number().int() }).openapi('EndedSessions') } } },
+    ...errors(401, 403, 404, 429),
+  },
+});
+
 export const meRoutes = createRouter()
   .openapi(getMe, async (c) => {
     const db = getDb(c.env.DB);
@@ -123,4 +138,9 @@ export const meRoutes = createRouter()
     if (!user) throw userNotFound();
     const { plan } = await getEntitled(db, user.id);
     return c.json(await profile(db, user, plan), 200);
+  })
+  .openapi(postEndSessions, async (c) => {
+    const sessionVersion = await bumpSessionVersion(getDb(c.env.DB), c.get('auth').sub);
+    if (sessionVersion === undefined) throw userNotFound();
+    return c.json({ sessionVersion }, 200);
   });

@@ -15,6 +15,9 @@ import { createRouter } from '../http/app';
 import { ApiError } from '../http/errors';
 import { bearer, errors, eventStreamResponse } from '../http/schemas';
 import { startGeneration, type GenerationRequest } from '../generations/start';
+import { readConfig } from '../config';
+import { limitStreamStarts } from '../policy/burst';
+import { refuseOverCaps } from '../policy/caps';
 import { getEntitled, resolveModel, type Entitled } from '../policy/plans';
 
 /** Turns of history read to build the prompt; the token budget trims further. */
@@ -33,7 +36,7 @@ const getStream = createRoute({
   tags: ['ai'],
   summary: "Stream the answer to the conversation's last unanswered user message (EventSource)",
   security: bearer,
-  middleware: [requireAuth, requireScopes('chat:write')] as const,
+  middleware: [requireAuth, requireScopes('chat:write'), limitStreamStarts] as const,
   request: {
     query: z.object({
       convId: ConvId,
@@ -41,7 +44,7 @@ const getStream = createRoute({
       regenerate: z.enum(['0', '1', 'true', 'false']).optional().openapi({ description: 'Answer the last user message again, keeping the earlier answer' }),
     }),
   },
-  responses: { ...eventStreamResponse, ...errors(400, 401, 403, 404, 429), ...nothingToAnswer },
+  responses: { ...eventStreamResponse, ...errors(400, 401, 403, 404, 429), ...nothingToAnswer, 409: { description: `${nothingToAnswer[409].description}, or ${errors(409)[409].description}`, content: nothingToAnswer[409].content } },
 });
 
 const PostStreamBody = z
@@ -62,9 +65,9 @@ const postStream = createRoute({
   tags: ['ai'],
   summary: 'Store a user message (in a new conversation when convId is absent) and stream the answer',
   security: bearer,
-  middleware: [requireAuth, requireScopes('chat:write')] as const,
+  middleware: [requireAuth, requireScopes('chat:write'), limitStreamStarts] as const,
   request: { body: { required: true, content: { 'application/json': { schema: PostStreamBody } } } },
-  responses: { ...eventStreamResponse, ...errors(400, 401, 403, 404, 429), ...nothingToAnswer },
+  responses: { ...eventStreamResponse, ...errors(400, 401, 403, 404, 429), ...nothingToAnswer, 409: { description: `${nothingToAnswer[409].description}, or ${errors(409)[409].description}`, content: nothingToAnswer[409].content } },
 });
 
 function notFound(): ApiError {
@@ -122,6 +125,7 @@ export const streamRoutes = createRouter()
         getEntitled(db, userId),
         ownedConversation(db, userId, convId),
         getRecentMessages(db, convId, HISTORY_LIMIT),
+        refuseOverCaps(db, readConfig(c.env).caps, userId, { conversationId: convId }),
       ]);
       return { entitled, conversation, recent, model: modelFor(entitled, asked, conversation) };
     });
@@ -141,14 +145,16 @@ export const streamRoutes = createRouter()
     const convId = body.convId;
     // Refuse a suspended account or a model the plan lacks before storing anything.
     const { entitled, model, earlier } = await withRefusalsAudited(c, body.model, async () => {
+      const caps = readConfig(c.env).caps;
       if (convId === undefined) {
-        const entitled = await getEntitled(db, userId);
+        const [entitled] = await Promise.all([getEntitled(db, userId), refuseOverCaps(db, caps, userId, { newConversation: true, content: body.content })]);
         return { entitled, model: resolveModel(entitled.plan, body.model), earlier: [] };
       }
       const [entitled, existing, earlier] = await Promise.all([
         getEntitled(db, userId),
         ownedConversation(db, userId, convId),
         getRecentMessages(db, convId, HISTORY_LIMIT - 1),
+        refuseOverCaps(db, caps, userId, { conversationId: convId, content: body.content }),
       ]);
       return { entitled, model: modelFor(entitled, body.model, existing), earlier };
     });

@@ -1,6 +1,8 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
+import type { TimeCursor } from '../../http/cursor';
 import type { Db } from '../client';
 import { newId } from '../ids';
+import { olderThan, toPage, type Page } from '../pagination';
 import { messages, type MessageRow } from '../schema';
 
 /** A user's turn in a conversation; the caller batches it with the conversation's write. */
@@ -26,4 +28,26 @@ export async function getRecentMessages(db: Db, conversationId: string, limit: n
     .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit(limit);
   return newestFirst.reverse();
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * One page of a conversation's messages going back in time: the newest `limit` before
+ * `before` (all of them when absent), cut to `maxBytes` of content, returned oldest first
+ * (the order a transcript reads in); `next` names the page before it.
+ */
+export async function getMessagesPage(
+  db: Db,
+  conversationId: string,
+  opts: { limit: number; maxBytes: number; before?: TimeCursor | undefined },
+): Promise<Page<MessageRow>> {
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), olderThan(opts.before, messages.createdAt, messages.id)))
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(opts.limit + 1);
+  const page = toPage(rows, opts.limit, (m) => ({ at: m.createdAt, id: m.id }), { sizeOf: (m) => encoder.encode(m.content).byteLength, max: opts.maxBytes });
+  return { ...page, items: page.items.reverse() };
 }

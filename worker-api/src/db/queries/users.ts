@@ -225,3 +225,13 @@ export function userPlanRenewForSubscription(db: Db, userId: string, plan: PlanT
     sql`EXISTS (SELECT 1 FROM ${subscriptions} WHERE ${subscriptions.id} = ${subscription.id} AND ${subscriptions.period} = ${subscription.period})`,
   );
 }
+
+/** Ends every web session of the user: the new version no session cookie carries yet; undefined when there is no such user. */
+export async function bumpSessionVersion(db: Db, userId: string): Promise<number | undefined> {
+  const [row] = await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(eq(users.id, userId))
+    .returning({ sessionVersion: users.sessionVersion });
+  return row?.sessionVersion;
+}

@@ -1,0 +1,185 @@
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from 'cloudflare:test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import worker from '../src/index';
+import type { Bindings } from '../src/env';
+import { expectError } from './support/errors';
+import { authed, makeKey, publish, type TestKey } from './support/tokens';
+import { newUser } from './support/users';
+
+type User = { id: string; token: string };
+type Message = { id: string; content: string };
+type Detail = { id: string; messages: Message[]; hasMoreMessages: boolean; olderCursor: string | null };
+
+let key: TestKey;
+
+beforeAll(async () => {
+  key = await makeKey();
+  await publish(key);
+});
+
+function call(token: string, method: string, path: string, body?: unknown): Promise<Response> {
+  return SELF.fetch(`https://api.test${path}`, authed(token, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }));
+}
+
+/** The Worker with some vars changed, for caps small enough to reach in a test. */
+async function callWith(vars: Partial<Record<string, string>>, token: string, method: string, path: string, body?: unknown): Promise<Response> {
+  const ctx = createExecutionContext();
+  const init = authed(token, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await worker.fetch(new Request(`https://api.test${path}`, init), { ...env, ...vars } as Bindings, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+async function conversationOf(user: User): Promise<string> {
+  const res = await call(user.token, 'POST', '/conversations', {});
+  expect(res.status).toBe(201);
+  return (await res.json<{ id: string }>()).id;
+}
+
+describe('burst guard', () => {
+  it('limits a burst of 200 creates with 429 rate_limited and Retry-After', { timeout: 90_000 }, async () => {
+    const user = await newUser(key);
+    const answers = await Promise.all(Array.from({ length: 200 }, () => call(user.token, 'POST', '/conversations', {})));
+    const statuses = answers.map((r) => r.status);
+    const created = statuses.filter((s) => s === 201).length;
+    const limited = answers.filter((r) => r.status === 429);
+    // 30 per 10 s window (wrangler.toml); a burst that straddles a window edge gets two allowances.
+    expect(created).toBeGreaterThanOrEqual(1);
+    expect(created).toBeLessThanOrEqual(60);
+    expect(created + limited.length).toBe(200);
+    const first = limited[0]!;
+    expect(first.headers.get('Retry-After')).toBe('10');
+    await expectError(first, 429, 'rate_limited', /try again in 10 s/);
+    const stored = await env.DB.prepare('SELECT count(*) AS n FROM conversations WHERE user_id = ?').bind(user.id).first<{ n: number }>();
+    expect(stored?.n).toBe(created);
+
+    // Reads are not writes, and another user has a burst of their own.
+    expect((await call(user.token, 'GET', '/conversations')).status).toBe(200);
+    const other = await newUser(key);
+    expect((await call(other.token, 'POST', '/conversations', {})).status).toBe(201);
+  });
+
+  it('limits stream starts per user, before anything is read', { timeout: 60_000 }, async () => {
+    const user = await newUser(key);
+    const conv = await conversationOf(user);
+    // The simulated limiter's minute windows follow the clock: start well inside one.
+    const left = 60_000 - (Date.now() % 60_000);
+    if (left < 20_000) await new Promise((r) => setTimeout(r, left + 100));
+    // Nothing to answer: each start is refused with 409 after the guard counted it.
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) statuses.push((await call(user.token, 'GET', `/ai/stream?convId=${conv}`)).status);
+    expect(statuses.slice(0, 20).every((s) => s === 409)).toBe(true);
+    const refused = await call(user.token, 'GET', `/ai/stream?convId=${conv}`);
+    expect(refused.headers.get('Retry-After')).toBe('60');
+    await expectError(refused, 429, 'rate_limited');
+    await expectError(await call(user.token, 'POST', '/ai/stream', { content: 'hello' }), 429, 'rate_limited');
+  });
+});
+
+describe('caps', () => {
+  it('refuses a conversation past the per-user cap', async () => {
+    const user = await newUser(key);
+    const caps = { MAX_CONVERSATIONS_PER_USER: '2' };
+    for (let i = 0; i < 2; i++) expect((await callWith(caps, user.token, 'POST', '/conversations', {})).status).toBe(201);
+    await expectError(await callWith(caps, user.token, 'POST', '/conversations', {}), 409, 'conversation_limit_reached', /2 conversations/);
+    await expectError(await callWith(caps, user.token, 'POST', '/ai/stream', { content: 'a new one' }), 409, 'conversation_limit_reached');
+    const stored = await env.DB.prepare('SELECT count(*) AS n FROM conversations WHERE user_id = ?').bind(user.id).first<{ n: number }>();
+    expect(stored?.n).toBe(2);
+  });
+
+  it('refuses a message past the per-conversation cap, on both ways of sending one', async () => {
+    const user = await newUser(key);
+    const conv = await conversationOf(user);
+    const caps = { MAX_MESSAGES_PER_CONVERSATION: '2' };
+    for (const content of ['one', 'two']) expect((await callWith(caps, user.token, 'POST', `/conversations/${conv}/messages`, { content })).status).toBe(201);
+    await expectError(await callWith(caps, user.token, 'POST', `/conversations/${conv}/messages`, { content: 'three' }), 409, 'message_limit_reached');
+    await expectError(await callWith(caps, user.token, 'POST', '/ai/stream', { convId: conv, content: 'three' }), 409, 'message_limit_reached');
+    await expectError(await callWith(caps, user.token, 'GET', `/ai/stream?convId=${conv}`), 409, 'message_limit_reached');
+    // Another user's conversation is still a 404, never a cap.
+    const stranger = await newUser(key);
+    await expectError(await callWith(caps, stranger.token, 'POST', '/ai/stream', { convId: conv, content: 'x' }), 404, 'not_found');
+  });
+
+  it('counts stored bytes exactly and refuses what would pass the cap, until something is deleted', async () => {
+    const user = await newUser(key);
+    const conv = await conversationOf(user);
+    const caps = { MAX_STORED_BYTES_PER_USER: '100' };
+    // 3 bytes per 한: 60 bytes.
+    expect((await callWith(caps, user.token, 'POST', `/conversations/${conv}/messages`, { content: '한'.repeat(20) })).status).toBe(201);
+    const bytes = async () => (await env.DB.prepare('SELECT stored_bytes AS n FROM users WHERE id = ?').bind(user.id).first<{ n: number }>())?.n;
+    expect(await bytes()).toBe(60);
+    await expectError(await callWith(caps, user.token, 'POST', `/conversations/${conv}/messages`, { content: 'x'.repeat(41) }), 409, 'storage_limit_reached');
+    await expectError(await callWith(caps, user.token, 'POST', '/ai/stream', { content: 'x'.repeat(41) }), 409, 'storage_limit_reached');
+    expect((await callWith(caps, user.token, 'POST', `/conversations/${conv}/messages`, { content: 'x'.repeat(40) })).status).toBe(201);
+    expect(await bytes()).toBe(100);
+    // Full: even an answer, whose size nobody knows yet, is refused.
+    await expectError(await callWith(caps, user.token, 'GET', `/ai/stream?convId=${conv}`), 409, 'storage_limit_reached');
+    expect((await call(user.token, 'DELETE', `/conversations/${conv}`)).status).toBe(204);
+    expect(await bytes()).toBe(0);
+    expect((await callWith(caps, user.token, 'POST', '/conversations', {})).status).toBe(201);
+  });
+
+  it('refuses a one-time order while too many wait for payment', async () => {
+    const user = await newUser(key);
+    const caps = { MAX_OPEN_ORDERS_PER_USER: '2' };
+    for (let i = 0; i < 2; i++) expect((await callWith(caps, user.token, 'POST', '/billing/orders', { planId: 'pro' })).status).toBe(201);
+    await expectError(await callWith(caps, user.token, 'POST', '/billing/orders', { planId: 'pro' }), 409, 'open_orders_limit_reached');
+    // One that lapsed a day ago no longer counts.
+    await env.DB.prepare('UPDATE orders SET created_at = ? WHERE user_id = ?').bind(Date.now() - 25 * 3600_000, user.id).run();
+    expect((await callWith(caps, user.token, 'POST', '/billing/orders', { planId: 'pro' })).status).toBe(201);
+  });
+});
+
+describe('conversation pages', () => {
+  it('returns a 2,000-message conversation in bounded pages, newest first, each oldest first', async () => {
+    const user = await newUser(key);
+    const conv = await conversationOf(user);
+    const insert = env.DB.prepare("INSERT INTO messages (id, conversation_id, role, content, created_at) VALUES (?, ?, 'user', ?, ?)");
+    // Ids sort with their creation time, as newId's do; some share a millisecond, so the id breaks the tie.
+    const id = (i: number) => `msg_seed${String(i).padStart(6, '0')}`;
+    await env.DB.batch(Array.from({ length: 2000 }, (_, i) => insert.bind(id(i), conv, `m${i}`, 1_000_000 + Math.floor(i / 3))));
+
+    const first = await (await call(user.token, 'GET', `/conversations/${conv}`)).json<Detail>();
+    expect(first.messages).toHaveLength(50);
+    expect(first.messages.at(-1)?.id).toBe(id(1999));
+    expect(first.hasMoreMessages).toBe(true);
+
+    const seen: string[] = [];
+    let before: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = `limit=200${before ? `&before=${before}` : ''}`;
+      const res = await call(user.token, 'GET', `/conversations/${conv}?${query}`);
+      expect(res.status).toBe(200);
+      const page: Detail = await res.json<Detail>();
+      expect(page.messages.length).toBeLessThanOrEqual(200);
+      expect(page.hasMoreMessages).toBe(page.olderCursor !== null);
+      seen.unshift(...page.messages.map((m) => m.id));
+      before = page.olderCursor;
+      pages++;
+    } while (before !== null && pages < 20);
+    expect(pages).toBe(10);
+    expect(seen).toEqual(Array.from({ length: 2000 }, (_, i) => id(i)));
+
+    await expectError(await call(user.token, 'GET', `/conversations/${conv}?limit=201`), 400, 'invalid_request', /^query\.limit/);
+    await expectError(await call(user.token, 'GET', `/conversations/${conv}?before=nope!`), 400, 'invalid_request', /^query\.before/);
+    // A conversation cursor is not a message cursor.
+    const notMessage = btoa(`1000:${conv}`).replace(/=+$/, '');
+    await expectError(await call(user.token, 'GET', `/conversations/${conv}?before=${notMessage}`), 400, 'invalid_request', /^query\.before/);
+  });
+
+  it('cuts a page of long messages to its byte budget, but always returns one', async () => {
+    const user = await newUser(key);
+    const conv = await conversationOf(user);
+    const insert = env.DB.prepare("INSERT INTO messages (id, conversation_id, role, content, created_at) VALUES (?, ?, 'assistant', ?, ?)");
+    const id = (i: number) => `msg_long${String(i).padStart(6, '0')}`;
+    await env.DB.batch(Array.from({ length: 8 }, (_, i) => insert.bind(id(i), conv, 'y'.repeat(200_000), 2_000_000 + i)));
+    await insert.bind(id(8), conv, 'z'.repeat(600_000), 2_000_008).run();
+
+    const page = await (await call(user.token, 'GET', `/conversations/${conv}`)).json<Detail>();
+    expect(page.messages.map((m) => m.id)).toEqual([id(8)]);
+    const next = await (await call(user.token, 'GET', `/conversations/${conv}?before=${page.olderCursor}`)).json<Detail>();
+    expect(next.messages.map((m) => m.id)).toEqual([id(6), id(7)]);
+    expect(next.hasMoreMessages).toBe(true);
+  });
+});
