@@ -149,30 +149,6 @@ describe('every page on a phone and a laptop', () => {
     await user.getByRole('button', { name: '밝은 테마' }).click();
   });
 
-  it('shows an image from another host as a link and fetches nothing from it; the policy refuses it too', async () => {
-    await ask(user, `![고양이](${outsideUrl}/cat.png) ![그림](${outsideUrl}/drawing.svg)`);
-    const answer = user.getByTestId('assistant-message');
-    await expect.poll(() => answer.getByTestId('markdown-image-link').count()).toBe(2);
-    expect(await answer.getByTestId('markdown-image-link').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual([
-      `${outsideUrl}/cat.png`,
-      `${outsideUrl}/drawing.svg`,
-    ]);
-    expect(await user.locator('main img, main svg image, main object, main embed').count()).toBe(0);
-    // Were an <img> to slip into the page anyway, img-src keeps the browser from fetching it.
-    const attempt = await user.evaluate(
-      (src) =>
-        new Promise<string>((resolve) => {
-          const img = new Image();
-          img.onload = () => resolve('loaded');
-          img.onerror = () => resolve('refused');
-          img.src = src;
-        }),
-      `${outsideUrl}/probe.png`,
-    );
-    expect(attempt).toBe('refused');
-    expect(outsideRequests).toEqual([]);
-  });
-
   it('on a phone, opens the drawer and switches conversations; the header is a menu', async () => {
     await ask(user, '두 번째 대화입니다');
     await user.setViewportSize(VIEWPORTS.phone);
@@ -257,6 +233,31 @@ describe('every page on a phone and a laptop', () => {
     await visit(admin, '/admin/plans', 'admin-plans');
     await visit(admin, '/admin/usage', 'admin-usage');
     await visit(admin, '/admin/audit', 'admin-audit');
+  });
+
+  it('shows an image from another host as a link and fetches nothing from it; the policy refuses it too', async () => {
+    await user.goto(`${stack.appUrl}/chat`);
+    await ask(user, `![고양이](${outsideUrl}/cat.png) ![그림](${outsideUrl}/drawing.svg)`);
+    const answer = user.getByTestId('assistant-message');
+    await expect.poll(() => answer.getByTestId('markdown-image-link').count()).toBe(2);
+    expect(await answer.getByTestId('markdown-image-link').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual([
+      `${outsideUrl}/cat.png`,
+      `${outsideUrl}/drawing.svg`,
+    ]);
+    expect(await user.locator('main img, main svg image, main object, main embed').count()).toBe(0);
+    // Were an <img> to slip into the page anyway, img-src keeps the browser from fetching it.
+    const attempt = await user.evaluate(
+      (src) =>
+        new Promise<string>((resolve) => {
+          const img = new Image();
+          img.onload = () => resolve('loaded');
+          img.onerror = () => resolve('refused');
+          img.src = src;
+        }),
+      `${outsideUrl}/probe.png`,
+    );
+    expect(attempt).toBe('refused');
+    expect(outsideRequests).toEqual([]);
   });
 
   it('throws no error in any page', () => {

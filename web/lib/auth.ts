@@ -1,7 +1,8 @@
 import { Auth, createActionURL } from '@auth/core';
 import type { NextAuthConfig, Session } from 'next-auth';
 import { getToken, type JWT } from 'next-auth/jwt';
-import { z } from 'zod';
+// zod's tree-shakable build: this module is also bundled into the built app's Worker entry (worker.ts).
+import { z } from 'zod/mini';
 import Kakao from 'next-auth/providers/kakao';
 import { readEnv } from './platform';
 import { accessTokens, SERVICE_CLAIMS, type AccessClaims } from './token';
@@ -144,7 +145,7 @@ export function authConfig(): NextAuthConfig {
 }
 
 /** The part of Kakao's `/v2/user/me` answer that says whether the email is vouched for. */
-const KakaoEmailStatus = z.object({ kakao_account: z.object({ is_email_valid: z.boolean().optional(), is_email_verified: z.literal(true) }) });
+const KakaoEmailStatus = z.object({ kakao_account: z.object({ is_email_valid: z.optional(z.boolean()), is_email_verified: z.literal(true) }) });
 
 /**
  * Whether Kakao vouches for the account's email. Auth.js's Kakao profile keeps only the address,
