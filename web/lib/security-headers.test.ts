@@ -47,6 +47,7 @@ describe('the headers every response carries', () => {
     const overHttp = withPageHeaders(new Response('page'), 'http://localhost:3000/chat', 'p');
     expect(overHttp.headers.get('strict-transport-security')).toBeNull();
     expect(overHttp.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(overHttp.headers.get('x-frame-options')).toBe('DENY');
     expect(overHttp.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
     expect(overHttp.headers.get('permissions-policy')).toContain('camera=()');
   });

@@ -52,13 +52,15 @@ export function pagePolicy(nonce: string): string {
 const API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /**
- * Sets the headers every response carries on `headers`: the policy given, nosniff, the referrer
+ * Sets the headers every response carries on `headers`: the policy given, nosniff, no framing, the referrer
  * and permissions policies, and HSTS when the request came over https (a plain-http local
  * server must not pin the browser to https).
  */
 function setCommon(headers: Headers, requestUrl: string, policy: string): void {
   if (!headers.has(CSP_HEADER)) headers.set(CSP_HEADER, policy);
   headers.set('X-Content-Type-Options', 'nosniff');
+  // frame-ancestors for browsers that predate it.
+  headers.set('X-Frame-Options', 'DENY');
   headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
   headers.set('Permissions-Policy', PERMISSIONS_POLICY);
   if (new URL(requestUrl).protocol === 'https:') headers.set('Strict-Transport-Security', HSTS);
