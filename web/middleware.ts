@@ -1,11 +1,15 @@
-import { NextResponse, type NextRequest } from 'next/server';
-import { auth } from '@/lib/auth';
-import { forwardToWorker } from '@/lib/bff';
+import { NextRequest, NextResponse } from 'next/server';
+import { auth } from '@/lib/next-auth';
 import { forbiddenPage } from '@/lib/forbidden-page';
 import { isAdmin } from '@/lib/roles';
+import { newNonce, NONCE_HEADER, pagePolicy, withPageHeaders } from '@/lib/security-headers';
 
-/** The BFF paths whose answers are event streams: a new answer, and following one (`Last-Event-ID`). */
-const STREAM_PATHS = /^\/api\/ai\/(?:stream|generations\/[^/]+\/stream)$/;
+const ADMIN_PATHS = /^\/admin(?:\/|$)/;
+
+/** The request as the page sees it: its nonce, and the policy Next reads the nonce from for its own scripts. */
+function continueWith(req: NextRequest): NextResponse {
+  return NextResponse.next({ request: { headers: req.headers } });
+}
 
 /**
  * The operators' console answers 403 to anyone signed in without the admin role, before any
@@ -17,23 +21,33 @@ const guard = auth((req) => {
   if (!isAdmin(claims.roles)) {
     return forbiddenPage(req);
   }
-  return NextResponse.next();
+  return continueWith(req);
 });
 
+/**
+ * Every page and Auth.js route: a fresh script nonce and the security headers; the console's
+ * pages also pass the admin guard. The BFF's `/api/*` answers set their own headers
+ * (lib/bff.ts) and, in the built app, never reach Next (worker.ts).
+ */
 export default async function middleware(req: NextRequest) {
-  if (STREAM_PATHS.test(req.nextUrl.pathname)) {
-    // Relayed from here rather than by the route handler: the Next server pipes a route
-    // handler's body through streams of its own (on OpenNext, a Node.js response turned back
-    // into a web stream), so each event crosses into JS several times on its way out; a
-    // middleware's response leaves the Worker as it is. A HEAD has no body to relay and goes
-    // on to the route handler like every other /api call.
-    return req.method === 'HEAD' ? NextResponse.next() : forwardToWorker(req);
+  const nonce = newNonce();
+  const policy = pagePolicy(nonce);
+  const headers = new Headers(req.headers);
+  headers.set(NONCE_HEADER, nonce);
+  headers.set('Content-Security-Policy', policy);
+  const request = new NextRequest(req, { headers });
+  let response: Response;
+  if (ADMIN_PATHS.test(req.nextUrl.pathname)) {
+    // With a per-request Auth.js config (lib/auth.ts), the wrapper above is a promise of the
+    // handler rather than the handler itself, so Next needs a plain function in front of it.
+    const handler = await guard;
+    response = (await handler(request, { params: Promise.resolve({}) })) ?? continueWith(request);
+  } else {
+    response = continueWith(request);
   }
-  // With a per-request Auth.js config (lib/auth.ts), the wrapper above is a promise of the
-  // handler rather than the handler itself, so Next needs a plain function in front of it.
-  const handler = await guard;
-  return handler(req, { params: Promise.resolve({}) });
+  return withPageHeaders(response, req.url, policy);
 }
 
-// Literal paths: Next reads this statically. The two `/api/ai/…` entries are STREAM_PATHS.
-export const config = { matcher: ['/admin', '/admin/:path*', '/api/ai/stream', '/api/ai/generations/:id/stream'] };
+// Everything but the static files (served before the Worker runs) and the BFF's /api/*;
+// Auth.js's /api/auth/* is the app's own.
+export const config = { matcher: ['/((?!api/|_next/static/|_next/image|favicon\\.ico).*)', '/api/auth/:path*'] };

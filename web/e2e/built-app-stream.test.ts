@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSigningKey, freePort, ProcessSet, randomSecret, sessionCookie, startBuiltWebApp, WEB_DIR } from '@chat/ops/stack';
 
 /**
- * The built app (OpenNext's Worker under `wrangler dev`: workerd, as deployed) in front of a stub Worker:
- * the BFF mints a real token from the key in local KV, streams the event stream through as
- * it is written, and forwards the browser's abort.
+ * The built app (its Worker entry and OpenNext's build under `wrangler dev`: workerd, as deployed)
+ * in front of a stub Worker: the BFF mints a real token from the key in local KV, streams the
+ * event stream through as it is written and an upload as it is sent, and forwards the
+ * browser's abort.
  */
 const processes = new ProcessSet({ logDir: join(WEB_DIR, 'test-results/logs/built-app-stream') });
 const persistTo = mkdtempSync(join(tmpdir(), 'chat-e2e-state-'));
@@ -18,6 +19,8 @@ const CLAIMS = { sub: 'usr_e2e_stream', roles: ['user'], scopes: ['chat:write', 
 
 type Seen = { method: string | undefined; url: string | undefined; headers: IncomingHttpHeaders; closed: Promise<void> };
 const seen: Seen[] = [];
+/** The body of each upload (`POST /uploads/*`) as far as it has reached the stub. */
+const uploads: { chunks: string[] }[] = [];
 let release: () => void = () => {};
 let stub: Server;
 let app: string;
@@ -39,6 +42,15 @@ beforeAll(async () => {
       const ping = setInterval(() => res.write(': ping\n\n'), 250);
       res.on('close', () => clearInterval(ping));
       release = () => res.end('event: delta\ndata: {"content":"끝"}\n\nevent: done\ndata: {"finishReason":"stop"}\n\n');
+      return;
+    }
+    if (req.method === 'POST' && req.url?.startsWith('/uploads/')) {
+      // Answers only once the whole body is in, and records each piece as it arrives.
+      const upload = { chunks: [] as string[] };
+      uploads.push(upload);
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => upload.chunks.push(chunk));
+      req.on('end', () => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ received: upload.chunks.join('') })));
       return;
     }
     res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
@@ -132,6 +144,31 @@ describe('the OpenNext build in workerd', () => {
     const request = seen.at(-1)!;
     browser.abort();
     await expect(Promise.race([request.closed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open'), 10_000))])).resolves.toBe('closed');
+  });
+
+  it('streams an upload to the Worker as it is sent: the first part arrives before the rest leaves', async () => {
+    const encoder = new TextEncoder();
+    let sendRest: () => void = () => {};
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode('{"part":"first",'));
+        sendRest = () => {
+          controller.enqueue(encoder.encode('"rest":"second"}'));
+          controller.close();
+        };
+      },
+    });
+    const before = uploads.length;
+    const init = { method: 'POST', headers: { Cookie: cookie, Origin: appOrigin, 'Content-Type': 'application/json' }, body, duplex: 'half' };
+    const answer = fetch(`${app}/api/uploads/probe`, init as RequestInit);
+    // Only an unbuffered path gets the first part to the Worker while the rest is held back.
+    await expect.poll(() => uploads.slice(before).flatMap((u) => u.chunks).join(''), { timeout: 20_000 }).toContain('"part":"first"');
+    expect(uploads.slice(before).flatMap((u) => u.chunks).join('')).not.toContain('second');
+    sendRest();
+    const res = await answer;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ received: '{"part":"first","rest":"second"}' });
+    expect(seen.at(-1)?.headers.authorization).toMatch(/^Bearer /);
   });
 
   it('refuses a state-changing request from another origin', async () => {

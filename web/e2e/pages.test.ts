@@ -1,7 +1,8 @@
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
-import { checkPage, seriousViolations, VIEWPORTS } from './page-checks';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkPage, expectSecurityHeaders, seriousViolations, VIEWPORTS } from './page-checks';
 import { newKoreanPage, signInWithKakao } from './support/browser';
 import { WEB_DIR, type Stack } from './support/stack';
 import { browserSuite } from './support/suite';
@@ -23,6 +24,10 @@ let admin: Page;
 const titles = new Map<string, string>();
 /** Uncaught errors in any page: a render that throws must fail the walk, not leave it waiting. */
 const pageErrors: string[] = [];
+/** Another host on loopback, as an outside image would be: it counts every request it gets. */
+let outside: Server;
+let outsideUrl: string;
+const outsideRequests: string[] = [];
 
 browserSuite('pages', { shots: SHOTS, workerVars: { ADMIN_EMAILS: 'alice@example.com' } }, async (started) => {
   ({ stack, browser } = started);
@@ -30,7 +35,28 @@ browserSuite('pages', { shots: SHOTS, workerVars: { ADMIN_EMAILS: 'alice@example
   ({ page: user, context: userContext } = await newKoreanPage(browser));
   await userContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.appUrl });
   ({ page: admin } = await newKoreanPage(browser));
-  for (const page of [visitor, user, admin]) page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+  outside = createServer((req, res) => {
+    outsideRequests.push(`${req.method} ${req.url}`);
+    res.writeHead(200, { 'Content-Type': 'image/svg+xml' }).end('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+  });
+  await new Promise<void>((resolve) => outside.listen(0, '127.0.0.1', resolve));
+  const address = outside.address();
+  if (address === null || typeof address === 'string') throw new Error('the outside server has no port');
+  outsideUrl = `http://127.0.0.1:${address.port}`;
+  for (const page of [visitor, user, admin]) {
+    page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+    // A script, style or request the page's own policy refuses is a page that does not work
+    // under it; only the outside host's refusals are expected.
+    page.on('console', (message) => {
+      const text = message.text();
+      if (message.type() === 'error' && text.includes('Content Security Policy') && !text.includes(outsideUrl)) pageErrors.push(`${page.url()}: ${text}`);
+    });
+  }
+});
+
+afterAll(() => {
+  outside?.closeAllConnections();
+  outside?.close();
 });
 
 const composer = (page: Page) => page.getByLabel('메시지', { exact: true });
@@ -170,6 +196,17 @@ describe('every page on a phone and a laptop', () => {
     });
   });
 
+  it('gives the BFF\'s answers the security headers, its JSON never stored', async () => {
+    const signedIn = await user.request.get(`${stack.appUrl}/api/me`);
+    expect(signedIn.status()).toBe(200);
+    expectSecurityHeaders(signedIn.headers(), 'GET /api/me', 'api');
+    const signedOut = await visitor.request.get(`${stack.appUrl}/api/me`);
+    expect(signedOut.status()).toBe(401);
+    expectSecurityHeaders(signedOut.headers(), 'GET /api/me signed out', 'api');
+    const session = await user.request.get(`${stack.appUrl}/api/auth/session`);
+    expectSecurityHeaders(session.headers(), 'GET /api/auth/session', 'page');
+  });
+
   it('the console refuses a user with a 403 page that looks like the app', async () => {
     const response = await user.goto(`${stack.appUrl}/admin/users`);
     expect(response?.status()).toBe(403);
@@ -189,6 +226,31 @@ describe('every page on a phone and a laptop', () => {
     await visit(admin, '/admin/plans', 'admin-plans');
     await visit(admin, '/admin/usage', 'admin-usage');
     await visit(admin, '/admin/audit', 'admin-audit');
+  });
+
+  it('shows an image from another host as a link and fetches nothing from it; the policy refuses it too', async () => {
+    await user.goto(`${stack.appUrl}/chat`);
+    await ask(user, `![고양이](${outsideUrl}/cat.png) ![그림](${outsideUrl}/drawing.svg)`);
+    const answer = user.getByTestId('assistant-message');
+    await expect.poll(() => answer.getByTestId('markdown-image-link').count()).toBe(2);
+    expect(await answer.getByTestId('markdown-image-link').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual([
+      `${outsideUrl}/cat.png`,
+      `${outsideUrl}/drawing.svg`,
+    ]);
+    expect(await user.locator('main img, main svg image, main object, main embed').count()).toBe(0);
+    // Were an <img> to slip into the page anyway, img-src keeps the browser from fetching it.
+    const attempt = await user.evaluate(
+      (src) =>
+        new Promise<string>((resolve) => {
+          const img = new Image();
+          img.onload = () => resolve('loaded');
+          img.onerror = () => resolve('refused');
+          img.src = src;
+        }),
+      `${outsideUrl}/probe.png`,
+    );
+    expect(attempt).toBe('refused');
+    expect(outsideRequests).toEqual([]);
   });
 
   it('throws no error in any page', () => {

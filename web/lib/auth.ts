@@ -1,6 +1,8 @@
-import NextAuth, { type NextAuthConfig } from 'next-auth';
+import { Auth, createActionURL } from '@auth/core';
+import type { NextAuthConfig, Session } from 'next-auth';
 import { getToken, type JWT } from 'next-auth/jwt';
-import { z } from 'zod';
+// zod's tree-shakable build: this module is also bundled into the built app's Worker entry (worker.ts).
+import { z } from 'zod/mini';
 import Kakao from 'next-auth/providers/kakao';
 import { readEnv } from './platform';
 import { accessTokens, SERVICE_CLAIMS, type AccessClaims } from './token';
@@ -76,14 +78,21 @@ export function refreshedSession(token: JWT, me: { name: string | null; roles: s
   return { ...token, name: me.name ?? token.name, roles: me.roles, scopes: me.scopes, onboarded: me.onboarded, claimsAt: now };
 }
 
+/** Kakao's login and API hosts, or the local fake's (KAKAO_AUTH_BASE, KAKAO_API_BASE); no trailing slash. */
+export function kakaoEndpoints(): { authBase: string; apiBase: string } {
+  return {
+    authBase: (readEnv('KAKAO_AUTH_BASE') ?? 'https://kauth.kakao.com').replace(/\/+$/, ''),
+    apiBase: (readEnv('KAKAO_API_BASE') ?? 'https://kapi.kakao.com').replace(/\/+$/, ''),
+  };
+}
+
 /**
  * Auth.js configuration, built per request: on Workers the environment exists only inside a
  * request. Kakao's endpoints can point at a local fake (KAKAO_AUTH_BASE, KAKAO_API_BASE); the
  * bare `?scope` on authorize keeps Auth.js from asking Kakao for `openid`.
  */
 export function authConfig(): NextAuthConfig {
-  const authBase = (readEnv('KAKAO_AUTH_BASE') ?? 'https://kauth.kakao.com').replace(/\/+$/, '');
-  const apiBase = (readEnv('KAKAO_API_BASE') ?? 'https://kapi.kakao.com').replace(/\/+$/, '');
+  const { authBase, apiBase } = kakaoEndpoints();
   const appUrl = readEnv('AUTH_URL');
   return {
     secret: readEnv('AUTH_SECRET'),
@@ -157,7 +166,7 @@ export function authConfig(): NextAuthConfig {
 }
 
 /** The part of Kakao's `/v2/user/me` answer that says whether the email is vouched for. */
-const KakaoEmailStatus = z.object({ kakao_account: z.object({ is_email_valid: z.boolean().optional(), is_email_verified: z.literal(true) }) });
+const KakaoEmailStatus = z.object({ kakao_account: z.object({ is_email_valid: z.optional(z.boolean()), is_email_verified: z.literal(true) }) });
 
 /**
  * Whether Kakao vouches for the account's email. Auth.js's Kakao profile keeps only the address,
@@ -173,8 +182,6 @@ function claimsOf(token: { sub?: string | undefined; roles?: string[]; scopes?: 
   if (!token.sub || !token.sub.startsWith('usr_')) return null;
   return { sub: token.sub, roles: token.roles ?? [], scopes: token.scopes ?? [], onboarded: token.onboarded ?? false };
 }
-
-export const { handlers, auth } = NextAuth(() => authConfig());
 
 export type SessionCookieOptions = { secret: string; secureCookie: boolean };
 
@@ -206,6 +213,24 @@ export async function currentClaims(request: Request): Promise<AccessClaims | nu
     const claims = await freshSessionClaims(request.headers.get('cookie'), { secret, secureCookie });
     if (claims !== undefined) return claims;
   }
-  const session = await auth();
+  const session = await sessionOf(request);
   return session?.claims ?? null;
+}
+
+/** Where Auth.js's routes live (app/api/auth/[...nextauth]); next-auth's default, which Auth.js itself needs told. */
+const AUTH_BASE_PATH = '/api/auth';
+
+/**
+ * Auth.js's session round for `request` (what `auth()` does in a page), called on Auth.js
+ * itself: it needs no Next request scope, which the built app's Worker entry (worker.ts) does
+ * not have. The cookie it would renew is not sent back; the next round renews it again.
+ */
+async function sessionOf(request: Request): Promise<Session | null> {
+  const config = { ...authConfig(), basePath: AUTH_BASE_PATH };
+  const url = createActionURL('session', new URL(request.url).protocol.replace(/:$/, ''), request.headers, process.env, config);
+  const response = await Auth(new Request(url, { headers: { cookie: request.headers.get('cookie') ?? '' } }), config);
+  // Anything but a session (a misconfiguration answers 500 with a message) is no session.
+  if (!response.ok) return null;
+  const session: unknown = await response.json();
+  return session !== null && typeof session === 'object' && 'claims' in session ? (session as Session) : null;
 }

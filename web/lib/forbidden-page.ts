@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 
-/** The app's own 403 page (app/(auth)/forbidden), not in middleware's matcher, so fetching it cannot loop. */
+/** The app's own 403 page (app/(auth)/forbidden), outside the console's paths, so fetching it cannot loop. */
 const FORBIDDEN_PATH = '/forbidden';
 
 /**
@@ -10,8 +10,9 @@ const FORBIDDEN_PATH = '/forbidden';
  */
 export async function forbiddenPage(req: NextRequest): Promise<Response> {
   const page = await fetch(new URL(FORBIDDEN_PATH, req.nextUrl), { headers: { cookie: req.headers.get('cookie') ?? '' } });
-  return new NextResponse(page.body, {
-    status: 403,
-    headers: { 'Content-Type': page.headers.get('Content-Type') ?? 'text/html; charset=utf-8', 'Cache-Control': 'no-store' },
-  });
+  const headers = new Headers({ 'Content-Type': page.headers.get('Content-Type') ?? 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+  // The page's scripts carry the nonce of its own policy.
+  const policy = page.headers.get('Content-Security-Policy');
+  if (policy) headers.set('Content-Security-Policy', policy);
+  return new NextResponse(page.body, { status: 403, headers });
 }

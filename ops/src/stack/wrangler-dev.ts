@@ -57,7 +57,7 @@ export async function startWranglerDev(
  */
 export function builtAppConfig(dir: string): string {
   const config = readFileSync(join(WEB_DIR, 'wrangler.toml'), 'utf8')
-    .replace(/^main = .*$/m, `main = ${JSON.stringify(join(OPEN_NEXT_DIR, 'worker.js'))}`)
+    .replace(/^main = .*$/m, `main = ${JSON.stringify(join(WEB_DIR, 'worker.ts'))}`)
     .replace(/^directory = .*$/m, `directory = ${JSON.stringify(join(OPEN_NEXT_DIR, 'assets'))}`);
   const path = join(dir, 'wrangler.toml');
   writeFileSync(path, config);

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { AdminNav } from '@/components/admin/admin-nav';
 import { AppProviders } from '@/components/app-providers';
 import { AppShell } from '@/components/app-shell';
-import { auth } from '@/lib/auth';
+import { auth } from '@/lib/next-auth';
 import { isAdmin } from '@/lib/roles';
 
 /** The operators' console: signed in with the admin role, checked on the server (middleware.ts answers 403 first). */

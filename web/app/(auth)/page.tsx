@@ -1,5 +1,5 @@
 import { redirect } from 'next/navigation';
-import { auth } from '@/lib/auth';
+import { auth } from '@/lib/next-auth';
 import { safeCallbackUrl } from '@/lib/callback-url';
 import { LandingCard } from './landing-card';
 import { pageTitle } from '@/lib/i18n/metadata';

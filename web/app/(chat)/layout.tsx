@@ -2,7 +2,7 @@ import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { AppProviders } from '@/components/app-providers';
 import { AppShell } from '@/components/app-shell';
-import { auth } from '@/lib/auth';
+import { auth } from '@/lib/next-auth';
 
 /** Gate of the product pages: signed in and onboarded, decided on the server before rendering. */
 export default async function ChatLayout({ children }: { children: ReactNode }) {

@@ -47,8 +47,23 @@ function heading(Tag: 'h4' | 'h5' | 'h6', className: string) {
   };
 }
 
+/**
+ * An image in an answer is a link to it, never an `<img>`: a fetched image would tell its host
+ * that (and, through its URL, what) the user is reading, the channel a prompt injection uses to
+ * carry a conversation off; and an SVG never runs. The page's img-src backs this up.
+ */
+function ImageLink({ src, alt }: { src?: string | Blob; alt?: string }) {
+  if (typeof src !== 'string' || src === '') return alt ? <span>{alt}</span> : null;
+  return (
+    <a href={src} target="_blank" rel="noopener noreferrer" title={src} data-testid="markdown-image-link">
+      {alt || src}
+    </a>
+  );
+}
+
 const COMPONENTS: Components = {
   a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noopener noreferrer" />,
+  img: ({ src, alt }) => <ImageLink src={src} alt={alt} />,
   pre: ({ children }) => <CodeBlock>{children}</CodeBlock>,
   h1: heading('h4', 'md-h1'),
   h2: heading('h4', 'md-h2'),
@@ -64,8 +79,8 @@ const COMPONENTS: Components = {
 };
 
 /**
- * An answer rendered as Markdown (GFM tables, lists, code highlighted). Raw HTML in the text
- * stays text: react-markdown does not render it without rehype-raw.
+ * An answer rendered as Markdown (GFM tables, lists, code highlighted, images as links). Raw
+ * HTML in the text stays text: react-markdown does not render it without rehype-raw.
  */
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
   return (

@@ -1,5 +1,5 @@
 import { redirect } from 'next/navigation';
-import { auth } from '@/lib/auth';
+import { auth } from '@/lib/next-auth';
 import { OnboardingForm } from './onboarding-form';
 import { pageTitle } from '@/lib/i18n/metadata';
 
