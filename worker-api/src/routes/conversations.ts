@@ -19,6 +19,7 @@ import { ApiError } from '../http/errors';
 import { decodeCursor, encodeCursor, type TimeCursor } from '../http/cursor';
 import { bearer, errors } from '../http/schemas';
 import { RESERVATION_TTL_MS } from '../policy/quota';
+import { costedContent } from '../policy/tokens';
 
 /** Messages a conversation read returns at most; older ones stay stored. */
 const MAX_MESSAGES_SHOWN = 500;
@@ -285,6 +286,6 @@ export const conversationRoutes = createRouter()
     const db = getDb(c.env.DB);
     const conversation = await getConversationForUser(db, c.get('auth').sub, id);
     if (!conversation) throw conversationNotFound();
-    const message = await addUserMessage(db, conversation.id, c.req.valid('json').content);
+    const message = await addUserMessage(db, conversation.id, costedContent(c.req.valid('json').content));
     return c.json(toMessage(message), 201);
   });
