@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startFakeToss } from '@chat/fake-toss';
 import { createTokenSigner, type AccessClaims, type TokenSigner } from '@chat/keys';
 import { buildWorker, type WorkerBuild } from './bundle';
+import type { BundleTarget } from '@chat/ops/src/deploy/worker-bundle';
 import { groupsGone } from './procfs';
 import { WranglerKvStore } from '@chat/ops/src/keys/wrangler-kv';
 import { freePort, ProcessSet, runCommand, waitForHttp } from '@chat/web/e2e/support/processes';
@@ -24,6 +25,8 @@ export type BenchStackOptions = {
   withWeb: boolean;
   /** Extra `--var`s for the Worker (e.g. a short JWKS_CACHE_TTL_S). */
   workerVars?: Record<string, string>;
+  /** The Worker to bundle, when not the repository's (the simulated geography's test-only entry). */
+  workerTarget?: BundleTarget;
   /**
    * `wrangler` (default): `wrangler dev`, as `npm run dev` and the e2e suite run it.
    * `miniflare`: the same bundle, workerd and local state without wrangler's dev proxy (see run-worker.ts).
@@ -93,7 +96,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     const [, , workerBuild] = await Promise.all([
       runCommand(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { cwd: ROOT }),
       createSigningKey(persistTo, secrets.KEY_WRAPPING_SECRET),
-      buildWorker(join(persistTo, 'worker-build')),
+      buildWorker(join(persistTo, 'worker-build'), options.workerTarget),
     ]);
 
     const openaiPort = await freePort();
