@@ -2,7 +2,7 @@ import { SSE_HEADERS } from '../chat/sse';
 import { settleStream } from '../chat/settle';
 import type { Db } from '../db/client';
 import { generationEndStatement } from '../db/queries/generations';
-import type { GenerationJob } from './job';
+import { settledAs, type GenerationJob } from './job';
 import type { Generation } from './object';
 
 export type GenerationStart = {
@@ -31,12 +31,7 @@ export async function startGeneration({ db, generations, job }: GenerationStart)
     await settleStream(
       db,
       {
-        reservationId: job.reservationId,
-        userId: job.userId,
-        traceId: job.traceId,
-        clientTraceId: job.clientTraceId,
-        conversationId: job.conversationId,
-        model: job.model,
+        ...settledAs(job),
         message: null,
         promptTokens: 0,
         completionTokens: 0,
