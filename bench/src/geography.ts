@@ -78,5 +78,17 @@ export function geographyTable(rows: GeographyRow[]): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]?.length ?? 0)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  const fit = slope(rows.map((r) => [r.rttMs, r.addedP50]));
+  // One row's baseline is one noisy sample on a busy machine; the fit over every row is steadier.
+  const summary = fit === null ? [] : [`\nleast-squares slope of +TTFT p50 over RTT: ${fit.toFixed(2)} round trips before the provider call`];
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line), ...summary].join('\n');
+}
+
+function slope(points: readonly [number, number][]): number | null {
+  if (points.length < 2) return null;
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  const mx = mean(points.map(([x]) => x));
+  const my = mean(points.map(([, y]) => y));
+  const sxx = points.reduce((sum, [x]) => sum + (x - mx) ** 2, 0);
+  return sxx === 0 ? null : points.reduce((sum, [x, y]) => sum + (x - mx) * (y - my), 0) / sxx;
 }
