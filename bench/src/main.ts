@@ -9,6 +9,7 @@
  *   --samples N (streams per level and path at least; 50) --users N (100)
  *   --paths direct,worker,bff --worker-runtime wrangler|miniflare --quick --skip-build --rebuild
  *   --no-bundle --out FILE
+ *   --d1-rtt MS[,MS…]: simulated geography instead (see geography.ts): added TTFT per D1 round-trip time
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import { runCommand } from '@chat/ops/stack';
 import { measurePageJs, WEB_WORKER_ENTRY, type PageJs, type WorkerBundle } from './bundle';
 import { PATHS, runLevel, type LevelRun, type PathName } from './load';
 import { workerdIn } from './procfs';
+import { geographyTable, runGeography } from './geography';
 import { bundleLines, checkTargets, levelTable, targetTable } from './report';
 import { prepareScenario } from './scenario';
 import { streamAgent } from './sse-client';
@@ -38,12 +40,13 @@ const { values: args } = parseArgs({
     'no-bundle': { type: 'boolean', default: false },
     'worker-runtime': { type: 'string', default: 'wrangler' },
     out: { type: 'string' },
+    'd1-rtt': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (args.help) {
-  console.log('usage: npm run bench -- [--quick] [--ttft MS] [--gap MS] [--tokens N] [--levels 1,10,100,1000] [--samples N] [--users N] [--paths direct,worker,bff] [--worker-runtime wrangler|miniflare] [--skip-build|--rebuild] [--no-bundle] [--out FILE]');
+  console.log('usage: npm run bench -- [--quick] [--ttft MS] [--gap MS] [--tokens N] [--levels 1,10,100,1000] [--samples N] [--users N] [--paths direct,worker,bff] [--worker-runtime wrangler|miniflare] [--skip-build|--rebuild] [--no-bundle] [--out FILE] [--d1-rtt 0,50,150,250]');
   process.exit(0);
 }
 
@@ -173,7 +176,19 @@ async function main(): Promise<void> {
   console.log(`\nwrote ${out}`);
 }
 
-main().catch((err: unknown) => {
+/** `--d1-rtt`: the simulated-geography table alone. */
+async function geography(rtts: string): Promise<void> {
+  const rttsMs = rtts.split(',').map((r) => int('d1-rtt', r.trim(), 0));
+  const rows = await runGeography({ rttsMs, pace, samples, workerRuntime, say });
+  console.log(`\nSimulated geography: added TTFT (Worker over direct, one stream at a time) per D1 round trip, in ms\n`);
+  console.log(geographyTable(rows));
+  const out = args.out ?? join(ROOT, 'bench/results', `${new Date().toISOString().slice(0, 10)}.d1-rtt.json`);
+  mkdirSync(join(out, '..'), { recursive: true });
+  writeFileSync(out, `${JSON.stringify({ options: { pace, samples, rttsMs, workerRuntime }, loadAverage: os.loadavg(), rows }, null, 2)}\n`);
+  console.log(`\nwrote ${out}`);
+}
+
+(args['d1-rtt'] === undefined ? main() : geography(args['d1-rtt'])).catch((err: unknown) => {
   console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
   process.exit(1);
 });

@@ -19,6 +19,7 @@ import {
   type Child,
 } from '@chat/ops/stack';
 import { buildWorker, type WorkerBuild } from './bundle';
+import type { BundleTarget } from '@chat/ops/worker-bundle';
 import { groupsGone } from './procfs';
 
 export { ROOT, sessionCookie };
@@ -36,6 +37,8 @@ export type BenchStackOptions = {
   withWeb: boolean;
   /** Extra `--var`s for the Worker (e.g. a short JWKS_CACHE_TTL_S). */
   workerVars?: Record<string, string>;
+  /** The Worker to bundle, when not the repository's (the simulated geography's test-only entry). */
+  workerTarget?: BundleTarget;
   /**
    * `wrangler` (default): `wrangler dev`, as `npm run dev` and the e2e suite run it.
    * `miniflare`: the same bundle, workerd and local state without wrangler's dev proxy (see run-worker.ts).
@@ -90,7 +93,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     name: options.name,
     // workerd outlives its wrangler parent by a moment and would write into a deleted state.
     waitGone: groupsGone,
-    alongside: (persistTo) => buildWorker(join(persistTo, 'worker-build')),
+    alongside: (persistTo) => buildWorker(join(persistTo, 'worker-build'), options.workerTarget),
   });
   const { persistTo, logDir, processes, secrets } = stack;
   say(`state in ${persistTo}, logs in ${logDir}`);

@@ -1,5 +1,6 @@
+import type { CostedContent } from '../db/queries/messages';
 import type { MessageRow } from '../db/schema';
-import { estimateTokens } from '../policy/tokens';
+import { estimatePromptTokens, estimateTokens, PER_MESSAGE_TOKENS } from '../policy/tokens';
 
 export type PromptMessage = { role: 'system' | 'user' | 'assistant'; content: string };
 
@@ -10,20 +11,30 @@ const SYSTEM_PROMPT =
   'You are a helpful assistant. Answer in the language the user writes in. Use Markdown for structure and fenced code blocks for code.';
 
 /**
- * The messages to send upstream: the system prompt, then as many of the newest turns as
- * fit the budget, oldest first. The last turn is always kept, whatever its size, since it
- * is the question being answered. Turns that ended in an error carry no useful content.
+ * The numbers the admission batch picks and costs the history with, in SQL
+ * (`db/queries/admission.ts`): the system prompt and a new turn are spent first, then the
+ * newest turns while they fit the budget, oldest first in the prompt. The turn answered is
+ * always kept, whatever its size. Turns that ended in an error carry no useful content.
  */
-export function buildPrompt(history: readonly Pick<MessageRow, 'role' | 'content'>[], budget = CONTEXT_BUDGET_TOKENS): PromptMessage[] {
-  const picked: PromptMessage[] = [];
-  let spent = estimateTokens(SYSTEM_PROMPT);
-  for (let i = history.length - 1; i >= 0; i--) {
-    const m = history[i];
-    if (!m || m.role === 'system' || (m.role === 'assistant' && m.content === '')) continue;
-    const cost = estimateTokens(m.content) + 4;
-    if (picked.length > 0 && spent + cost > budget) break;
-    spent += cost;
-    picked.push({ role: m.role, content: m.content });
-  }
-  return [{ role: 'system', content: SYSTEM_PROMPT }, ...picked.reverse()];
+export type PromptCosting = { basePromptTokens: number; spentBeforeHistory: number; historyBudget: number; perMessageTokens: number };
+
+export function promptCosting(newTurn: CostedContent | null): PromptCosting {
+  const leading = newTurn ? [{ content: SYSTEM_PROMPT }, newTurn] : [{ content: SYSTEM_PROMPT }];
+  return {
+    basePromptTokens: estimatePromptTokens(leading),
+    spentBeforeHistory: estimateTokens(SYSTEM_PROMPT) + (newTurn ? newTurn.contentTokens + PER_MESSAGE_TOKENS : 0),
+    historyBudget: CONTEXT_BUDGET_TOKENS,
+    perMessageTokens: PER_MESSAGE_TOKENS,
+  };
+}
+
+/** The prompt's estimated tokens: what the batch reserved for, from the history it picked. */
+export function promptTokensOf(costing: PromptCosting, history: readonly { tokens: number }[]): number {
+  return history.reduce((sum, m) => sum + m.tokens + costing.perMessageTokens, costing.basePromptTokens);
+}
+
+/** The messages to send upstream: the system prompt, the history picked (oldest first), then a new turn. */
+export function buildPrompt(history: readonly Pick<MessageRow, 'role' | 'content'>[], newTurn: string | null): PromptMessage[] {
+  const turns = history.map((m) => ({ role: m.role, content: m.content }));
+  return [{ role: 'system', content: SYSTEM_PROMPT }, ...turns, ...(newTurn === null ? [] : [{ role: 'user' as const, content: newTurn }])];
 }

@@ -4,6 +4,7 @@ import { assistantMessageInsert } from '../db/queries/messages';
 import { reservationRelease } from '../db/queries/reservations';
 import { isUsageRecorded, usageInsert } from '../db/queries/usage-events';
 import { log } from '../log';
+import { costedContent } from '../policy/tokens';
 
 /** How an AI request ended, with everything the ledger, the quota and the audit trail need. */
 export type StreamOutcome = {
@@ -64,7 +65,7 @@ export async function settleStream(db: Db, o: StreamOutcome, now = Date.now(), a
           {
             id: o.message.id,
             conversationId: o.conversationId,
-            content: o.message.content,
+            ...costedContent(o.message.content),
             model: o.model,
             finishReason: o.message.finishReason,
             promptTokens: o.promptTokens,

@@ -1,5 +1,7 @@
+import type { SQL } from 'drizzle-orm';
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
 import type { BatchItem, BatchResponse } from 'drizzle-orm/batch';
+import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import * as schema from './schema';
 
 /** The one database handle every query takes; its D1 binding is `db.$client` for raw SQL. */
@@ -20,4 +22,18 @@ export type Statement = BatchItem<'sqlite'>;
 export async function runBatch<First extends Statement>(db: Db, first: First, ...rest: Statement[]): Promise<BatchResponse<[First]>[0]> {
   const [result] = await db.batch([first, ...rest]);
   return result;
+}
+
+const dialect = new SQLiteAsyncDialect();
+
+/** A statement as drizzle renders it: raw SQL, or a query builder. */
+export type Renderable = SQL | { toSQL(): { sql: string; params: unknown[] } };
+
+/**
+ * A D1 statement from drizzle's SQL, for batches of raw statements and builders together,
+ * run with `db.$client.batch` (drizzle's own batch cannot bind a raw `db.all(sql)` on D1).
+ */
+export function d1Statement(db: Db, query: Renderable): D1PreparedStatement {
+  const { sql, params } = 'toSQL' in query ? query.toSQL() : dialect.sqlToQuery(query);
+  return db.$client.prepare(sql).bind(...params);
 }

@@ -116,6 +116,8 @@ export const messages = sqliteTable(
     completionTokens: integer('completion_tokens'),
     traceId: text('trace_id'),
     createdAt: createdAt(),
+    /** The content's token estimate (`estimateTokens`), so a prompt can be costed in SQL; null on rows older than the column. */
+    contentTokens: integer('content_tokens'),
   },
   (t) => [index('messages_conversation_idx').on(t.conversationId, t.createdAt, t.id)],
 );

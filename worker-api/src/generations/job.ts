@@ -23,6 +23,11 @@ export type GenerationJob = {
   startedAt: number;
 };
 
+/** Who and what a generation's settle records, whichever way it ended. */
+export function settledAs(job: GenerationJob) {
+  return { reservationId: job.reservationId, userId: job.userId, traceId: job.traceId, clientTraceId: job.clientTraceId, conversationId: job.conversationId, model: job.model };
+}
+
 /** The data of a generation's first event (seq 1): who it is and where its answer goes. */
 export function metaOf(g: Pick<GenerationJob, 'generationId' | 'conversationId' | 'messageId' | 'model' | 'traceId'>) {
   return { generationId: g.generationId, conversationId: g.conversationId, messageId: g.messageId, model: g.model, traceId: g.traceId };

@@ -9,7 +9,7 @@ import type { Bindings } from '../env';
 import { log } from '../log';
 import { estimateTokens } from '../policy/tokens';
 import { EventLog } from './event-log';
-import { EVENT_LOG_RETENTION_MS, metaOf, WATCHDOG_MS, type GenerationJob } from './job';
+import { EVENT_LOG_RETENTION_MS, metaOf, settledAs, WATCHDOG_MS, type GenerationJob } from './job';
 import { Subscribers } from './subscribers';
 
 /** How a generation ended, in the terms of each record it leaves. */
@@ -149,12 +149,7 @@ export class Generation extends DurableObject<Bindings> {
       await settleStream(
         db,
         {
-          reservationId: job.reservationId,
-          userId: job.userId,
-          traceId: job.traceId,
-          clientTraceId: job.clientTraceId,
-          conversationId: job.conversationId,
-          model: job.model,
+          ...settledAs(job),
           message: { id: job.messageId, content: result.text, finishReason: result.finishReason },
           promptTokens: result.promptTokens,
           completionTokens: result.completionTokens,

@@ -1,33 +1,15 @@
 import { SSE_HEADERS } from '../chat/sse';
-import type { PromptMessage } from '../chat/context';
 import { settleStream } from '../chat/settle';
 import type { Db } from '../db/client';
-import { newId } from '../db/ids';
-import { generationEndStatement, generationStartStatement, type GenerationStartStatement } from '../db/queries/generations';
-import type { PlanRow } from '../db/schema';
-import { ApiError } from '../http/errors';
-import { reservationOf, reservationStatement, type Reservation, type ReservationStatement } from '../policy/quota';
-import { estimatePromptTokens } from '../policy/tokens';
-import type { GenerationJob } from './job';
+import { generationEndStatement } from '../db/queries/generations';
+import { settledAs, type GenerationJob } from './job';
 import type { Generation } from './object';
 
-export type GenerationRequest = {
+export type GenerationStart = {
   db: Db;
   generations: DurableObjectNamespace<Generation>;
-  traceId: string;
-  clientTraceId: string | null;
-  userId: string;
-  plan: PlanRow;
-  conversationId: string;
-  model: string;
-  prompt: PromptMessage[];
-  requestedMaxTokens?: number | undefined;
-  /**
-   * Runs the reservation statement and the generation's insert, in one D1 batch with the
-   * writes the request makes before answering (storing the user's turn), and gives back the
-   * reservation statement's rows.
-   */
-  reserveWith: (reservation: ReservationStatement, generation: GenerationStartStatement) => Promise<readonly { tokens: number }[]>;
+  /** The answer as admitted: its quota reserved and its generation recorded (`chat/admission.ts`). */
+  job: GenerationJob;
 };
 
 /** The object that owns a generation: one per answer (see object.ts for why). */
@@ -36,55 +18,33 @@ export function generationObject(namespace: DurableObjectNamespace<Generation>, 
 }
 
 /**
- * Answers a prompt as a generation: reserves quota (a refusal is the contract's 429, in the
- * audit trail too), records the generation, starts its object and returns its event stream
- * at once, before the provider has answered. From then on the object owns the answer:
- * what the provider does, and whether the client stays, shows only in the stream.
+ * Starts an admitted answer's object and returns its event stream at once, before the
+ * provider has answered. From then on the object owns the answer: what the provider does,
+ * and whether the client stays, shows only in the stream.
  */
-export async function startGeneration(input: GenerationRequest): Promise<Response> {
-  const startedAt = Date.now();
-  const promptTokens = estimatePromptTokens(input.prompt);
-  const reservationId = newId('req');
-  const generationId = newId('gen');
-  const messageId = newId('msg');
-  const base = { reservationId, userId: input.userId, traceId: input.traceId, clientTraceId: input.clientTraceId, conversationId: input.conversationId, model: input.model };
-  /** Ends a request that never reached the provider: no tokens, no message. */
-  const settleUnanswered = (status: 'rejected' | 'error', errorCode: string, also: Parameters<typeof settleStream>[3] = []) =>
-    settleStream(input.db, { ...base, message: null, promptTokens: 0, completionTokens: 0, estimated: false, status, errorCode, ttftMs: null, durationMs: Date.now() - startedAt }, Date.now(), also);
-
-  let reservation: Reservation;
-  try {
-    const request = { id: reservationId, userId: input.userId, plan: input.plan, promptTokens, requestedMaxTokens: input.requestedMaxTokens };
-    const generation = generationStartStatement(input.db, { id: generationId, userId: input.userId, conversationId: input.conversationId, messageId, model: input.model, traceId: input.traceId, reservationId }, startedAt);
-    const rows = await input.reserveWith(reservationStatement(input.db, request, startedAt), generation);
-    reservation = await reservationOf(input.db, request, rows, startedAt);
-  } catch (err) {
-    // Refusals go in the audit trail too, so an operator can see why a user got a 429.
-    if (err instanceof ApiError) await settleUnanswered('rejected', err.code);
-    throw err;
-  }
-
-  const job: GenerationJob = {
-    generationId,
-    reservationId,
-    userId: input.userId,
-    traceId: input.traceId,
-    clientTraceId: input.clientTraceId,
-    conversationId: input.conversationId,
-    messageId,
-    model: input.model,
-    prompt: input.prompt,
-    maxTokens: reservation.maxTokens,
-    promptTokens,
-    startedAt,
-  };
+export async function startGeneration({ db, generations, job }: GenerationStart): Promise<Response> {
   let body: ReadableStream<Uint8Array>;
   try {
-    body = await generationObject(input.generations, generationId).begin(job);
+    body = await generationObject(generations, job.generationId).begin(job);
   } catch (err) {
     // Nothing will answer: free the reservation and end the generation rather than hold both until they expire.
-    await settleUnanswered('error', 'generation_unavailable', [generationEndStatement(input.db, generationId, 'error')]).catch(() => undefined);
+    await settleStream(
+      db,
+      {
+        ...settledAs(job),
+        message: null,
+        promptTokens: 0,
+        completionTokens: 0,
+        estimated: false,
+        status: 'error',
+        errorCode: 'generation_unavailable',
+        ttftMs: null,
+        durationMs: Date.now() - job.startedAt,
+      },
+      Date.now(),
+      [generationEndStatement(db, job.generationId, 'error')],
+    ).catch(() => undefined);
     throw err;
   }
-  return new Response(body, { status: 200, headers: { ...SSE_HEADERS, 'X-Trace-Id': input.traceId } });
+  return new Response(body, { status: 200, headers: { ...SSE_HEADERS, 'X-Trace-Id': job.traceId } });
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client';
-import { quotaSnapshot, reservationInsert, type QuotaClock, type QuotaSnapshot } from '../db/queries/reservations';
+import { quotaSnapshot, type QuotaClock, type QuotaSnapshot } from '../db/queries/reservations';
 import type { PlanRow } from '../db/schema';
 import { ApiError } from '../http/errors';
 import { dayWindow, monthWindow, secondsUntil, type QuotaWindow } from './windows';
@@ -21,7 +21,8 @@ export type WindowStatus = { window: QuotaWindow; limit: number; used: number; r
 /** The limits in force: the plan's, each raised by the live grants. */
 type Limits = { daily: number; monthly: number };
 
-function clockAt(now: number): QuotaClock {
+/** Where the quota windows start at `now`. */
+export function clockAt(now: number): QuotaClock {
   return { dayStart: dayWindow(now).start, monthStart: monthWindow(now).start, now };
 }
 
@@ -48,48 +49,22 @@ export async function quotaStatus(db: Db, userId: string, plan: PlanRow, now = D
 
 export type Reservation = { id: string; tokens: number; maxTokens: number };
 
-export type ReservationRequest = { id: string; userId: string; plan: PlanRow; promptTokens: number; requestedMaxTokens?: number | undefined };
+/** A request the admission batch refused for quota reasons: who, on which plan, with how big a prompt. */
+export type QuotaRefusal = { userId: string; plan: PlanRow; promptTokens: number };
 
 /**
- * The statement that decides and reserves, for the caller to run alone or inside a
- * D1 batch (so storing the user's turn and reserving cost one round trip). It holds the
- * worst case of a request (prompt estimate + answer budget) against the daily and monthly
- * quotas, live grants included, and takes one of the plan's stream slots. The answer budget
- * is the plan's maximum (or less if asked), shrunk to what is left of the quota so a user can
- * spend their last tokens. D1 runs statements one at a time, so no other request can slip
- * between the check and the insert. It returns the reserved tokens, or no row when refused.
+ * The contract's 429 saying why the admission batch reserved nothing (the checks in SQL are
+ * `reservationAdmit`'s). The reason is read afresh, which costs a round trip only when refusing.
  */
-export function reservationStatement(db: Db, r: ReservationRequest, now = Date.now()) {
-  const cap = Math.min(r.plan.maxTokensPerRequest, r.requestedMaxTokens ?? r.plan.maxTokensPerRequest);
-  return reservationInsert(
-    db,
-    {
-      id: r.id,
-      userId: r.userId,
-      promptTokens: r.promptTokens,
-      cap,
-      dailyQuota: r.plan.dailyTokenQuota,
-      monthlyQuota: r.plan.monthlyTokenQuota,
-      concurrentStreams: r.plan.concurrentStreams,
-      minCompletionTokens: MIN_COMPLETION_TOKENS,
-      expiresAt: now + RESERVATION_TTL_MS,
-    },
-    clockAt(now),
-  );
-}
-
-export type ReservationStatement = ReturnType<typeof reservationStatement>;
-
-/**
- * The reservation the statement made, or the contract's 429 saying why it made none. The
- * refusal's reason is read afresh, which costs a round trip only when refusing.
- */
-export async function reservationOf(db: Db, r: ReservationRequest, rows: readonly { tokens: number }[], now = Date.now()): Promise<Reservation> {
-  const row = rows[0];
-  if (row) return { id: r.id, tokens: row.tokens, maxTokens: row.tokens - r.promptTokens };
-  refuseIfOver(r.plan, await quotaSnapshot(db, r.userId, clockAt(now)), r.promptTokens, now);
+export async function quotaRefusal(db: Db, r: QuotaRefusal, now = Date.now()): Promise<ApiError> {
+  try {
+    refuseIfOver(r.plan, await quotaSnapshot(db, r.userId, clockAt(now)), r.promptTokens, now);
+  } catch (err) {
+    if (err instanceof ApiError) return err;
+    throw err;
+  }
   // The numbers allow it now: requests in flight a moment ago have ended since.
-  throw quotaExceeded('Your quota is held by other requests in flight', IN_FLIGHT_RETRY_S);
+  return quotaExceeded('Your quota is held by other requests in flight', IN_FLIGHT_RETRY_S);
 }
 
 function refuseIfOver(plan: PlanRow, s: QuotaSnapshot, promptTokens: number, now: number): void {

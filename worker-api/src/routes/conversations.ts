@@ -21,6 +21,7 @@ import { readConfig } from '../config';
 import { bearer, errors } from '../http/schemas';
 import { refuseOverCaps } from '../policy/caps';
 import { RESERVATION_TTL_MS } from '../policy/quota';
+import { costedContent } from '../policy/tokens';
 
 /** Messages one page of a conversation holds by default and at most. */
 const MESSAGE_PAGE = 50;
@@ -316,6 +317,6 @@ export const conversationRoutes = createRouter()
     const conversation = await getConversationForUser(db, userId, id);
     if (!conversation) throw conversationNotFound();
     await refuseOverCaps(db, readConfig(c.env).caps, userId, { conversationId: conversation.id, content });
-    const message = await addUserMessage(db, conversation.id, content);
+    const message = await addUserMessage(db, conversation.id, costedContent(content));
     return c.json(toMessage(message), 201);
   });

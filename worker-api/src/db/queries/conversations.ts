@@ -4,7 +4,7 @@ import type { Db } from '../client';
 import { newId } from '../ids';
 import { olderThan, toPage, type Page } from '../pagination';
 import { conversations, type ConversationRow, type MessageRow } from '../schema';
-import { userMessageInsert } from './messages';
+import { userMessageInsert, type CostedContent } from './messages';
 
 /** The title a conversation gets until someone names it. */
 const DEFAULT_CONVERSATION_TITLE = 'New chat';
@@ -25,12 +25,12 @@ export async function listConversations(db: Db, userId: string, opts: { limit: n
   return toPage(rows, opts.limit, (r) => ({ at: r.updatedAt, id: r.id }));
 }
 
-function insertConversation(db: Db, userId: string, input: { id?: string; title?: string; model?: string | null }, now: number) {
+function insertConversation(db: Db, userId: string, input: { title?: string; model?: string | null }, now: number) {
   // Timestamps set here rather than by the column default, which is fractional
   // (`unixepoch('subsec') * 1000`) and would leak into cursors.
   return db
     .insert(conversations)
-    .values({ id: input.id ?? newId('conv'), userId, title: input.title ?? DEFAULT_CONVERSATION_TITLE, model: input.model ?? null, createdAt: now, updatedAt: now });
+    .values({ id: newId('conv'), userId, title: input.title ?? DEFAULT_CONVERSATION_TITLE, model: input.model ?? null, createdAt: now, updatedAt: now });
 }
 
 /** Starts a conversation for the user; untitled ones are called "New chat". */
@@ -80,26 +80,10 @@ export function touchConversation(db: Db, conversationId: string, now: number, m
  * Stores a user turn and marks the conversation active, in one batch (a transaction), so
  * the list order never disagrees with the messages. The caller has checked ownership.
  */
-export async function addUserMessage(db: Db, conversationId: string, content: string): Promise<MessageRow> {
+export async function addUserMessage(db: Db, conversationId: string, turn: CostedContent): Promise<MessageRow> {
   const now = Date.now();
-  const [inserted] = await db.batch([userMessageInsert(db, conversationId, content, now).returning(), touchConversation(db, conversationId, now)]);
+  const [inserted] = await db.batch([userMessageInsert(db, conversationId, turn, now).returning(), touchConversation(db, conversationId, now)]);
   const message = inserted[0];
   if (!message) throw new Error('inserted message not returned');
   return message;
-}
-
-/**
- * The writes that store a user turn, for the caller to run in one batch with what must
- * commit with them: into the user's conversation `conversationId` (ownership checked by the
- * caller), or, with `start`, into a new conversation of that id.
- */
-export function userTurnWrites(
-  db: Db,
-  turn: { conversationId: string; content: string; start?: { userId: string; title: string; model: string } },
-  now = Date.now(),
-) {
-  const message = userMessageInsert(db, turn.conversationId, turn.content, now);
-  return turn.start
-    ? ([insertConversation(db, turn.start.userId, { id: turn.conversationId, title: turn.start.title, model: turn.start.model }, now), message] as const)
-    : ([message, touchConversation(db, turn.conversationId, now)] as const);
 }

@@ -1,10 +1,12 @@
-import { and, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { generations, messages, type GenerationRow, type GenerationStatus } from '../schema';
 
-export type GenerationStart = Pick<GenerationRow, 'id' | 'userId' | 'conversationId' | 'messageId' | 'model' | 'traceId'> & {
+export type GenerationStart = Pick<GenerationRow, 'id' | 'userId' | 'conversationId' | 'messageId' | 'traceId'> & {
   /** The reservation made in the same batch: no reservation (a refusal), no generation. */
   reservationId: string;
+  /** The model, or the SQL that resolves it in the same batch. */
+  model: string | SQL;
 };
 
 /**
@@ -14,10 +16,13 @@ export type GenerationStart = Pick<GenerationRow, 'id' | 'userId' | 'conversatio
  */
 export function generationStartStatement(db: Db, g: GenerationStart, now = Date.now()) {
   // The select fills the table's columns in their declared order, ended_at last.
-  return db.insert(generations).select(
-    sql`SELECT ${g.id}, ${g.userId}, ${g.conversationId}, ${g.messageId}, ${g.model}, ${g.traceId}, 'running', ${now}, NULL
+  return db
+    .insert(generations)
+    .select(
+      sql`SELECT ${g.id}, ${g.userId}, ${g.conversationId}, ${g.messageId}, ${g.model}, ${g.traceId}, 'running', ${now}, NULL
 WHERE EXISTS (SELECT 1 FROM reservations WHERE id = ${g.reservationId})`,
-  );
+    )
+    .returning({ model: generations.model });
 }
 
 export type GenerationStartStatement = ReturnType<typeof generationStartStatement>;

@@ -39,6 +39,14 @@ export async function getAccountState(db: Db, userId: string): Promise<AccountSt
   return row ?? null;
 }
 
+/**
+ * The id of the plan in force for the `users` row in scope: a paid plan past its
+ * `plan_expires_at` counts as free, whether or not the renewal cron has run.
+ */
+export function planInForceId(now: number): SQL {
+  return sql`CASE WHEN ${users.planExpiresAt} <= ${now} THEN ${FREE_PLAN_ID} ELSE ${users.planId} END`;
+}
+
 /** A user together with the plan whose limits apply to them. */
 export type UserWithPlan = { user: UserRow; plan: PlanRow };
 
@@ -48,8 +56,7 @@ export type UserWithPlan = { user: UserRow; plan: PlanRow };
  * has run. Plans are read from D1 every time, so an operator's edit applies to the next request.
  */
 export async function getUserWithPlanInForce(db: Db, userId: string, now: number): Promise<UserWithPlan | undefined> {
-  const planInForce = sql`CASE WHEN ${users.planExpiresAt} <= ${now} THEN ${FREE_PLAN_ID} ELSE ${users.planId} END`;
-  const rows = await db.select({ user: users, plan: plans }).from(users).innerJoin(plans, eq(plans.id, planInForce)).where(eq(users.id, userId)).limit(1);
+  const rows = await db.select({ user: users, plan: plans }).from(users).innerJoin(plans, eq(plans.id, planInForceId(now))).where(eq(users.id, userId)).limit(1);
   return rows[0];
 }
 

@@ -1,0 +1,160 @@
+import type { Context } from 'hono';
+import { d1Statement, type Db } from '../db/client';
+import { newId } from '../db/ids';
+import { admittedModel, pickedHistorySelect, reservationAdmit, turnWritesIfAdmitted, type AdmissionTerms, type PickedMessage, type Reserved } from '../db/queries/admission';
+import { getConversationForUser } from '../db/queries/conversations';
+import { generationStartStatement } from '../db/queries/generations';
+import type { ConversationRow } from '../db/schema';
+import { readConfig } from '../config';
+import type { AppEnv } from '../env';
+import type { GenerationJob } from '../generations/job';
+import { ApiError } from '../http/errors';
+import { refuseOverCaps } from '../policy/caps';
+import { getEntitled, resolveModel, type Entitled } from '../policy/plans';
+import { clockAt, MIN_COMPLETION_TOKENS, quotaRefusal, RESERVATION_TTL_MS } from '../policy/quota';
+import { costedContent } from '../policy/tokens';
+import { buildPrompt, promptCosting, promptTokensOf } from './context';
+import { withRefusalsAudited } from './refusals';
+import { settleStream } from './settle';
+
+const encoder = new TextEncoder();
+
+/** Turns of history read to build the prompt; the token budget trims further. */
+export const HISTORY_LIMIT = 100;
+
+export type AnswerRequest = {
+  userId: string;
+  /** The user's conversation; undefined starts one with the new turn. */
+  conversationId: string | undefined;
+  /** A new turn the request brings, or the conversation's newest user turn (again, with `regenerate`). */
+  answerTo: { kind: 'new-turn'; content: string } | { kind: 'stored-turn'; regenerate: boolean };
+  askedModel: string | undefined;
+  requestedMaxTokens?: number | undefined;
+};
+
+/**
+ * Admits an answer in one D1 round trip: one batch reads the history, checks the account,
+ * the conversation, the model, the stream slots and the quota (live grants included),
+ * reserves, stores the new turn and records the generation, each write only if the
+ * reservation was made (`db/queries/admission.ts`). Every round trip before the provider
+ * is called adds to the time to first token, and users far from the database pay each in
+ * full. A refusal stores nothing and reads afresh to answer with the contract's error (a 403
+ * or 429 also goes in the audit trail).
+ */
+export async function admitAnswer(c: Context<AppEnv>, db: Db, r: AnswerRequest): Promise<GenerationJob> {
+  const startedAt = Date.now();
+  const newTurn = r.answerTo.kind === 'new-turn' ? costedContent(r.answerTo.content) : null;
+  const costing = promptCosting(newTurn);
+  const conversationId = r.conversationId ?? newId('conv');
+  const terms: AdmissionTerms = {
+    reservationId: newId('req'),
+    userId: r.userId,
+    conversationId,
+    newConversation: r.conversationId === undefined,
+    answerTo: newTurn ? { kind: 'new-turn', turn: newTurn, title: newTurn.content.trim().slice(0, 60) } : { kind: 'stored-turn', regenerate: r.answerTo.kind === 'stored-turn' && r.answerTo.regenerate },
+    askedModel: r.askedModel ?? null,
+    requestedMaxTokens: r.requestedMaxTokens ?? null,
+    historyLimit: newTurn ? HISTORY_LIMIT - 1 : HISTORY_LIMIT,
+    ...costing,
+    minCompletionTokens: MIN_COMPLETION_TOKENS,
+    clock: clockAt(startedAt),
+    expiresAt: startedAt + RESERVATION_TTL_MS,
+    caps: readConfig(c.env).caps,
+    addingBytes: newTurn ? encoder.encode(newTurn.content).byteLength : 0,
+  };
+  const generationId = newId('gen');
+  const messageId = newId('msg');
+  const generation = generationStartStatement(
+    db,
+    { id: generationId, userId: r.userId, conversationId, messageId, model: admittedModel(terms), traceId: c.get('traceId'), reservationId: terms.reservationId },
+    startedAt,
+  );
+  // The history is read before the batch stores the new turn; the generation's insert comes
+  // after the conversation's, which it references.
+  const results = await db.$client.batch([
+    pickedHistorySelect(db, terms),
+    reservationAdmit(db, terms),
+    ...turnWritesIfAdmitted(db, terms, newId('msg')),
+    d1Statement(db, generation),
+  ]);
+  const history = (results[0]?.results ?? []) as PickedMessage[];
+  const tokens = (results[1]?.results as Reserved[] | undefined)?.[0]?.tokens;
+  const model = (results.at(-1)?.results as { model: string }[] | undefined)?.[0]?.model;
+  if (tokens === undefined || model === undefined) throw await refusal(c, db, r, terms, startedAt);
+  const promptTokens = promptTokensOf(costing, history);
+  return {
+    generationId,
+    reservationId: terms.reservationId,
+    userId: r.userId,
+    traceId: c.get('traceId'),
+    clientTraceId: c.get('clientTraceId'),
+    conversationId,
+    messageId,
+    model,
+    prompt: buildPrompt(history, newTurn?.content ?? null),
+    maxTokens: tokens - promptTokens,
+    promptTokens,
+    startedAt,
+  };
+}
+
+/** A model the conversation used may have left the plan since; then the plan's default answers. */
+function modelFor(entitled: Entitled, asked: string | undefined, conversation: ConversationRow | undefined): string {
+  if (asked !== undefined) return resolveModel(entitled.plan, asked);
+  const previous = conversation?.model ?? undefined;
+  return resolveModel(entitled.plan, previous !== undefined && entitled.plan.models.includes(previous) ? previous : undefined);
+}
+
+async function ownedConversation(db: Db, userId: string, id: string): Promise<ConversationRow> {
+  const conversation = await getConversationForUser(db, userId, id);
+  if (!conversation) throw new ApiError(404, 'not_found', 'No such conversation');
+  return conversation;
+}
+
+/** The newest turn is the user's, so there is something to answer (the history's rows say which role the newest turn has). */
+function answerable(history: readonly PickedMessage[]): boolean {
+  return history[0]?.newest === 'user';
+}
+
+/**
+ * Why the batch reserved nothing, in the order the checks were always made: the account
+ * (404, 403 suspended) and the conversation (404), the model (403) and the per-user caps
+ * (409), something to answer (409), then the quota and the stream slots (429).
+ */
+async function refusal(c: Context<AppEnv>, db: Db, r: AnswerRequest, terms: AdmissionTerms, startedAt: number): Promise<ApiError> {
+  const { entitled, model, history } = await withRefusalsAudited(c, r.askedModel, async () => {
+    const [entitled, conversation, history] = await Promise.all([
+      getEntitled(db, r.userId, startedAt),
+      r.conversationId === undefined ? undefined : ownedConversation(db, r.userId, r.conversationId),
+      terms.newConversation ? [] : pickedHistorySelect(db, terms).all<PickedMessage>().then((read) => read.results),
+      refuseOverCaps(db, terms.caps, r.userId, {
+        newConversation: terms.newConversation,
+        conversationId: r.conversationId,
+        content: r.answerTo.kind === 'new-turn' ? r.answerTo.content : undefined,
+      }),
+    ]);
+    return { entitled, model: modelFor(entitled, r.askedModel, conversation), history };
+  });
+  if (r.answerTo.kind === 'stored-turn' && !answerable(history)) {
+    return new ApiError(409, 'nothing_to_answer', 'The conversation has no unanswered message; send one first');
+  }
+  const err = await quotaRefusal(db, { userId: r.userId, plan: entitled.plan, promptTokens: promptTokensOf(terms, history) }, startedAt);
+  // Refusals go in the audit trail too, so an operator can see why a user got a 429.
+  await settleStream(db, {
+    reservationId: terms.reservationId,
+    userId: r.userId,
+    traceId: c.get('traceId'),
+    clientTraceId: c.get('clientTraceId'),
+    conversationId: terms.conversationId,
+    message: null,
+    model,
+    promptTokens: 0,
+    completionTokens: 0,
+    estimated: false,
+    status: 'rejected',
+    errorCode: err.code,
+    ttftMs: null,
+    durationMs: Date.now() - startedAt,
+  });
+  return err;
+}

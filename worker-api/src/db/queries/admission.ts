@@ -1,0 +1,178 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { d1Statement, type Db } from '../client';
+import type { CostedContent } from './messages';
+import type { QuotaClock } from './reservations';
+import { planInForceId } from './users';
+
+/**
+ * The statements of the one D1 batch that admits an answer: every check that needs the
+ * user, the plan, the conversation or the quota runs inside SQL guards, so an allowed answer
+ * costs one round trip before the provider is called. Each write after the reservation is
+ * conditional on it, so a refused request stores nothing (no turn, no conversation, no
+ * generation); the caller reads afresh to say why.
+ */
+
+/** Which turn the answer is to. */
+export type AnswerTo =
+  /** A turn the request brings, stored by the batch when admitted; `title` names a new conversation. */
+  | { kind: 'new-turn'; turn: CostedContent; title: string }
+  /** The conversation's newest turn, which must be the user's; `regenerate` looks past the answers after it. */
+  | { kind: 'stored-turn'; regenerate: boolean };
+
+export type AdmissionTerms = {
+  reservationId: string;
+  userId: string;
+  conversationId: string;
+  /** The batch creates the conversation: nothing to own, no history to read. */
+  newConversation: boolean;
+  answerTo: AnswerTo;
+  /** The model asked for; null takes the conversation's when the plan still has it, else the plan's default. */
+  askedModel: string | null;
+  /** The answer's budget asked for; the plan's maximum caps it. */
+  requestedMaxTokens: number | null;
+  historyLimit: number;
+  /** History tokens a prompt holds at most (the newest turns win; the turn answered is always in). */
+  historyBudget: number;
+  /** What the budget has spent before the history: the system prompt's estimate, and a new turn's cost. */
+  spentBeforeHistory: number;
+  /** Prompt tokens known before the history is read: framing, system prompt and a new turn. */
+  basePromptTokens: number;
+  /** Framing tokens each history message adds to the prompt. */
+  perMessageTokens: number;
+  /** Less room than this for the answer and nothing is reserved. */
+  minCompletionTokens: number;
+  clock: QuotaClock;
+  expiresAt: number;
+  /** The per-user caps (config `caps`), checked in the same statement as the quota. */
+  caps: { conversationsPerUser: number; messagesPerConversation: number; storedBytesPerUser: number };
+  /** UTF-8 bytes the new turn stores; 0 for a stored turn. */
+  addingBytes: number;
+};
+
+/** The reserved tokens, the reservation statement's one row when it reserved. */
+export type Reserved = { tokens: number };
+
+/** A history message the prompt takes, oldest first; `newest` is the role of the conversation's newest turn. */
+export type PickedMessage = { role: 'user' | 'assistant' | 'system'; content: string; tokens: number; newest: string | null };
+
+const newestFirst = sql.raw('ORDER BY created_at DESC, id DESC');
+
+/**
+ * The prompt's history as common table expressions: `turns` the newest messages (less the
+ * answers after the newest user turn when regenerating), `picked` the ones the budget keeps,
+ * newest first until one does not fit. Messages older than `content_tokens` count one token
+ * a character. A conversation the user does not own has no history.
+ */
+function historyCtes(t: AdmissionTerms): SQL {
+  const owned = t.newConversation ? sql`NULL` : sql`(SELECT id FROM conversations WHERE id = ${t.conversationId} AND user_id = ${t.userId})`;
+  const regenerate = t.answerTo.kind === 'stored-turn' && t.answerTo.regenerate;
+  const afterRegenerate = regenerate ? sql`(created_at, id) <= (SELECT created_at, id FROM recent WHERE role <> 'assistant' ${newestFirst} LIMIT 1)` : sql`1`;
+  // A stored turn is the question itself, kept whatever its size; a new one is in spentBeforeHistory.
+  const keepNewest = t.answerTo.kind === 'stored-turn' ? sql`rn = 1 OR ` : sql``;
+  return sql`WITH
+recent AS (
+  SELECT id, role, content, coalesce(content_tokens, length(content)) AS tokens, created_at
+  FROM messages WHERE conversation_id = ${owned} ${newestFirst} LIMIT ${t.historyLimit}),
+turns AS (SELECT * FROM recent WHERE ${afterRegenerate}),
+ranked AS (
+  SELECT id, role, content, tokens, created_at, row_number() OVER newest AS rn, sum(tokens + ${t.perMessageTokens}) OVER newest AS spent
+  FROM turns WHERE role <> 'system' AND NOT (role = 'assistant' AND content = '')
+  WINDOW newest AS (${newestFirst} ROWS UNBOUNDED PRECEDING)),
+picked AS (SELECT * FROM ranked WHERE ${keepNewest}${t.spentBeforeHistory} + spent <= ${t.historyBudget})`;
+}
+
+/**
+ * The model the answer uses, or NULL when the plan refuses it (or the user is gone or
+ * suspended): a SQL value, so the generation's insert in the same batch records it.
+ */
+export function admittedModel(t: AdmissionTerms): SQL {
+  const choice =
+    t.askedModel !== null
+      ? sql`(SELECT value FROM json_each(plans.models) WHERE value = ${t.askedModel})`
+      : sql`coalesce(
+      (SELECT value FROM json_each(plans.models) WHERE value = (SELECT model FROM conversations WHERE id = ${t.conversationId} AND user_id = ${t.userId})),
+      json_extract(plans.models, '$[0]'))`;
+  return sql`(SELECT ${choice} FROM users JOIN plans ON plans.id = ${planInForceId(t.clock.now)} WHERE users.id = ${t.userId} AND users.suspended_at IS NULL)`;
+}
+
+/**
+ * The caps hold: the user's store has room for the new turn (and is not full, since an answer
+ * adds bytes nobody can count yet), and a new conversation or another message fits its cap.
+ * `policy/caps.ts` says which one a refusal broke.
+ */
+function withinCaps(t: AdmissionTerms): SQL {
+  const { caps } = t;
+  const count = t.newConversation
+    ? sql`(SELECT count(*) FROM conversations WHERE user_id = ${t.userId}) < ${caps.conversationsPerUser}`
+    : sql`(SELECT count(*) FROM messages WHERE conversation_id = ${t.conversationId}) < ${caps.messagesPerConversation}`;
+  return sql`users.stored_bytes < ${caps.storedBytesPerUser} AND users.stored_bytes + ${t.addingBytes} <= ${caps.storedBytesPerUser} AND ${count}`;
+}
+
+/** The statements after the reservation apply only when it was made. */
+function admitted(t: AdmissionTerms): SQL {
+  return sql`EXISTS (SELECT 1 FROM reservations WHERE id = ${t.reservationId})`;
+}
+
+/** The history the prompt takes, oldest first: read in the batch, before the batch stores a new turn. */
+export function pickedHistorySelect(db: Db, t: AdmissionTerms) {
+  return d1Statement(
+    db,
+    sql`${historyCtes(t)}
+SELECT role, content, tokens, (SELECT role FROM turns ${newestFirst} LIMIT 1) AS newest FROM picked ORDER BY created_at, id`,
+  );
+}
+
+/**
+ * The reservation, made only when the user exists and is not suspended, owns the
+ * conversation, the plan allows the model, a stored turn is there to answer, the caps hold, a stream slot is
+ * free and the quota (live grants included, live reservations excluded) leaves room for the
+ * prompt and the least answer worth having. It holds the prompt plus the answer's budget, shrunk
+ * to the room left so a user can spend their last tokens. D1 runs statements one at a time, so
+ * no other request slips between the checks and the insert. Returns the reserved tokens, or no row.
+ */
+export function reservationAdmit(db: Db, t: AdmissionTerms) {
+  const { clock } = t;
+  const live = sql`user_id = ${t.userId} AND expires_at > ${clock.now}`;
+  const ownedOrNew = t.newConversation
+    ? sql`NOT EXISTS (SELECT 1 FROM conversations WHERE id = ${t.conversationId})`
+    : sql`EXISTS (SELECT 1 FROM conversations WHERE id = ${t.conversationId} AND user_id = ${t.userId})`;
+  const answerable = t.answerTo.kind === 'stored-turn' ? sql`(SELECT role FROM turns ${newestFirst} LIMIT 1) = 'user'` : sql`1`;
+  const cap = t.requestedMaxTokens === null ? sql`plans.max_tokens_per_request` : sql`min(plans.max_tokens_per_request, ${t.requestedMaxTokens})`;
+  return d1Statement(db, sql`${historyCtes(t)},
+terms AS (
+  SELECT plans.concurrent_streams AS slots, ${cap} AS cap,
+    ${t.basePromptTokens} + (SELECT coalesce(sum(tokens + ${t.perMessageTokens}), 0) FROM picked) AS prompt,
+    plans.daily_token_quota AS daily, plans.monthly_token_quota AS monthly
+  FROM users JOIN plans ON plans.id = ${planInForceId(clock.now)}
+  WHERE users.id = ${t.userId} AND users.suspended_at IS NULL AND ${admittedModel(t)} IS NOT NULL AND ${ownedOrNew} AND ${answerable} AND ${withinCaps(t)}),
+room AS (
+  SELECT slots, cap, prompt,
+    (SELECT count(*) FROM reservations WHERE ${live}) AS streams,
+    min(
+      daily - (SELECT coalesce(sum(total_tokens), 0) FROM usage_events WHERE user_id = ${t.userId} AND created_at >= ${clock.dayStart}),
+      monthly - (SELECT coalesce(sum(total_tokens), 0) FROM usage_events WHERE user_id = ${t.userId} AND created_at >= ${clock.monthStart})
+    )
+    + (SELECT coalesce(sum(tokens), 0) FROM quota_grants WHERE ${live})
+    - (SELECT coalesce(sum(tokens), 0) FROM reservations WHERE ${live})
+    - prompt AS room
+  FROM terms)
+INSERT INTO reservations (id, user_id, tokens, created_at, expires_at)
+SELECT ${t.reservationId}, ${t.userId}, prompt + min(cap, room), ${clock.now}, ${t.expiresAt}
+FROM room WHERE streams < slots AND room >= ${t.minCompletionTokens}
+RETURNING tokens`);
+}
+
+/** The writes that store the request's new turn (and its new conversation), each only when admitted; none for a stored turn. */
+export function turnWritesIfAdmitted(db: Db, t: AdmissionTerms, userMessageId: string): D1PreparedStatement[] {
+  if (t.answerTo.kind !== 'new-turn') return [];
+  const { turn, title } = t.answerTo;
+  const now = t.clock.now;
+  const message = d1Statement(db, sql`INSERT INTO messages (id, conversation_id, role, content, content_tokens, created_at)
+SELECT ${userMessageId}, ${t.conversationId}, 'user', ${turn.content}, ${turn.contentTokens}, ${now} WHERE ${admitted(t)}`);
+  if (t.newConversation) {
+    const conversation = d1Statement(db, sql`INSERT INTO conversations (id, user_id, title, model, created_at, updated_at)
+SELECT ${t.conversationId}, ${t.userId}, ${title}, ${admittedModel(t)}, ${now}, ${now} WHERE ${admitted(t)}`);
+    return [conversation, message];
+  }
+  return [message, d1Statement(db, sql`UPDATE conversations SET updated_at = ${now} WHERE id = ${t.conversationId} AND ${admitted(t)}`)];
+}

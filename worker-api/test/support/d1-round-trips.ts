@@ -1,0 +1,46 @@
+/**
+ * A D1 binding that runs `before` ahead of each round trip it makes to the database: a
+ * statement's `first`, `all`, `run` or `raw`, a `batch`, an `exec`. `prepare` and `bind` cost
+ * nothing. The tests count with it; the bench's simulated geography waits in it. Never used
+ * by the Worker's own code.
+ */
+export function aroundRoundTrips(db: D1Database, before: (call: string) => void | Promise<void>): D1Database {
+  const targets = new WeakMap<object, D1PreparedStatement>();
+  const unwrap = (s: D1PreparedStatement) => targets.get(s) ?? s;
+  const wrap = (stmt: D1PreparedStatement): D1PreparedStatement => {
+    const proxy = new Proxy(stmt, {
+      get(target, prop) {
+        if (prop === 'bind') return (...values: unknown[]) => wrap(target.bind(...values));
+        if (prop === 'first' || prop === 'all' || prop === 'run' || prop === 'raw') {
+          return async (...args: unknown[]) => {
+            await before(prop);
+            return (target[prop] as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          };
+        }
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    targets.set(proxy, stmt);
+    return proxy;
+  };
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'prepare') return (query: string) => wrap(target.prepare(query));
+      if (prop === 'batch') {
+        return async (statements: D1PreparedStatement[]) => {
+          await before('batch');
+          return target.batch(statements.map(unwrap));
+        };
+      }
+      if (prop === 'exec') {
+        return async (query: string) => {
+          await before('exec');
+          return target.exec(query);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
