@@ -127,7 +127,7 @@ async function refusal(c: Context<AppEnv>, db: Db, r: AnswerRequest, terms: Admi
       getEntitled(db, r.userId, startedAt),
       r.conversationId === undefined ? undefined : ownedConversation(db, r.userId, r.conversationId),
       terms.newConversation ? [] : pickedHistorySelect(db, terms).all<PickedMessage>().then((read) => read.results),
-      refuseOverCaps(db, terms.caps, r.userId, {
+      refuseOverCaps(db, readConfig(c.env).caps, r.userId, {
         newConversation: terms.newConversation,
         conversationId: r.conversationId,
         content: r.answerTo.kind === 'new-turn' ? r.answerTo.content : undefined,
