@@ -1,5 +1,5 @@
 import { env, SELF } from 'cloudflare:test';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { authed, b64url, makeKey, publish, sign, type TestKey } from './support/tokens';
 import { newUser } from './support/users';
 import { expectError } from './support/errors';
@@ -26,6 +26,11 @@ let bob: User;
 beforeAll(async () => {
   key = await makeKey();
   await publish(key);
+});
+
+// Fresh users for every test: each user's writes count against their burst guard
+// (wrangler.toml WRITE_LIMITER), which a whole file's writes by one user would exhaust.
+beforeEach(async () => {
   alice = await newUser(key);
   bob = await newUser(key);
 });
