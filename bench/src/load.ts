@@ -4,8 +4,12 @@ import { ProcessMeter } from './procfs';
 import { openStream, type StreamRequest, type StreamResult } from './sse-client';
 import { quantiles, type Quantiles } from './stats';
 
-/** The three ways the same streams are measured. */
-export const PATHS = ['direct', 'worker', 'bff'] as const;
+/**
+ * The ways the same streams are measured: direct to the fake, through the reference Worker
+ * (reference/relay-worker.ts: the least a Worker hop costs), through the Worker, through the
+ * BFF and the Worker.
+ */
+export const PATHS = ['direct', 'reference', 'worker', 'bff'] as const;
 export type PathName = (typeof PATHS)[number];
 
 export type ProcessUse = { peakRssMiB: number; cpuMs: number; cpuMsPerStream: number };

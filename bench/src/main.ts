@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: the relay benchmark (contract section 9). Starts the fake OpenAI, the
- * Worker (`wrangler dev`) and the built web app (OpenNext's Worker in Miniflare) on loopback, and
- * measures the same streams three ways — direct to the fake, through the Worker, through
- * the BFF and the Worker — at each concurrency level; then the bundle sizes. Prints a
- * table and PASS/MISS per target and writes bench/results/<date>.json.
+ * Worker (`wrangler dev`), the reference Worker (fetch upstream, return its body; in Miniflare)
+ * and the built web app (OpenNext's Worker in Miniflare) on loopback, and measures the same
+ * streams four ways — direct to the fake, through the reference Worker, through the Worker,
+ * through the BFF and the Worker — one path after the other at each concurrency level; then
+ * the bundle sizes. Prints a table, the Worker's and BFF's figures as multiples of the
+ * reference's, and PASS/MISS per target, and writes bench/results/<date>.json.
  *
  * Options: --ttft MS (200) --gap MS (20) --tokens N (50) --levels 1,10,100,1000
  *   --samples N (streams per level and path at least; 50) --users N (100)
- *   --paths direct,worker,bff --worker-runtime wrangler|miniflare --quick --skip-build --rebuild
+ *   --paths direct,reference,worker,bff --worker-runtime wrangler|miniflare --quick --skip-build --rebuild
  *   --no-bundle --out FILE
  *   --d1-rtt MS[,MS…]: simulated geography instead (see geography.ts): added TTFT per D1 round-trip time
  */
@@ -20,7 +22,8 @@ import { measurePageJs, WEB_WORKER_ENTRY, type PageJs, type WorkerBundle } from 
 import { PATHS, runLevel, type LevelRun, type PathName } from './load';
 import { workerdIn } from './procfs';
 import { geographyTable, runGeography } from './geography';
-import { bundleLines, checkTargets, levelTable, targetTable } from './report';
+import { startReferenceWorker, type ReferenceWorker } from './reference';
+import { bundleLines, checkTargets, levelTable, referenceTable, targetTable } from './report';
 import { prepareScenario } from './scenario';
 import { streamAgent } from './sse-client';
 import { BENCH_PLAN, ROOT, sessionCookie, startBenchStack, type WorkerRuntime } from './stack';
@@ -46,7 +49,7 @@ const { values: args } = parseArgs({
 });
 
 if (args.help) {
-  console.log('usage: npm run bench -- [--quick] [--ttft MS] [--gap MS] [--tokens N] [--levels 1,10,100,1000] [--samples N] [--users N] [--paths direct,worker,bff] [--worker-runtime wrangler|miniflare] [--skip-build|--rebuild] [--no-bundle] [--out FILE] [--d1-rtt 0,50,150,250]');
+  console.log('usage: npm run bench -- [--quick] [--ttft MS] [--gap MS] [--tokens N] [--levels 1,10,100,1000] [--samples N] [--users N] [--paths direct,reference,worker,bff] [--worker-runtime wrangler|miniflare] [--skip-build|--rebuild] [--no-bundle] [--out FILE] [--d1-rtt 0,50,150,250]');
   process.exit(0);
 }
 
@@ -98,9 +101,11 @@ async function main(): Promise<void> {
   say(`load average ${loadStart.map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs; Worker under ${workerRuntime === 'wrangler' ? 'wrangler dev' : 'Miniflare (no dev proxy)'}`);
   say(`fake OpenAI pace: ttft ${pace.ttftMs} ms, gap ${pace.gapMs} ms, ${pace.tokens} tokens; levels ${levels.join(', ')}; paths ${paths.join(', ')}; ≥${samples} streams per level and path; ${userCount} users`);
   const stack = await startBenchStack({ name: 'bench', pace, withWeb, workerRuntime, say });
+  let reference: ReferenceWorker | undefined;
+  const stopAll = () => Promise.all([stack.stop(), reference?.stop()]);
   const stopOnSignal = (signal: NodeJS.Signals) => {
     say(`${signal}: stopping`);
-    void stack.stop().finally(() => process.exit(130));
+    void stopAll().finally(() => process.exit(130));
   };
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
@@ -109,14 +114,23 @@ async function main(): Promise<void> {
   let workerBundle: WorkerBundle | null = null;
   let chat: PageJs | null = null;
   try {
-    const scenario = await prepareScenario(stack, userCount);
+    if (paths.includes('reference')) {
+      say('starting the reference Worker (bench/src/reference: fetch upstream, return its body) in Miniflare');
+      reference = await startReferenceWorker(stack.fakeUrl, stack.logDir);
+    }
+    const scenario = await prepareScenario(stack, userCount, reference?.url);
     const { users } = scenario;
     say(`${users.length} users on plan "${BENCH_PLAN.id}" (inserted by the bench: concurrent_streams ${BENCH_PLAN.concurrentStreams}, daily/monthly quota ${BENCH_PLAN.dailyTokenQuota}, max_tokens ${BENCH_PLAN.maxTokensPerRequest}) so quotas and stream slots never refuse a bench stream`);
 
     const worker = workerdIn(stack.pids.worker);
     const web = stack.pids.web === undefined ? undefined : workerdIn(stack.pids.web);
-    const watch: Record<string, number[]> = { worker: worker.runtime, workerProxy: worker.proxy, ...(web ? { web: web.runtime, webProxy: web.proxy } : {}) };
-    say(`watching workerd: Worker ${worker.runtime.join(',')} (dev proxy ${worker.proxy.join(',')}); BFF ${web?.runtime.join(',') ?? '-'} (dev proxy ${web?.proxy.join(',') ?? '-'})`);
+    const watch: Record<string, number[]> = {
+      worker: worker.runtime,
+      workerProxy: worker.proxy,
+      ...(web ? { web: web.runtime, webProxy: web.proxy } : {}),
+      ...(reference ? { reference: workerdIn(reference.pid).runtime } : {}),
+    };
+    say(`watching workerd: Worker ${worker.runtime.join(',')} (dev proxy ${worker.proxy.join(',')}); BFF ${web?.runtime.join(',') ?? '-'} (dev proxy ${web?.proxy.join(',') ?? '-'}); reference ${watch.reference?.join(',') ?? '-'}`);
     const agent = streamAgent();
     // Long enough for the slowest level, short enough that a hung stream cannot stall the run.
     const timeoutMs = 60_000 + pace.ttftMs + pace.gapMs * pace.tokens * 2;
@@ -157,12 +171,14 @@ async function main(): Promise<void> {
     say(`fake OpenAI saw ${fake.requests} requests: ${fake.streamsCompleted} completed, ${fake.streamsAborted} aborted, ${fake.streamsFailed} failed`);
 
   } finally {
-    await stack.stop();
+    await stopAll();
   }
 
   const checks = checkTargets(runs, workerBundle, chat);
   console.log(`\nRelay benchmark — times in ms; +TTFT and +drift are over the direct stream at the same level\n`);
   console.log(levelTable(runs));
+  const vsRef = referenceTable(runs);
+  if (vsRef) console.log(`\nAgainst the reference Worker (fetch upstream, return its body) at the same level: each figure and its multiple of the reference's\n\n${vsRef}`);
   console.log(`\n${bundleLines(workerBundle, chat)}\n`);
   console.log(targetTable(checks));
 

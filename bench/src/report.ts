@@ -13,6 +13,10 @@ export const TARGETS = {
   errorFreeLevel: 1000,
   workerGzipKiB: 250,
   chatFirstLoadGzipKiB: 180,
+  /** Issue 13: the Worker path as a multiple of the reference Worker's, at `level` streams. */
+  vsReference: { addedTtftP50: 3, driftP99: 2, cpuPerStream: 3 },
+  /** Issue 13: the Worker's +TTFT p50 before it (ms), which lower levels must not exceed. */
+  workerAddedTtftP50Before: { 1: 6.8, 10: 48 } as Record<number, number>,
 } as const;
 
 export type TargetCheck = { target: string; measured: string; verdict: 'PASS' | 'MISS' | 'n/a' };
@@ -37,6 +41,58 @@ export function addedDrift(runs: LevelRun[], run: LevelRun): number | null {
   return run.gapDriftMs.p99 - direct.gapDriftMs.p99;
 }
 
+/** CPU per stream of the process that runs the path's hop(s): the reference Worker, the Worker, or the BFF and the Worker. */
+export function hopCpuPerStream(run: LevelRun): number | null {
+  const cpu = (name: string) => run.processes[name]?.cpuMsPerStream;
+  if (run.path === 'reference') return cpu('reference') ?? null;
+  if (run.path === 'worker') return cpu('worker') ?? null;
+  if (run.path === 'bff') return cpu('worker') === undefined || cpu('web') === undefined ? null : (cpu('worker') ?? 0) + (cpu('web') ?? 0);
+  return null;
+}
+
+/** `value / base` as `2.3×`; '-' when either is missing or the base is not above zero. */
+const times = (value: number | null | undefined, base: number | null | undefined) =>
+  value === null || value === undefined || base === null || base === undefined || !(base > 0) ? '-' : `${(value / base).toFixed(1)}×`;
+
+/** What each of the Worker's and the BFF's figures is as a multiple of the reference Worker's at the same level. */
+export type VsReference = { addedTtft: { p50: number; p99: number } | null; driftP99: number | null; cpuPerStream: number | null };
+
+export function vsReference(runs: LevelRun[], run: LevelRun): VsReference {
+  return { addedTtft: addedTtft(runs, run), driftP99: run.gapDriftMs?.p99 ?? null, cpuPerStream: hopCpuPerStream(run) };
+}
+
+/**
+ * The Worker and BFF + Worker rows beside the reference Worker's, each figure with its
+ * multiple of the reference's (CPU per stream: the Worker's workerd; for the BFF row, the
+ * BFF's and the Worker's together). Empty when the reference path did not run.
+ */
+export function referenceTable(runs: LevelRun[]): string {
+  const header = ['streams', 'path', '+TTFT p50', '×ref', '+TTFT p99', '×ref', 'drift p99', '×ref', 'CPU ms/str', '×ref'];
+  const rows: string[][] = [];
+  for (const ref of runs.filter((r) => r.path === 'reference')) {
+    const base = vsReference(runs, ref);
+    for (const run of runs.filter((r) => r.concurrency === ref.concurrency && r.path !== 'direct')) {
+      const v = vsReference(runs, run);
+      const self = run === ref;
+      rows.push([
+        String(run.concurrency),
+        run.path,
+        ms(v.addedTtft?.p50),
+        self ? '1×' : times(v.addedTtft?.p50, base.addedTtft?.p50),
+        ms(v.addedTtft?.p99),
+        self ? '1×' : times(v.addedTtft?.p99, base.addedTtft?.p99),
+        ms(v.driftP99),
+        self ? '1×' : times(v.driftP99, base.driftP99),
+        ms(v.cpuPerStream),
+        self ? '1×' : times(v.cpuPerStream, base.cpuPerStream),
+      ]);
+    }
+  }
+  if (rows.length === 0) return '';
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
+  return [pad(header, widths), pad(widths.map((w) => '-'.repeat(w)), widths), ...rows.map((row) => pad(row, widths))].join('\n');
+}
+
 function pad(cells: string[], widths: number[]): string {
   return cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
 }
@@ -56,11 +112,11 @@ export function levelTable(runs: LevelRun[]): string {
     pair(r.gapDriftMs),
     ms(addedDrift(runs, r)),
     r.tokensPerSec.toFixed(0),
-    ms(sum(r, ['worker', 'workerProxy'], 'peakRssMiB')),
+    r.path === 'reference' ? ms(r.processes.reference?.peakRssMiB) : ms(sum(r, ['worker', 'workerProxy'], 'peakRssMiB')),
     r.processes.web ? ms(sum(r, ['web', 'webProxy'], 'peakRssMiB')) : '-',
-    r.path === 'direct' ? '-' : ms(r.processes.worker?.cpuMsPerStream),
+    r.path === 'direct' ? '-' : ms(r.processes[r.path === 'reference' ? 'reference' : 'worker']?.cpuMsPerStream),
     r.path === 'bff' ? ms(r.processes.web?.cpuMsPerStream) : '-',
-    r.path === 'direct' ? '-' : ms(sum(r, r.path === 'bff' ? ['workerProxy', 'webProxy'] : ['workerProxy'], 'cpuMsPerStream')),
+    r.path === 'direct' || r.path === 'reference' ? '-' : ms(sum(r, r.path === 'bff' ? ['workerProxy', 'webProxy'] : ['workerProxy'], 'cpuMsPerStream')),
     ms(r.clientLoopDelayP99Ms),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
@@ -99,6 +155,7 @@ export function checkTargets(runs: LevelRun[], worker: WorkerBundle | null, chat
       verdict: verdict(drift === null ? null : drift <= TARGETS.gapDriftP99),
     });
   }
+  checks.push(...referenceChecks(runs));
   const big = runs.filter((r) => r.concurrency === TARGETS.errorFreeLevel);
   checks.push({
     target: `${TARGETS.errorFreeLevel} concurrent streams, 0 errors (every path)`,
@@ -115,6 +172,35 @@ export function checkTargets(runs: LevelRun[], worker: WorkerBundle | null, chat
     measured: chat ? `${(chat.gzipBytes / KIB).toFixed(1)} KiB gzip in ${chat.files.length} files (${(chat.rawBytes / KIB).toFixed(1)} KiB raw)` : 'not measured',
     verdict: verdict(chat ? chat.gzipBytes <= TARGETS.chatFirstLoadGzipKiB * KIB : null),
   });
+  return checks;
+}
+
+/** Issue 13's targets: the Worker path against the reference Worker at 100 streams, and against its own figures before it at 1 and 10. */
+function referenceChecks(runs: LevelRun[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const at = TARGETS.level;
+  const limits = TARGETS.vsReference;
+  const workerRun = find(runs, 'worker', at);
+  const refRun = find(runs, 'reference', at);
+  const w = workerRun ? vsReference(runs, workerRun) : null;
+  const r = refRun ? vsReference(runs, refRun) : null;
+  const check = (what: string, limit: number, value: number | null | undefined, base: number | null | undefined, unit: string): TargetCheck => {
+    const measured = w && r ? `${ms(value)} vs ${ms(base)} ${unit} = ${times(value, base)}` : 'not run';
+    const known = value !== null && value !== undefined && base !== null && base !== undefined && base > 0;
+    return { target: `Worker ${what} at ${at} streams ≤ ${limit}× the reference Worker's`, measured, verdict: !w || !r || !known ? 'n/a' : value <= limit * base ? 'PASS' : 'MISS' };
+  };
+  checks.push(check('+TTFT p50', limits.addedTtftP50, w?.addedTtft?.p50, r?.addedTtft?.p50, 'ms'));
+  checks.push(check('gap drift p99', limits.driftP99, w?.driftP99, r?.driftP99, 'ms'));
+  checks.push(check('CPU per stream', limits.cpuPerStream, w?.cpuPerStream, r?.cpuPerStream, 'ms'));
+  for (const [level, before] of Object.entries(TARGETS.workerAddedTtftP50Before)) {
+    const run = find(runs, 'worker', Number(level));
+    const added = run ? addedTtft(runs, run) : null;
+    checks.push({
+      target: `Worker +TTFT p50 at ${level} stream${level === '1' ? '' : 's'} ≤ ${before} ms (its figure before issue 13's work)`,
+      measured: added ? `${ms(added.p50)} ms` : 'not run',
+      verdict: added ? (added.p50 <= before ? 'PASS' : 'MISS') : 'n/a',
+    });
+  }
   return checks;
 }
 

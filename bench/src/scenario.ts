@@ -20,9 +20,10 @@ export type Scenario = {
 
 /**
  * Puts the bench plan in D1 and `userCount` users on it, and returns the requests the bench
- * sends: the same question, knobs from the fake's defaults, three ways.
+ * sends: the same question, knobs from the fake's defaults, each way (`referenceUrl`: the
+ * reference Worker's origin, for the `reference` path).
  */
-export async function prepareScenario(stack: BenchStack, userCount: number): Promise<Scenario> {
+export async function prepareScenario(stack: BenchStack, userCount: number, referenceUrl?: string): Promise<Scenario> {
   const signer = localSigner(stack);
   const users = await provisionUsers(stack, signer, { count: userCount, prefix: 'bench', planId: BENCH_PLAN.id, plan: BENCH_PLAN });
   const appOrigin = stack.appUrl ?? '';
@@ -41,9 +42,11 @@ export async function prepareScenario(stack: BenchStack, userCount: number): Pro
       const user = index % users.length;
       switch (path) {
         case 'direct':
+        case 'reference':
+          if (path === 'reference' && referenceUrl === undefined) throw new Error('the reference path needs the reference Worker');
           return {
             kind: 'openai',
-            url: `${stack.fakeUrl}/v1/chat/completions`,
+            url: `${path === 'direct' ? stack.fakeUrl : referenceUrl}/v1/chat/completions`,
             headers: { Authorization: 'Bearer sk-bench-fake', 'Content-Type': 'application/json' },
             body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }], stream: true, stream_options: { include_usage: true } }),
           };

@@ -19,21 +19,31 @@ type EventRow = { seq: number; event: string; data: string };
  * end is always written at once. An object evicted mid-answer loses at most this much of
  * its answer, and one evicted within this long of its start leaves nothing behind: its
  * reservation and D1 row then expire (RESERVATION_TTL_MS).
+ *
+ * Each flush is one row holding every event since the last one, not a row per event (a
+ * second of tokens was dozens of statements, now it is one). While the instance that wrote
+ * them lives, resumes read the events from memory; storage is read only by an instance that
+ * woke after an eviction, once, as it starts.
  */
 export const FLUSH_MS = 1000;
+
+/** A stored flush: its events as `[seq, event, data]` triples, keyed by the last seq it holds. */
+type BatchRow = { events: string };
+type StoredEvent = [seq: number, event: string, data: string];
 
 /**
  * The numbered events of one generation, with its job and status, in its object's SQLite
  * storage: enough to replay the answer to anyone who resumes after any seq, and to end the
- * generation from what was stored if the object is evicted mid-answer. The state and the
- * newest events live in memory and reach storage at the next flush; reads see them at once.
+ * generation from what was stored if the object is evicted mid-answer. The state and every
+ * event live in memory too; new ones reach storage at the next flush, and reads never wait for it.
  */
 export class EventLog {
   private readonly sql: SqlStorage;
-  private seq = 0;
   private current: GenerationState | null = null;
   private stored = false;
-  private pending: EventRow[] = [];
+  /** Every event, in seq order (seq n at index n - 1); those from `flushed` on are not yet in storage. */
+  private rows: EventRow[] = [];
+  private flushed = 0;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -47,7 +57,10 @@ export class EventLog {
     if (!this.stored) return;
     const row = this.sql.exec<StateRow>('SELECT job, status, ended_at FROM generation').toArray()[0];
     this.current = row ? { job: JSON.parse(row.job) as GenerationJob, status: row.status, endedAt: row.ended_at } : null;
-    this.seq = this.sql.exec<{ seq: number | null }>('SELECT max(seq) AS seq FROM events').one().seq ?? 0;
+    for (const batch of this.sql.exec<BatchRow>('SELECT events FROM event_batches ORDER BY last_seq')) {
+      for (const [seq, event, data] of JSON.parse(batch.events) as StoredEvent[]) this.rows.push({ seq, event, data });
+    }
+    this.flushed = this.rows.length;
   }
 
   /** The generation, or null before it began and after its log was forgotten. */
@@ -69,8 +82,8 @@ export class EventLog {
 
   /** Numbers the next event, queues it for storage and gives back its frame. */
   append(event: string, data: unknown): string {
-    const row = { seq: ++this.seq, event, data: JSON.stringify(data) };
-    this.pending.push(row);
+    const row = { seq: this.rows.length + 1, event, data: JSON.stringify(data) };
+    this.rows.push(row);
     this.scheduleFlush();
     return frameText(row.event, row.data, row.seq);
   }
@@ -78,29 +91,28 @@ export class EventLog {
   /** The frames of every event after `after`, in order, as one text. */
   framesAfter(after: number): string {
     let text = '';
-    for (const row of this.rowsAfter(after)) text += frameText(row.event, row.data, row.seq);
+    for (let i = Math.max(0, after); i < this.rows.length; i++) {
+      const row = this.rows[i] as EventRow;
+      text += frameText(row.event, row.data, row.seq);
+    }
     return text;
   }
 
   /** The answer as far as it was logged. */
   answerText(): string {
     let text = '';
-    for (const row of this.rowsAfter(0)) if (row.event === 'delta') text += (JSON.parse(row.data) as { content: string }).content;
+    for (const row of this.rows) if (row.event === 'delta') text += (JSON.parse(row.data) as { content: string }).content;
     return text;
   }
 
   /** Deletes the whole log (and the object's storage with it) once nobody may resume any more. */
   async forget(): Promise<void> {
     this.current = null;
-    this.pending = [];
+    this.rows = [];
+    this.flushed = 0;
     clearTimeout(this.flushTimer);
     await this.storage.deleteAll();
     this.stored = false;
-  }
-
-  private rowsAfter(after: number): EventRow[] {
-    const stored = this.stored ? this.sql.exec<EventRow>('SELECT seq, event, data FROM events WHERE seq > ? ORDER BY seq', after).toArray() : [];
-    return [...stored, ...this.pending.filter((row) => row.seq > after)];
   }
 
   private scheduleFlush(): void {
@@ -116,17 +128,20 @@ export class EventLog {
     this.storage.transactionSync(() => {
       if (first) {
         this.sql.exec(`CREATE TABLE IF NOT EXISTS generation (id INTEGER PRIMARY KEY CHECK (id = 1), job TEXT NOT NULL, status TEXT NOT NULL, ended_at INTEGER)`);
-        this.sql.exec(`CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, event TEXT NOT NULL, data TEXT NOT NULL)`);
+        this.sql.exec(`CREATE TABLE IF NOT EXISTS event_batches (last_seq INTEGER PRIMARY KEY, events TEXT NOT NULL)`);
       }
-      this.sql.exec(
-        `INSERT INTO generation (id, job, status, ended_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET status = excluded.status, ended_at = excluded.ended_at`,
-        JSON.stringify(state.job),
-        state.status,
-        state.endedAt,
-      );
-      for (const row of this.pending) this.sql.exec('INSERT INTO events (seq, event, data) VALUES (?, ?, ?)', row.seq, row.event, row.data);
+      // The job (with its prompt) is written once; later flushes change at most how it ended.
+      if (first) {
+        this.sql.exec('INSERT INTO generation (id, job, status, ended_at) VALUES (1, ?, ?, ?)', JSON.stringify(state.job), state.status, state.endedAt);
+      } else if (state.status !== 'running') {
+        this.sql.exec('UPDATE generation SET status = ?, ended_at = ? WHERE id = 1', state.status, state.endedAt);
+      }
+      if (this.flushed < this.rows.length) {
+        const batch = this.rows.slice(this.flushed).map((row): StoredEvent => [row.seq, row.event, row.data]);
+        this.sql.exec('INSERT INTO event_batches (last_seq, events) VALUES (?, ?)', this.rows.length, JSON.stringify(batch));
+      }
     });
-    this.pending = [];
+    this.flushed = this.rows.length;
     this.stored = true;
     if (first) this.onStored();
   }
