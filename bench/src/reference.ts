@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, ProcessSet, waitForHttp } from '@chat/web/e2e/support/processes';
+import { freePort, ProcessSet, ROOT, TSX, waitForHttp } from '@chat/ops/stack';
 import { buildWorker } from './bundle';
 import { groupsGone } from './procfs';
-import { ROOT, TSX } from '@chat/web/e2e/support/web-app';
 
 /** The reference Worker's wrangler config, relative to the repository root. */
 const CONFIG = 'bench/src/reference/wrangler.toml';
@@ -25,7 +24,7 @@ export type ReferenceWorker = {
  */
 export async function startReferenceWorker(upstreamOrigin: string, logDir: string): Promise<ReferenceWorker> {
   const dir = mkdtempSync(join(tmpdir(), 'chat-bench-reference-'));
-  const processes = new ProcessSet(logDir);
+  const processes = new ProcessSet({ logDir });
   let leader: number | undefined;
   const stop = async () => {
     await processes.stopAll();
