@@ -9,6 +9,7 @@ import { followGeneration, reconnectDelay, waitToReconnect } from '@/lib/follow-
 import type { ActiveGeneration } from '@chat/contract/api';
 import { useChatStore } from '@/lib/stores/chat';
 import { conversationQuery } from './conversation-query';
+import { conversationPath } from './conversation-route';
 
 /** Errors a second try can fix; the rest (quota, plan) need the user to change something. */
 const RETRYABLE = new Set(['network', 'upstream_error', 'upstream_rate_limited', 'upstream_timeout', 'too_many_streams', 'unknown']);
@@ -30,9 +31,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * lost connection re-attaches where it left off, a reloaded page or a second tab attaches to
  * the conversation's running answer, and Stop asks the server to end it (every tab then sees
  * its `done`, and the partial answer stays). Closing this page's connection never stops the
- * answer; it only ends this tab's subscription.
+ * answer; it only ends this tab's subscription, as does opening another conversation.
  */
-export function useChatStream() {
+export function useChatStream(activeConversationId: string | null) {
   const queryClient = useQueryClient();
   const abortRef = useRef<AbortController | null>(null);
   const positionRef = useRef<StreamPosition | null>(null);
@@ -40,6 +41,8 @@ export function useChatStream() {
   /** Generations this tab saw end: a conversation read a moment too early may still name one. */
   const endedRef = useRef(new Set<string>());
   const retryRef = useRef<(() => void) | null>(null);
+  const activeRef = useRef(activeConversationId);
+  activeRef.current = activeConversationId;
 
   const sendStop = useCallback((generationId: string) => {
     stopRef.current = 'sent';
@@ -116,7 +119,9 @@ export function useChatStream() {
               messageId = meta.messageId;
               if (conversationId !== meta.conversationId) {
                 conversationId = meta.conversationId;
-                state.selectConversation(meta.conversationId);
+                // The new chat has its URL from now on; the same page goes on showing the answer.
+                state.nameConversation(meta.conversationId);
+                window.history.replaceState(null, '', conversationPath(meta.conversationId));
                 void queryClient.invalidateQueries({ queryKey: ['conversations'] });
               }
               state.startAnswer(meta);
@@ -190,21 +195,24 @@ export function useChatStream() {
     [queryClient, lastStoredIs, rereadUntilStored, sendStop],
   );
 
+  // Another conversation opened (a link, back or forward) while this one's answer is being
+  // written: only this tab's subscription ends; coming back attaches to the answer again.
+  useEffect(() => {
+    const live = useChatStore.getState().live;
+    if (live && abortRef.current && live.conversationId !== activeConversationId) {
+      abortRef.current.abort();
+      abortRef.current = null;
+    }
+  }, [activeConversationId]);
+
   // A reloaded page, a second tab, or a conversation opened while its answer is still being
   // written: attach to that answer from its beginning.
-  const activeConversationId = useChatStore((s) => s.activeConversationId);
   const conversation = useQuery(conversationQuery(activeConversationId));
   const running = conversation.data?.activeGeneration ?? null;
   useEffect(() => {
     if (!running || !activeConversationId || abortRef.current || endedRef.current.has(running.id)) return;
     void run({ kind: 'attach', conversationId: activeConversationId, generation: running });
   }, [running, activeConversationId, run]);
-
-  // A conversation remembered across a reload that is gone (deleted, or another account's).
-  const missing = conversation.error instanceof ApiError && conversation.error.status === 404;
-  useEffect(() => {
-    if (missing) useChatStore.getState().selectConversation(null);
-  }, [missing]);
 
   useEffect(() => {
     const onOnline = () => {
@@ -226,12 +234,13 @@ export function useChatStream() {
 
   return {
     send: (content: string) => {
-      const { activeConversationId, model } = useChatStore.getState();
-      return run({ kind: 'start', request: { kind: 'send', conversationId: activeConversationId, content, model } });
+      const { model } = useChatStore.getState();
+      return run({ kind: 'start', request: { kind: 'send', conversationId: activeRef.current, content, model } });
     },
     answer: (regenerate: boolean) => {
-      const { activeConversationId, model } = useChatStore.getState();
-      if (activeConversationId) return run({ kind: 'start', request: { kind: 'answer', conversationId: activeConversationId, model, regenerate } });
+      const { model } = useChatStore.getState();
+      const conversationId = activeRef.current;
+      if (conversationId) return run({ kind: 'start', request: { kind: 'answer', conversationId, model, regenerate } });
     },
     /** Asks the server to end the answer; the stream is read on until its `done`. */
     stop: () => {

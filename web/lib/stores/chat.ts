@@ -24,7 +24,11 @@ export type LiveStream = {
 };
 
 type ChatState = {
-  activeConversationId: string | null;
+  /**
+   * The conversation the Worker just created for a new chat (its `meta`), until the URL
+   * (`/chat/[id]`, the home of the open conversation) has caught up with it.
+   */
+  namedConversationId: string | null;
   /** The model picked by the user; null means the plan's default. */
   model: string | null;
   live: LiveStream | null;
@@ -35,7 +39,9 @@ type ChatState = {
   draft: string;
   /** A message the Worker refused or never received: it stays on screen, with `error`, until retried or edited. */
   failedMessage: string | null;
-  selectConversation: (id: string | null) => void;
+  nameConversation: (id: string | null) => void;
+  /** Another conversation is open: what belonged to the last one goes. */
+  leaveConversation: () => void;
   setModel: (model: string | null) => void;
   setLive: (live: LiveStream | null) => void;
   /** `meta`: the answer from its beginning, so the text shown so far is dropped. */
@@ -51,25 +57,24 @@ type ChatState = {
 };
 
 /**
- * UI state of the chat page; server data (conversations, messages) lives in React Query.
- * The open conversation, the draft and a message not sent are kept in sessionStorage: a
- * reload (or a login again) comes back to them and to an answer still being written, while
- * every tab keeps its own, as it would with the conversation in the URL, which the chat's
- * own routes will replace this with.
+ * UI state of the chat page; server data (conversations, messages) lives in React Query and
+ * the open conversation in the URL. The draft and a message not sent are kept in
+ * sessionStorage: a reload (or a login again) comes back to them, while every tab keeps its own.
  * Hydrated by the chat page after its first render (`useChatStore.persist.rehydrate()`),
  * so the server-rendered HTML and the first client render agree.
  */
 export const useChatStore = create<ChatState>()(
   persist(
     (set) => ({
-      activeConversationId: null,
+      namedConversationId: null,
       model: null,
       live: null,
       error: null,
       stopped: false,
       draft: '',
       failedMessage: null,
-      selectConversation: (id) => set({ activeConversationId: id, error: null, stopped: false, failedMessage: null }),
+      nameConversation: (id) => set({ namedConversationId: id }),
+      leaveConversation: () => set({ error: null, stopped: false, failedMessage: null }),
       setModel: (model) => set({ model }),
       setLive: (live) => set({ live }),
       // `meta` means the Worker stored the message just sent: only now is the composer emptied.
@@ -86,7 +91,7 @@ export const useChatStore = create<ChatState>()(
     {
       name: 'chat',
       storage: createJSONStorage(() => sessionStorage),
-      partialize: (s) => ({ activeConversationId: s.activeConversationId, draft: s.draft, failedMessage: s.failedMessage }),
+      partialize: (s) => ({ draft: s.draft, failedMessage: s.failedMessage }),
       skipHydration: true,
     },
   ),
