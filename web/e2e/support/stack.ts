@@ -7,6 +7,9 @@ import { startFakeToss } from '@chat/fake-toss';
 import { freePort, ProcessSet, runCommand, waitForHttp } from './processes';
 import { createSigningKey, randomSecret, ROOT, startWebApp, WEB_DIR, WRANGLER } from './web-app';
 
+/** The support address the suite's app is configured with (shown to a suspended account). */
+export const SUPPORT_EMAIL = 'help@edge-chat.test';
+
 export type Stack = {
   /** Where the browser opens the app. */
   appUrl: string;
@@ -93,6 +96,7 @@ export async function startStack(name: string, options: { workerVars?: Record<st
         KAKAO_API_BASE: kakao.url,
         TOSS_CLIENT_KEY: 'test_ck_e2e_fake',
         TOSS_SDK_URL: `${toss.url}/v2/standard`,
+        SUPPORT_EMAIL: SUPPORT_EMAIL,
       },
     });
 

@@ -325,7 +325,7 @@ export const ko = {
   'shortcuts.stop': '답변 중지',
   'shortcuts.search': '대화 목록 찾기',
   'shortcuts.help': '단축키 보기',
-  'support.contact': '문의: {email}',
+  'support.contact': '고객센터',
   'suspended.title': '계정이 정지되었습니다',
   'suspended.body': '이 계정으로는 새 답변을 받을 수 없습니다. 정지에 대해 궁금한 점은 고객센터로 문의해 주세요.',
 } as const;
@@ -665,7 +665,7 @@ export const en: Messages = {
   'shortcuts.stop': 'Stop the answer',
   'shortcuts.search': 'Search conversations',
   'shortcuts.help': 'Show shortcuts',
-  'support.contact': 'Contact: {email}',
+  'support.contact': 'Support',
   'suspended.title': 'Your account is suspended',
   'suspended.body': 'This account cannot get new answers. For questions about the suspension, please contact support.',
 };
