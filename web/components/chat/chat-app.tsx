@@ -7,17 +7,18 @@ import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Sheet, SheetContent, SheetDescription, SheetTitle } from '@/components/ui/sheet';
 import { ApiError } from '@/lib/api';
+import { conversationIdOf, NEW_CHAT_PATH } from '@/lib/conversation-path';
 import { useIsDesktop } from '@/lib/use-media-query';
 import { useT } from '@/lib/i18n/use-t';
+import { shortcutFor, type ShortcutAction } from '@/lib/shortcuts';
 import { useChatStore } from '@/lib/stores/chat';
 import { ChatFailure } from './chat-failure';
 import { Composer } from './composer';
 import { conversationQuery } from './conversation-query';
-import { conversationIdOf, NEW_CHAT_PATH, useActiveConversationId } from './conversation-route';
+import { useActiveConversationId } from './conversation-route';
 import { ConversationSidebar, focusConversationList } from './conversation-sidebar';
 import { MessageList } from './message-list';
 import { ModelPicker } from './model-picker';
-import { shortcutFor, type ShortcutAction } from './shortcuts';
 import { useChatStream } from './use-chat-stream';
 
 // Loaded on first use: the help is not part of the chat page's first load.

@@ -1,20 +1,8 @@
 'use client';
 
 import { usePathname } from 'next/navigation';
+import { conversationIdOf } from '@/lib/conversation-path';
 import { useChatStore } from '@/lib/stores/chat';
-
-/** Where a new chat starts; a conversation lives at `/chat/<id>`. */
-export const NEW_CHAT_PATH = '/chat';
-
-export function conversationPath(id: string): string {
-  return `${NEW_CHAT_PATH}/${encodeURIComponent(id)}`;
-}
-
-/** The conversation a chat path names, or null for a new chat (`/chat`). */
-export function conversationIdOf(pathname: string): string | null {
-  const match = /^\/chat\/([^/]+)\/?$/.exec(pathname);
-  return match ? decodeURIComponent(match[1]!) : null;
-}
 
 /**
  * The open conversation: the one in the URL, or the one the Worker just named for a new chat

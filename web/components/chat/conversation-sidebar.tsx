@@ -8,13 +8,13 @@ import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { ErrorMessage } from '@/components/error-message';
 import { Button } from '@/components/ui/button';
 import { api } from '@/lib/api';
+import { conversationPath, NEW_CHAT_PATH } from '@/lib/conversation-path';
 import { toDisplayError } from '@/lib/errors';
 import { useT } from '@/lib/i18n/use-t';
 import type { Conversation } from '@chat/contract/api';
 import type { ChatError } from '@/lib/stores/chat';
 import { cn } from '@/lib/utils';
 import { MenuButton } from './conversation-menu-button';
-import { conversationPath, NEW_CHAT_PATH } from './conversation-route';
 
 const ConversationMenu = lazy(() => import('./conversation-menu').then((m) => ({ default: m.ConversationMenu })));
 const RenameDialog = lazy(() => import('./conversation-dialogs').then((m) => ({ default: m.RenameDialog })));

@@ -2,7 +2,7 @@
 
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { useT } from '@/lib/i18n/use-t';
-import { SHORTCUTS } from './shortcuts';
+import { SHORTCUTS } from '@/lib/shortcuts';
 
 /** Apple devices say ⌘ where the others say Ctrl. */
 function modKey(): string {

@@ -3,13 +3,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef } from 'react';
 import { api, ApiError, type StreamRequest } from '@/lib/api';
+import { conversationPath } from '@/lib/conversation-path';
 import { toDisplayError } from '@/lib/errors';
 import { startPosition, type StreamPosition } from '@/lib/event-stream';
 import { followGeneration, reconnectDelay, waitToReconnect } from '@/lib/follow-generation';
 import type { ActiveGeneration } from '@chat/contract/api';
 import { useChatStore } from '@/lib/stores/chat';
 import { conversationQuery } from './conversation-query';
-import { conversationPath } from './conversation-route';
 
 /** Errors a second try can fix; the rest (quota, plan) need the user to change something. */
 const RETRYABLE = new Set(['network', 'upstream_error', 'upstream_rate_limited', 'upstream_timeout', 'too_many_streams', 'unknown']);
