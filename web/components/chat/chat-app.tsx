@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { Keyboard, Loader2, PanelLeft } from 'lucide-react';
-import { notFound, usePathname, useRouter } from 'next/navigation';
+import { notFound, usePathname } from 'next/navigation';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Sheet, SheetContent, SheetDescription, SheetTitle } from '@/components/ui/sheet';
@@ -31,7 +31,6 @@ const ShortcutsDialog = lazy(() => import('./shortcuts-dialog').then((m) => ({ d
  */
 export function ChatApp() {
   const t = useT();
-  const router = useRouter();
   const activeId = useActiveConversationId();
   const fromUrl = conversationIdOf(usePathname());
   const stream = useChatStream(activeId);
@@ -67,9 +66,11 @@ export function ChatApp() {
     void useChatStore.persist.rehydrate();
   }, []);
 
+  // The address changes at once (the router takes it in as it is, no server round trip), so
+  // what is typed next is a new chat's.
   const newChat = () => {
     setDrawerOpen(false);
-    router.push(NEW_CHAT_PATH);
+    if (window.location.pathname !== NEW_CHAT_PATH) window.history.pushState(null, '', NEW_CHAT_PATH);
     composerRef.current?.focus();
   };
 

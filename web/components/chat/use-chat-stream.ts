@@ -3,7 +3,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef } from 'react';
 import { api, ApiError, type StreamRequest } from '@/lib/api';
-import { conversationPath } from '@/lib/conversation-path';
+import { conversationIdOf, conversationPath } from '@/lib/conversation-path';
 import { toDisplayError } from '@/lib/errors';
 import { startPosition, type StreamPosition } from '@/lib/event-stream';
 import { followGeneration, reconnectDelay, waitToReconnect } from '@/lib/follow-generation';
@@ -41,8 +41,6 @@ export function useChatStream(activeConversationId: string | null) {
   /** Generations this tab saw end: a conversation read a moment too early may still name one. */
   const endedRef = useRef(new Set<string>());
   const retryRef = useRef<(() => void) | null>(null);
-  const activeRef = useRef(activeConversationId);
-  activeRef.current = activeConversationId;
 
   const sendStop = useCallback((generationId: string) => {
     stopRef.current = 'sent';
@@ -233,13 +231,15 @@ export function useChatStream(activeConversationId: string | null) {
   );
 
   return {
+    // The conversation is read from the address bar, which a new chat changes at once (the
+    // page follows a moment later): a message typed right after New chat starts a new one.
     send: (content: string) => {
       const { model } = useChatStore.getState();
-      return run({ kind: 'start', request: { kind: 'send', conversationId: activeRef.current, content, model } });
+      return run({ kind: 'start', request: { kind: 'send', conversationId: conversationIdOf(window.location.pathname), content, model } });
     },
     answer: (regenerate: boolean) => {
       const { model } = useChatStore.getState();
-      const conversationId = activeRef.current;
+      const conversationId = conversationIdOf(window.location.pathname);
       if (conversationId) return run({ kind: 'start', request: { kind: 'answer', conversationId, model, regenerate } });
     },
     /** Asks the server to end the answer; the stream is read on until its `done`. */
