@@ -17,6 +17,8 @@ import { WEB_DIR } from './support/web-app';
  * Each at a desktop and a phone viewport, each with its own account.
  */
 const SHOTS = join(WEB_DIR, 'test-results');
+/** How long a poll waits: every step here goes through the app, the Worker and D1 on a busy machine. */
+const PATIENCE = { timeout: 15_000 };
 const CONVERSATION_URL = /\/chat\/([^/?#]+)$/;
 
 let stack: Stack;
@@ -60,7 +62,7 @@ describe.each(VIEWPORT_ACCOUNTS)('the chat at $name size', ({ name, viewport, us
   async function closeDrawer(): Promise<void> {
     if (phone && (await page.getByRole('dialog').count()) > 0) {
       await page.keyboard.press('Escape');
-      await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+      await expect.poll(() => page.getByRole('dialog').count(), PATIENCE).toBe(0);
     }
   }
 
@@ -99,7 +101,7 @@ describe.each(VIEWPORT_ACCOUNTS)('the chat at $name size', ({ name, viewport, us
     // Named while the answer is still being written, which goes on in the same chat.
     expect(await streaming().count()).toBe(1);
     const early = ((await streaming().textContent()) ?? '').length;
-    await expect.poll(async () => ((await streaming().textContent()) ?? '').length).toBeGreaterThan(early);
+    await expect.poll(async () => ((await streaming().textContent()) ?? '').length, PATIENCE).toBeGreaterThan(early);
     expect(await scroller().getAttribute('data-mark')).toBe('first-mount');
     // The answering state is visible and in a status region, so it is announced.
     expect(await page.getByRole('status').filter({ hasText: '답변 작성 중' }).count()).toBe(1);
@@ -113,11 +115,11 @@ describe.each(VIEWPORT_ACCOUNTS)('the chat at $name size', ({ name, viewport, us
     const url = page.url();
     const id = conversationIdIn(url);
     await page.reload();
-    await expect.poll(() => answers().count()).toBe(1);
+    await expect.poll(() => answers().count(), PATIENCE).toBe(1);
     expect(page.url()).toBe(url);
     expect(await userMessages().first().textContent()).toContain('첫 번째 대화입니다');
     await openDrawer();
-    await expect.poll(() => conversationLinks().count()).toBe(1);
+    await expect.poll(() => conversationLinks().count(), PATIENCE).toBe(1);
     expect(await conversationLinks().first().getAttribute('href')).toBe(`/chat/${id}`);
     expect(await conversationLinks().first().getAttribute('aria-current')).toBe('page');
     await closeDrawer();
@@ -130,24 +132,24 @@ describe.each(VIEWPORT_ACCOUNTS)('the chat at $name size', ({ name, viewport, us
     await page.waitForURL((url) => url.pathname === '/chat');
     await send(`두 번째 대화입니다 (${name}) [[fake ttft=50 gap=20 tokens=10]]`);
     await expect.poll(() => answers().count(), { timeout: 30_000 }).toBe(1);
-    await expect.poll(() => conversationIdIn(page.url())).not.toBeNull();
+    await expect.poll(() => conversationIdIn(page.url()), PATIENCE).not.toBeNull();
     const second = page.url();
     expect(second).not.toBe(first);
 
     await openDrawer();
-    await expect.poll(() => conversationLinks().count()).toBe(2);
+    await expect.poll(() => conversationLinks().count(), PATIENCE).toBe(2);
     await page.getByTestId('conversation-list').getByRole('link', { name: /첫 번째 대화/ }).click();
     await page.waitForURL(first);
-    await expect.poll(() => userMessages().first().textContent()).toContain('첫 번째 대화입니다');
+    await expect.poll(() => userMessages().first().textContent(), PATIENCE).toContain('첫 번째 대화입니다');
     // Picking a conversation closes the drawer.
-    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await expect.poll(() => page.getByRole('dialog').count(), PATIENCE).toBe(0);
 
     await page.goBack();
     await page.waitForURL(second);
-    await expect.poll(() => userMessages().first().textContent()).toContain('두 번째 대화입니다');
+    await expect.poll(() => userMessages().first().textContent(), PATIENCE).toContain('두 번째 대화입니다');
     await page.goForward();
     await page.waitForURL(first);
-    await expect.poll(() => userMessages().first().textContent()).toContain('첫 번째 대화입니다');
+    await expect.poll(() => userMessages().first().textContent(), PATIENCE).toContain('첫 번째 대화입니다');
     await page.screenshot({ path: join(SHOTS, `chat-url-switched-${name}.png`) });
   });
 
@@ -155,7 +157,7 @@ describe.each(VIEWPORT_ACCOUNTS)('the chat at $name size', ({ name, viewport, us
     const deepLinks = ['conv_that_does_not_exist', ...(name === 'phone' && othersConversation ? [othersConversation] : [])];
     for (const id of deepLinks) {
       await page.goto(`${stack.appUrl}/chat/${id}`);
-      await expect.poll(() => page.getByRole('heading', { level: 1, name: '페이지를 찾을 수 없습니다' }).count(), { message: id }).toBe(1);
+      await expect.poll(() => page.getByRole('heading', { level: 1, name: '페이지를 찾을 수 없습니다' }).count(), { message: id, timeout: 15_000 }).toBe(1);
       expect(await page.locator('main').count()).toBe(1);
       expect(await seriousViolations(page)).toEqual([]);
     }
@@ -163,7 +165,7 @@ describe.each(VIEWPORT_ACCOUNTS)('the chat at $name size', ({ name, viewport, us
     await page.screenshot({ path: join(SHOTS, `chat-url-not-found-${name}.png`) });
     await page.getByRole('link', { name: /채팅으로 가기/ }).click();
     await page.waitForURL((url) => url.pathname === '/chat');
-    await expect.poll(() => page.getByRole('heading', { level: 1, name: '채팅' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: '채팅' }).count(), { timeout: 15_000 }).toBe(1);
   });
 
   it('keeps the scroll where the reader put it while an answer streams; "jump to latest" brings them down', async () => {
@@ -171,11 +173,11 @@ describe.each(VIEWPORT_ACCOUNTS)('the chat at $name size', ({ name, viewport, us
     const box = scroller();
     await expect.poll(() => box.evaluate((el) => el.scrollHeight - el.clientHeight), { timeout: 30_000 }).toBeGreaterThan(600);
     // Followed to its end while the reader is at the bottom.
-    await expect.poll(() => box.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThanOrEqual(48);
+    await expect.poll(() => box.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight), PATIENCE).toBeLessThanOrEqual(48);
     const area = await box.boundingBox();
     await page.mouse.move(area!.x + area!.width / 2, area!.y + area!.height / 2);
     await page.mouse.wheel(0, -500);
-    await expect.poll(() => page.getByRole('button', { name: '최신 메시지로' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('button', { name: '최신 메시지로' }).count(), { timeout: 5_000 }).toBe(1);
     // Chromium scrolls a wheel turn smoothly: the position is read once it has settled.
     await page.waitForTimeout(400);
     const kept = await box.evaluate((el) => el.scrollTop);
@@ -188,8 +190,8 @@ describe.each(VIEWPORT_ACCOUNTS)('the chat at $name size', ({ name, viewport, us
     await page.screenshot({ path: join(SHOTS, `chat-scroll-kept-${name}.png`) });
 
     await page.getByRole('button', { name: '최신 메시지로' }).click();
-    await expect.poll(() => box.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThanOrEqual(48);
-    await expect.poll(() => page.getByRole('button', { name: '최신 메시지로' }).count()).toBe(0);
+    await expect.poll(() => box.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight), PATIENCE).toBeLessThanOrEqual(48);
+    await expect.poll(() => page.getByRole('button', { name: '최신 메시지로' }).count(), PATIENCE).toBe(0);
 
     // Escape is the Stop shortcut, wherever the focus is.
     await page.locator('h1').evaluate((el) => (el as HTMLElement).blur());
@@ -202,32 +204,32 @@ describe.each(VIEWPORT_ACCOUNTS)('the chat at $name size', ({ name, viewport, us
     // The help: from its button, and from Ctrl+/.
     await page.getByRole('button', { name: '키보드 단축키' }).click();
     const help = page.getByRole('dialog', { name: '키보드 단축키' });
-    await expect.poll(() => help.count()).toBe(1);
+    await expect.poll(() => help.count(), { timeout: 10_000 }).toBe(1);
     for (const action of ['새 대화', '메시지 입력란으로', '답변 중지', '대화 목록 찾기']) expect(await help.getByText(action, { exact: true }).count(), action).toBe(1);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, `chat-shortcuts-${name}.png`) });
     await page.keyboard.press('Escape');
-    await expect.poll(() => help.count()).toBe(0);
+    await expect.poll(() => help.count(), PATIENCE).toBe(0);
     await page.keyboard.press('Control+/');
-    await expect.poll(() => help.count()).toBe(1);
+    await expect.poll(() => help.count(), PATIENCE).toBe(1);
     await page.keyboard.press('Escape');
-    await expect.poll(() => help.count()).toBe(0);
+    await expect.poll(() => help.count(), PATIENCE).toBe(0);
 
     // Search: the conversations get the focus (in the drawer on a phone).
     await page.keyboard.press('Control+k');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-testid=conversation-nav]') !== null)).toBe(true);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-testid=conversation-nav]') !== null), PATIENCE).toBe(true);
     if (phone) expect(await page.getByRole('dialog').count()).toBe(1);
     await closeDrawer();
 
     // The message box, from anywhere.
     await page.locator('h1').evaluate((el) => (el as HTMLElement).blur());
     await page.keyboard.press('Shift+Escape');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('composer');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), PATIENCE).toBe('composer');
 
     // A new chat.
     await page.keyboard.press('Control+Shift+O');
     await page.waitForURL((url) => url.pathname === '/chat');
-    await expect.poll(() => userMessages().count()).toBe(0);
+    await expect.poll(() => userMessages().count(), PATIENCE).toBe(0);
   });
 
   it('tells a prompt too long for the quota left from a used-up quota', async () => {
@@ -260,7 +262,7 @@ describe.each(VIEWPORT_ACCOUNTS)('the chat at $name size', ({ name, viewport, us
 
     await page.reload();
     const notice = page.getByTestId('suspended');
-    await expect.poll(() => notice.count()).toBe(1);
+    await expect.poll(() => notice.count(), { timeout: 15_000 }).toBe(1);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('계정이 정지되었습니다');
     expect(await notice.getByRole('link', { name: SUPPORT_EMAIL }).getAttribute('href')).toBe(`mailto:${SUPPORT_EMAIL}`);
     expect(await page.locator('h1').count()).toBe(1);

@@ -82,7 +82,8 @@ export function MessageList({ conversationId, onAnswer, onEdit, streaming, failu
 
   return (
     <div className="relative flex min-h-0 flex-1 flex-col">
-    <div ref={scrollerRef} onScroll={onScroll} role="log" aria-label={t('chat.messages')} aria-busy={streaming} data-testid="message-scroller" className="min-h-0 flex-1 overflow-y-auto px-3 py-4 md:px-4 md:py-6">
+    {/* Focusable, so the keyboard can scroll it while an answer (with no control in it yet) streams. */}
+    <div ref={scrollerRef} onScroll={onScroll} tabIndex={0} role="log" aria-label={t('chat.messages')} aria-busy={streaming} data-testid="message-scroller" className="min-h-0 flex-1 overflow-y-auto px-3 py-4 outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-ring md:px-4 md:py-6">
       <div className="mx-auto flex max-w-3xl flex-col gap-4">
         {isLoading && conversationId && <p className="text-sm text-muted-foreground">{t('chat.loading')}</p>}
         {!conversationId && !live && !showFailed && <p className="py-20 text-center text-lg text-muted-foreground">{t('chat.empty')}</p>}
