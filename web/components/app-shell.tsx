@@ -61,7 +61,8 @@ export function AppShell({ children }: { children: ReactNode }) {
   const [menuOpen, setMenuOpen] = useState(false);
   const { data: me, error: meError } = useQuery({ queryKey: ['me'], queryFn: api.me });
   // The Worker refuses every request of a suspended account: the page says so, and whom to ask.
-  const suspended = meError instanceof ApiError && meError.code === 'account_suspended';
+  // Not the chat: what the user typed stays on screen there, its refusal giving the same address.
+  const suspended = meError instanceof ApiError && meError.code === 'account_suspended' && !pathname.startsWith('/chat');
   // Only a convenience: the console itself is refused on the server to anyone else.
   const links: readonly NavLink[] = isAdmin(me?.roles) ? [...LINKS, { href: '/admin/users', key: 'nav.admin' }] : LINKS;
   return (

@@ -255,12 +255,17 @@ describe.each(VIEWPORT_ACCOUNTS)('the chat at $name size', ({ name, viewport, us
   it('gives a suspended account the address of support, inline and on the page', async () => {
     const { userId } = await usage();
     await stack.sql(`UPDATE users SET suspended_at = ${Date.now()}, suspended_reason = 'e2e' WHERE id = '${userId}'`);
-    await send(`정지된 뒤에 (${name})`);
+    const text = `정지된 뒤에 (${name})`;
+    await send(text);
     const error = page.getByTestId('chat-error');
-    await expect.poll(() => error.locator('[data-error-code]').getAttribute('data-error-code'), { timeout: 15_000 }).toBe('account_suspended');
+    await expect.poll(() => error.locator('[data-error-code]').getAttribute('data-error-code'), PATIENCE).toBe('account_suspended');
     expect(await error.getByRole('link', { name: SUPPORT_EMAIL }).getAttribute('href')).toBe(`mailto:${SUPPORT_EMAIL}`);
+    // The chat stays, and with it what the user typed.
+    expect(await page.getByTestId('failed-message').textContent()).toContain(text);
+    await page.screenshot({ path: join(SHOTS, `chat-suspended-inline-${name}.png`) });
 
-    await page.reload();
+    // Any other page is the suspended page.
+    await page.goto(`${stack.appUrl}/usage`);
     const notice = page.getByTestId('suspended');
     await expect.poll(() => notice.count(), { timeout: 15_000 }).toBe(1);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('계정이 정지되었습니다');
