@@ -115,14 +115,14 @@ export function useChatStream(activeConversationId: string | null) {
             onMeta: (meta) => {
               const state = useChatStore.getState();
               messageId = meta.messageId;
-              if (conversationId !== meta.conversationId) {
+              const naming = conversationId !== meta.conversationId;
+              state.startAnswer(meta, naming);
+              if (naming) {
                 conversationId = meta.conversationId;
                 // The new chat has its URL from now on; the same page goes on showing the answer.
-                state.nameConversation(meta.conversationId);
                 window.history.replaceState(null, '', conversationPath(meta.conversationId));
                 void queryClient.invalidateQueries({ queryKey: ['conversations'] });
               }
-              state.startAnswer(meta);
               if (stopRef.current === 'wanted') sendStop(meta.generationId);
             },
             onDelta: (text) => useChatStore.getState().appendDelta(text),
@@ -197,7 +197,8 @@ export function useChatStream(activeConversationId: string | null) {
   // written: only this tab's subscription ends; coming back attaches to the answer again.
   useEffect(() => {
     const live = useChatStore.getState().live;
-    if (live && abortRef.current && live.conversationId !== activeConversationId) {
+    // A new chat's answer before its `meta` belongs to no conversation yet: it stays followed.
+    if (live && abortRef.current && live.conversationId !== null && live.conversationId !== activeConversationId) {
       abortRef.current.abort();
       abortRef.current = null;
     }

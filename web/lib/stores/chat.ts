@@ -44,8 +44,12 @@ type ChatState = {
   leaveConversation: () => void;
   setModel: (model: string | null) => void;
   setLive: (live: LiveStream | null) => void;
-  /** `meta`: the answer from its beginning, so the text shown so far is dropped. */
-  startAnswer: (meta: StreamMetaEvent) => void;
+  /**
+   * `meta`: the answer from its beginning, so the text shown so far is dropped. `naming`: the
+   * Worker created the conversation for it, which is the open one from now on (in the same
+   * update, so no render sees the answer and the open conversation apart).
+   */
+  startAnswer: (meta: StreamMetaEvent, naming?: boolean) => void;
   appendDelta: (text: string) => void;
   setStopping: (stopping: boolean) => void;
   setError: (error: ChatError | null) => void;
@@ -78,8 +82,8 @@ export const useChatStore = create<ChatState>()(
       setModel: (model) => set({ model }),
       setLive: (live) => set({ live }),
       // `meta` means the Worker stored the message just sent: only now is the composer emptied.
-      startAnswer: (meta) =>
-        set((s) => (s.live ? { draft: s.live.userMessage !== null && s.draft.trim() === s.live.userMessage ? '' : s.draft, live: { ...s.live, conversationId: meta.conversationId, generationId: meta.generationId, messageId: meta.messageId, content: '', phase: 'waiting' } } : {})),
+      startAnswer: (meta, naming = false) =>
+        set((s) => (s.live ? { ...(naming ? { namedConversationId: meta.conversationId } : {}), draft: s.live.userMessage !== null && s.draft.trim() === s.live.userMessage ? '' : s.draft, live: { ...s.live, conversationId: meta.conversationId, generationId: meta.generationId, messageId: meta.messageId, content: '', phase: 'waiting' } } : {})),
       appendDelta: (text) => set((s) => (s.live ? { live: { ...s.live, content: s.live.content + text, phase: 'streaming' } } : {})),
       setStopping: (stopping) => set((s) => (s.live ? { live: { ...s.live, stopping } } : {})),
       setError: (error) => set({ error }),
