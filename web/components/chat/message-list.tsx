@@ -106,7 +106,8 @@ export function MessageList({ conversationId, onAnswer, onEdit, streaming, failu
             <p className="whitespace-pre-wrap break-words">{live.userMessage}</p>
           </Bubble>
         )}
-        {live && (
+        {/* An answer that failed before its first word is no bubble: the failure under the message says it. */}
+        {live && (live.content || !failure) && (
           <Bubble role="assistant" testId="streaming-message">
             {live.content ? <LazyMarkdown text={live.content} /> : <p className="animate-pulse text-muted-foreground">{t('chat.thinking')}</p>}
             <span className="sr-only">{t('chat.streaming')}</span>
