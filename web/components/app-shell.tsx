@@ -6,11 +6,12 @@ import { Menu } from 'lucide-react';
 import { usePathname } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
 import { QuotaIndicator } from '@/components/quota-indicator';
+import { SuspendedNotice } from '@/components/suspended-notice';
 import { PreferenceControls } from '@/components/preference-controls';
 import { MAIN_ID, SkipLink } from '@/components/skip-link';
 import { Button } from '@/components/ui/button';
 import { Sheet, SheetContent, SheetDescription, SheetTitle, SheetTrigger } from '@/components/ui/sheet';
-import { api } from '@/lib/api';
+import { api, ApiError } from '@/lib/api';
 import { useT } from '@/lib/i18n/use-t';
 import { isAdmin } from '@/lib/roles';
 import { cn } from '@/lib/utils';
@@ -58,7 +59,10 @@ export function AppShell({ children }: { children: ReactNode }) {
   const t = useT();
   const pathname = usePathname();
   const [menuOpen, setMenuOpen] = useState(false);
-  const { data: me } = useQuery({ queryKey: ['me'], queryFn: api.me });
+  const { data: me, error: meError } = useQuery({ queryKey: ['me'], queryFn: api.me });
+  // The Worker refuses every request of a suspended account: the page says so, and whom to ask.
+  // Not the chat: what the user typed stays on screen there, its refusal giving the same address.
+  const suspended = meError instanceof ApiError && meError.code === 'account_suspended' && !pathname.startsWith('/chat');
   // Only a convenience: the console itself is refused on the server to anyone else.
   const links: readonly NavLink[] = isAdmin(me?.roles) ? [...LINKS, { href: '/admin/users', key: 'nav.admin' }] : LINKS;
   return (
@@ -98,7 +102,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         </div>
       </header>
       <main id={MAIN_ID} tabIndex={-1} className="min-h-0 flex-1 overflow-y-auto pb-[env(safe-area-inset-bottom)] outline-none">
-        {children}
+        {suspended ? <SuspendedNotice /> : children}
       </main>
     </div>
   );

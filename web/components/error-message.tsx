@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { SupportContact } from '@/components/support-contact';
 import { Button } from '@/components/ui/button';
 import { loginUrl } from '@/lib/callback-url';
 import { errorKey } from '@/lib/i18n/translate';
@@ -15,7 +16,8 @@ const LOGIN_AGAIN = new Set(['unauthenticated', 'invalid_token']);
 
 /**
  * A Worker or BFF error in the user's language, with the trace id to quote to support; an
- * ended session comes with the way back in (login, then this page again).
+ * ended session comes with the way back in (login, then this page again), a suspended
+ * account with the address of support.
  */
 export function ErrorMessage({ error, action }: { error: ChatError; action?: ReactNode }) {
   const t = useT();
@@ -32,6 +34,7 @@ export function ErrorMessage({ error, action }: { error: ChatError; action?: Rea
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="space-y-1">
           <p>{t(errorKey(error.code), { message: error.message })}</p>
+          {error.code === 'account_suspended' && <SupportContact className="text-sm" />}
           {error.traceId && <p className="font-mono text-xs opacity-80">{t('error.trace', { traceId: error.traceId })}</p>}
         </div>
         {shownAction}

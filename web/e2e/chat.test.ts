@@ -113,7 +113,7 @@ describe('chat in the browser', () => {
   it('renames and deletes a conversation', async () => {
     const list = page.getByTestId('conversation-list');
     const first = list.getByRole('listitem').first();
-    const title = (await first.getByRole('button').first().textContent()) ?? '';
+    const title = (await first.getByRole('link').textContent()) ?? '';
     await page.getByRole('button', { name: `${title} 대화 메뉴` }).click();
     await page.getByRole('menuitem', { name: '이름 바꾸기' }).click();
     await page.getByLabel('새 이름').fill('테스트 대화');

@@ -30,10 +30,10 @@ function answerText(bubble: Locator): Promise<string> {
   });
 }
 
-/** The conversation the tab has open (kept in sessionStorage across a reload) and its stored last answer. */
+/** The conversation the tab has open (its URL, `/chat/<id>`) and its stored last answer. */
 async function storedAnswer(page: Page): Promise<string> {
   return page.evaluate(async () => {
-    const id = (JSON.parse(sessionStorage.getItem('chat') ?? '{}') as { state?: { activeConversationId?: string } }).state?.activeConversationId;
+    const id = /^\/chat\/([^/]+)$/.exec(location.pathname)?.[1];
     if (!id) throw new Error('no conversation is open');
     const detail = (await (await fetch(`/api/conversations/${encodeURIComponent(id)}`)).json()) as { messages: { role: string; content: string }[] };
     return (detail.messages.filter((m) => m.role === 'assistant').at(-1)?.content ?? '').replace(/\s+/g, ' ').trim();
@@ -181,13 +181,15 @@ describe.each(VIEWPORT_ACCOUNTS)('durable answers at $name size', ({ name, viewp
 
   it('finishes an answer while the user is on another page, and shows it whole on return', async () => {
     await ask('다른 페이지에 다녀와도 되나요? [[fake gap=100 tokens=40]]');
+    await page.waitForURL(/\/chat\/[^/]+$/);
+    const conversationUrl = page.url();
     // Below md the header's links are in its menu.
     if (viewport.width < 768) await page.getByRole('button', { name: '메뉴 열기' }).click();
     await page.getByRole('link', { name: '사용량' }).click();
     await page.waitForURL('**/usage');
     // Longer than the rest of the answer takes: it ends on the server with nobody following it.
     await page.waitForTimeout(5_000);
-    await page.goto(`${stack.appUrl}/chat`);
+    await page.goto(conversationUrl);
     await expect.poll(() => answers().count()).toBe(1);
     expect(await streaming().count()).toBe(0);
     const stored = await storedAnswer(page);
@@ -199,10 +201,9 @@ describe.each(VIEWPORT_ACCOUNTS)('durable answers at $name size', ({ name, viewp
     await ask('두 탭에서 봐도 같나요? [[fake gap=200 tokens=50]]');
     const second = await context.newPage();
     try {
-      await second.goto(`${stack.appUrl}/chat`);
-      // A new tab opens no conversation by itself: the newest one in the list is this answer's.
-      if (viewport.width < 768) await second.getByTestId('open-conversations').click();
-      await second.getByTestId('conversation-list').getByRole('listitem').first().getByRole('button').first().click();
+      // The conversation's URL, opened in a second tab.
+      await page.waitForURL(/\/chat\/[^/]+$/);
+      await second.goto(page.url());
       await expect.poll(() => streaming(second).count(), { timeout: 15_000 }).toBe(1);
       const [firstSamples, secondSamples] = await Promise.all([samplesUntilEnd(page), samplesUntilEnd(second)]);
       await expect.poll(() => answers(second).count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);

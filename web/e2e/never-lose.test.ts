@@ -76,6 +76,9 @@ describe.each(VIEWPORT_ACCOUNTS)('never losing a message at $name size', ({ name
     // The Worker stored it before the provider failed: it is the conversation's message now.
     await expect.poll(() => userMessages().last().textContent()).toContain(text);
     expect(await page.getByText('무엇이든 물어보세요.').count()).toBe(0);
+    // It failed before its first word: the failure says so, not an empty answer.
+    expect(await answers().count()).toBe(0);
+    expect(await streaming().count()).toBe(0);
     await page.screenshot({ path: join(SHOTS, `never-lose-provider-failed-${name}.png`) });
 
     await failUpstream(null);

@@ -157,7 +157,7 @@ describe('every page on a phone and a laptop', () => {
     expect(await seriousViolations(user)).toEqual([]);
     await user.screenshot({ path: join(SHOTS, 'chat-drawer-phone.png') });
     const rows = drawer.getByTestId('conversation-list').getByRole('listitem');
-    const other = rows.filter({ hasNot: user.locator('[aria-current="true"]') }).first().getByRole('button').first();
+    const other = rows.filter({ hasNot: user.locator('[aria-current="page"]') }).first().getByRole('link');
     const otherBox = await other.boundingBox();
     expect(otherBox?.height).toBeGreaterThanOrEqual(44);
     await other.click();

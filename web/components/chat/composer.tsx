@@ -33,7 +33,8 @@ function StopButton({ stopping, onStop }: { stopping: boolean; onStop: () => voi
 }
 
 /**
- * The message box: Enter sends, Shift+Enter breaks the line, Escape stops the answer.
+ * The message box: Enter sends, Shift+Enter breaks the line (Escape, which stops the answer,
+ * is one of the page's shortcuts).
  * Enter while a Korean syllable is still being composed belongs to the IME, not to us.
  * The text lives in the chat store and is emptied only when the Worker has stored the
  * message (its `meta`); until then the box is read-only and Send waits, disabled, in place.
@@ -64,9 +65,6 @@ export function Composer({ streaming, sending, stopping, onSend, onStop, inputRe
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       submit();
-    } else if (e.key === 'Escape' && (streaming || sending)) {
-      e.preventDefault();
-      onStop();
     }
   };
 

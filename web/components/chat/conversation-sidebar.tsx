@@ -2,14 +2,17 @@
 
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { Plus } from 'lucide-react';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { ErrorMessage } from '@/components/error-message';
 import { Button } from '@/components/ui/button';
 import { api } from '@/lib/api';
+import { conversationPath, NEW_CHAT_PATH } from '@/lib/conversation-path';
 import { toDisplayError } from '@/lib/errors';
 import { useT } from '@/lib/i18n/use-t';
 import type { Conversation } from '@chat/contract/api';
-import { useChatStore, type ChatError } from '@/lib/stores/chat';
+import type { ChatError } from '@/lib/stores/chat';
 import { cn } from '@/lib/utils';
 import { MenuButton } from './conversation-menu-button';
 
@@ -21,12 +24,27 @@ function asChatError(err: unknown): ChatError | null {
   return err ? toDisplayError(err) : null;
 }
 
-/** The user's conversations, newest first, a page at a time; new, rename, delete. */
-export function ConversationSidebar({ onNewChat, disabled, className }: { onNewChat: () => void; disabled: boolean; className?: string }) {
+/** Marks the element "search the conversations" (the shortcut) focuses, when the list has one. */
+const SEARCH_ATTRIBUTE = 'data-conversation-search';
+
+/**
+ * Focuses the conversations under `root` for the search shortcut: their search box when there
+ * is one, else the open conversation's link, the first one, or the list itself.
+ */
+export function focusConversationList(root: Document | HTMLElement): void {
+  const list = root.querySelector<HTMLElement>('[data-testid=conversation-nav]');
+  const target = root.querySelector<HTMLElement>(`[${SEARCH_ATTRIBUTE}]`) ?? list?.querySelector<HTMLElement>('a[aria-current=page]') ?? list?.querySelector<HTMLElement>('a') ?? list;
+  target?.focus();
+}
+
+/**
+ * The user's conversations, newest first, a page at a time, each a link to its URL; new,
+ * rename, delete. `disabled` holds New chat back while an answer is being written.
+ */
+export function ConversationSidebar({ activeId, onNewChat, disabled, className }: { activeId: string | null; onNewChat: () => void; disabled: boolean; className?: string }) {
   const t = useT();
   const queryClient = useQueryClient();
-  const activeId = useChatStore((s) => s.activeConversationId);
-  const selectConversation = useChatStore((s) => s.selectConversation);
+  const router = useRouter();
   const [renaming, setRenaming] = useState<Conversation | null>(null);
   const [deleting, setDeleting] = useState<Conversation | null>(null);
   const [title, setTitle] = useState('');
@@ -54,8 +72,9 @@ export function ConversationSidebar({ onNewChat, disabled, className }: { onNewC
     mutationFn: (id: string) => api.deleteConversation(id),
     onSuccess: async (_data, id) => {
       setDeleting(null);
-      if (useChatStore.getState().activeConversationId === id) selectConversation(null);
-      queryClient.removeQueries({ queryKey: ['conversation', id] });
+      // The open one is left first: read again while open, it would be a 404 (the not-found page).
+      if (id === activeId) router.replace(NEW_CHAT_PATH);
+      else queryClient.removeQueries({ queryKey: ['conversation', id] });
       await queryClient.invalidateQueries({ queryKey: ['conversations'] });
     },
   });
@@ -76,23 +95,21 @@ export function ConversationSidebar({ onNewChat, disabled, className }: { onNewC
         </Button>
       </div>
       <h2 className="px-4 pb-2 text-xs font-semibold uppercase tracking-wide text-muted-foreground">{t('chat.conversations')}</h2>
-      <nav className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
+      <nav tabIndex={-1} data-testid="conversation-nav" className="min-h-0 flex-1 overflow-y-auto px-2 pb-3 outline-none">
         {list.isLoading && <p className="px-2 text-sm text-muted-foreground">{t('chat.loading')}</p>}
         {list.error && <ErrorMessage error={asChatError(list.error)!} />}
         {!list.isLoading && conversations.length === 0 && <p className="px-2 text-sm text-muted-foreground">{t('chat.noConversations')}</p>}
         <ul className="space-y-1" data-testid="conversation-list">
           {conversations.map((c) => (
             <li key={c.id} className={cn('group flex items-center rounded-md hover:bg-accent', c.id === activeId && 'bg-accent')}>
-              <button
-                type="button"
-                className="min-h-11 min-w-0 flex-1 truncate px-3 py-2 text-left text-sm md:min-h-9 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring rounded-md"
-                aria-current={c.id === activeId ? 'true' : undefined}
-                onClick={() => selectConversation(c.id)}
-                disabled={disabled}
+              <Link
+                href={conversationPath(c.id)}
+                className="flex min-h-11 min-w-0 flex-1 items-center truncate rounded-md px-3 py-2 text-left text-sm md:min-h-9 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+                aria-current={c.id === activeId ? 'page' : undefined}
                 title={c.title}
               >
-                {c.title}
-              </button>
+                <span className="truncate">{c.title}</span>
+              </Link>
               {menuReady ? (
                 <Suspense fallback={<MenuButton label={t('chat.actionsFor', { title: c.title })} />}>
                   <ConversationMenu

@@ -1,8 +1,8 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { AlertCircle, Bot, Pencil, RefreshCw, User } from 'lucide-react';
-import { useEffect, useRef, type ReactNode } from 'react';
+import { AlertCircle, ArrowDown, Bot, Pencil, RefreshCw, User } from 'lucide-react';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
 import { useT } from '@/lib/i18n/use-t';
 import type { Message } from '@chat/contract/api';
@@ -28,34 +28,64 @@ function Bubble({ role, children, testId }: { role: 'user' | 'assistant'; childr
   );
 }
 
+/** Closer than this to the bottom (px) counts as reading the latest: new text keeps it in view. */
+const AT_BOTTOM_PX = 48;
+
 /**
  * The conversation: stored messages, then the message sent right now and its answer as it
  * arrives, or a message the Worker never stored (with Edit) and why the last one got no answer.
+ * While the reader is at the bottom, new text keeps them there; once they scroll up, the
+ * page stays where they put it and a "jump to latest" button brings them back.
  */
-export function MessageList({ onAnswer, onEdit, streaming, failure }: { onAnswer: (regenerate: boolean) => void; onEdit: () => void; streaming: boolean; failure: ReactNode }) {
+export function MessageList({ conversationId, onAnswer, onEdit, streaming, failure }: { conversationId: string | null; onAnswer: (regenerate: boolean) => void; onEdit: () => void; streaming: boolean; failure: ReactNode }) {
   const t = useT();
-  const conversationId = useChatStore((s) => s.activeConversationId);
-  const live = useChatStore((s) => s.live);
+  // An answer being followed for another conversation (the one just left) is not this one's.
+  const live = useChatStore((s) => (s.live && s.live.conversationId === conversationId ? s.live : null));
   const stopped = useChatStore((s) => s.stopped);
   const failedMessage = useChatStore((s) => s.failedMessage);
   const { data, isLoading } = useQuery(conversationQuery(conversationId));
   const older = useOlderMessages(conversationId);
   const messages: Message[] = conversationId ? (data?.messages ?? []) : [];
   // The answer being followed shows live until it ends; a stored copy of it waits until then.
-  const visible = messages.filter((m) => m.role !== 'system' && !(live?.messageId && m.id === live.messageId));
+  // An answer that failed before its first word is stored empty: the failure under the message says it.
+  const visible = messages.filter((m) => m.role !== 'system' && !(m.role === 'assistant' && m.content === '') && !(live?.messageId && m.id === live.messageId));
   const last = visible.at(-1);
   // The stored copy of the message just sent replaces the optimistic one once it has been read.
   const showLiveUser = live?.userMessage != null && !(last?.role === 'user' && last.content === live.userMessage);
   // A refused message the Worker stored anyway (a 429 comes after storing) shows as stored.
   const showFailed = failedMessage !== null && !live && !(last?.role === 'user' && last.content === failedMessage);
 
-  const endRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    endRef.current?.scrollIntoView({ block: 'end' });
+  const scrollerRef = useRef<HTMLDivElement>(null);
+  /** Whether the reader is at the bottom: only their own scrolling changes it (or a message they send). */
+  const [following, setFollowing] = useState(true);
+  const followingRef = useRef(true);
+  const follow = (value: boolean) => {
+    followingRef.current = value;
+    setFollowing(value);
+  };
+  const toBottom = () => {
+    const box = scrollerRef.current;
+    if (box) box.scrollTop = box.scrollHeight;
+  };
+  // Another conversation, or a message just sent: the reader goes to its end.
+  const sentNow = live?.userMessage ?? null;
+  useLayoutEffect(() => {
+    follow(true);
+    toBottom();
+  }, [conversationId, sentNow]);
+  // The newest message, not an older page read above it, is what moves a following reader.
+  useLayoutEffect(() => {
+    if (followingRef.current) toBottom();
   }, [last?.id, live?.content, failedMessage, failure]);
+  const onScroll = () => {
+    const box = scrollerRef.current;
+    if (box) follow(box.scrollHeight - box.scrollTop - box.clientHeight <= AT_BOTTOM_PX);
+  };
 
   return (
-    <div role="log" aria-label={t('chat.messages')} aria-busy={streaming} className="min-h-0 flex-1 overflow-y-auto px-3 py-4 md:px-4 md:py-6">
+    <div className="relative flex min-h-0 flex-1 flex-col">
+    {/* Focusable, so the keyboard can scroll it while an answer (with no control in it yet) streams. */}
+    <div ref={scrollerRef} onScroll={onScroll} tabIndex={0} role="log" aria-label={t('chat.messages')} aria-busy={streaming} data-testid="message-scroller" className="min-h-0 flex-1 overflow-y-auto px-3 py-4 outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-ring md:px-4 md:py-6">
       <div className="mx-auto flex max-w-3xl flex-col gap-4">
         {isLoading && conversationId && <p className="text-sm text-muted-foreground">{t('chat.loading')}</p>}
         {!conversationId && !live && !showFailed && <p className="py-20 text-center text-lg text-muted-foreground">{t('chat.empty')}</p>}
@@ -83,7 +113,8 @@ export function MessageList({ onAnswer, onEdit, streaming, failure }: { onAnswer
             <p className="whitespace-pre-wrap break-words">{live.userMessage}</p>
           </Bubble>
         )}
-        {live && (
+        {/* An answer that failed before its first word is no bubble: the failure under the message says it. */}
+        {live && (live.content || !failure) && (
           <Bubble role="assistant" testId="streaming-message">
             {live.content ? <LazyMarkdown text={live.content} /> : <p className="animate-pulse text-muted-foreground">{t('chat.thinking')}</p>}
             <span className="sr-only">{t('chat.streaming')}</span>
@@ -112,8 +143,22 @@ export function MessageList({ onAnswer, onEdit, streaming, failure }: { onAnswer
             </Button>
           </div>
         )}
-        <div ref={endRef} />
       </div>
+    </div>
+    {!following && (
+      <Button
+        variant="secondary"
+        size="sm"
+        className="absolute bottom-3 left-1/2 h-11 -translate-x-1/2 rounded-full shadow-md md:h-9"
+        onClick={() => {
+          follow(true);
+          toBottom();
+        }}
+      >
+        <ArrowDown aria-hidden />
+        {t('chat.jumpToLatest')}
+      </Button>
+    )}
     </div>
   );
 }

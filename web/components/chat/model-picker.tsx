@@ -17,10 +17,10 @@ export function ModelPicker() {
   const value = chosen && data.models.some((m) => m.id === chosen) ? chosen : data.defaultModel;
   return (
     <div className="flex items-center gap-2">
-      <Label htmlFor="model-picker" className="text-muted-foreground">
+      <Label htmlFor="model-picker" className="sr-only text-muted-foreground md:not-sr-only">
         {t('chat.model')}
       </Label>
-      <NativeSelect id="model-picker" className="w-48" value={value} onChange={(e) => setModel(e.target.value)}>
+      <NativeSelect id="model-picker" className="w-36 md:w-48" value={value} onChange={(e) => setModel(e.target.value)}>
         {data.models.map((m) => (
           <option key={m.id} value={m.id}>
             {m.id}

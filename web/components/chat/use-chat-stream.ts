@@ -3,6 +3,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef } from 'react';
 import { api, ApiError, type StreamRequest } from '@/lib/api';
+import { conversationIdOf, conversationPath } from '@/lib/conversation-path';
 import { toDisplayError } from '@/lib/errors';
 import { startPosition, type StreamPosition } from '@/lib/event-stream';
 import { followGeneration, reconnectDelay, waitToReconnect } from '@/lib/follow-generation';
@@ -30,9 +31,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * lost connection re-attaches where it left off, a reloaded page or a second tab attaches to
  * the conversation's running answer, and Stop asks the server to end it (every tab then sees
  * its `done`, and the partial answer stays). Closing this page's connection never stops the
- * answer; it only ends this tab's subscription.
+ * answer; it only ends this tab's subscription, as does opening another conversation.
  */
-export function useChatStream() {
+export function useChatStream(activeConversationId: string | null) {
   const queryClient = useQueryClient();
   const abortRef = useRef<AbortController | null>(null);
   const positionRef = useRef<StreamPosition | null>(null);
@@ -114,12 +115,14 @@ export function useChatStream() {
             onMeta: (meta) => {
               const state = useChatStore.getState();
               messageId = meta.messageId;
-              if (conversationId !== meta.conversationId) {
+              const naming = conversationId !== meta.conversationId;
+              state.startAnswer(meta, naming);
+              if (naming) {
                 conversationId = meta.conversationId;
-                state.selectConversation(meta.conversationId);
+                // The new chat has its URL from now on; the same page goes on showing the answer.
+                window.history.replaceState(null, '', conversationPath(meta.conversationId));
                 void queryClient.invalidateQueries({ queryKey: ['conversations'] });
               }
-              state.startAnswer(meta);
               if (stopRef.current === 'wanted') sendStop(meta.generationId);
             },
             onDelta: (text) => useChatStore.getState().appendDelta(text),
@@ -190,21 +193,25 @@ export function useChatStream() {
     [queryClient, lastStoredIs, rereadUntilStored, sendStop],
   );
 
+  // Another conversation opened (a link, back or forward) while this one's answer is being
+  // written: only this tab's subscription ends; coming back attaches to the answer again.
+  useEffect(() => {
+    const live = useChatStore.getState().live;
+    // A new chat's answer before its `meta` belongs to no conversation yet: it stays followed.
+    if (live && abortRef.current && live.conversationId !== null && live.conversationId !== activeConversationId) {
+      abortRef.current.abort();
+      abortRef.current = null;
+    }
+  }, [activeConversationId]);
+
   // A reloaded page, a second tab, or a conversation opened while its answer is still being
   // written: attach to that answer from its beginning.
-  const activeConversationId = useChatStore((s) => s.activeConversationId);
   const conversation = useQuery(conversationQuery(activeConversationId));
   const running = conversation.data?.activeGeneration ?? null;
   useEffect(() => {
     if (!running || !activeConversationId || abortRef.current || endedRef.current.has(running.id)) return;
     void run({ kind: 'attach', conversationId: activeConversationId, generation: running });
   }, [running, activeConversationId, run]);
-
-  // A conversation remembered across a reload that is gone (deleted, or another account's).
-  const missing = conversation.error instanceof ApiError && conversation.error.status === 404;
-  useEffect(() => {
-    if (missing) useChatStore.getState().selectConversation(null);
-  }, [missing]);
 
   useEffect(() => {
     const onOnline = () => {
@@ -225,13 +232,16 @@ export function useChatStream() {
   );
 
   return {
+    // The conversation is read from the address bar, which a new chat changes at once (the
+    // page follows a moment later): a message typed right after New chat starts a new one.
     send: (content: string) => {
-      const { activeConversationId, model } = useChatStore.getState();
-      return run({ kind: 'start', request: { kind: 'send', conversationId: activeConversationId, content, model } });
+      const { model } = useChatStore.getState();
+      return run({ kind: 'start', request: { kind: 'send', conversationId: conversationIdOf(window.location.pathname), content, model } });
     },
     answer: (regenerate: boolean) => {
-      const { activeConversationId, model } = useChatStore.getState();
-      if (activeConversationId) return run({ kind: 'start', request: { kind: 'answer', conversationId: activeConversationId, model, regenerate } });
+      const { model } = useChatStore.getState();
+      const conversationId = conversationIdOf(window.location.pathname);
+      if (conversationId) return run({ kind: 'start', request: { kind: 'answer', conversationId, model, regenerate } });
     },
     /** Asks the server to end the answer; the stream is read on until its `done`. */
     stop: () => {

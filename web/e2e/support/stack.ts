@@ -3,6 +3,9 @@ import { d1Execute, freePort, startBuiltWebApp, startFakeKakao, startFakeOpenAI,
 
 export { WEB_DIR };
 
+/** The support address the suite's app is configured with (shown to a suspended account). */
+export const SUPPORT_EMAIL = 'help@edge-chat.test';
+
 export type Stack = {
   /** Where the browser opens the app. */
   appUrl: string;
@@ -70,6 +73,7 @@ export async function startStack(name: string, options: { workerVars?: Record<st
         KAKAO_API_BASE: kakao.url,
         TOSS_CLIENT_KEY: 'test_ck_e2e_fake',
         TOSS_SDK_URL: `${toss.url}/v2/standard`,
+        SUPPORT_EMAIL: SUPPORT_EMAIL,
       },
     });
 

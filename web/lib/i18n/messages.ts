@@ -323,6 +323,19 @@ export const ko = {
   'checkout.fail.cardInvalid': '카드 정보가 맞지 않거나 쓸 수 없는 카드입니다.',
   'checkout.fail.unknown': '결제를 마치지 못했습니다.',
   'admin.user.pageTitle': '사용자 정보',
+  'chat.answering': '답변 작성 중…',
+  'chat.jumpToLatest': '최신 메시지로',
+  'shortcuts.title': '키보드 단축키',
+  'shortcuts.description': '채팅 화면 어디서나 쓸 수 있습니다.',
+  'shortcuts.close': '닫기',
+  'shortcuts.newChat': '새 대화',
+  'shortcuts.focusComposer': '메시지 입력란으로',
+  'shortcuts.stop': '답변 중지',
+  'shortcuts.search': '대화 목록 찾기',
+  'shortcuts.help': '단축키 보기',
+  'support.contact': '고객센터',
+  'suspended.title': '계정이 정지되었습니다',
+  'suspended.body': '이 계정으로는 새 답변을 받을 수 없습니다. 정지에 대해 궁금한 점은 고객센터로 문의해 주세요.',
 } as const;
 
 export type MessageKey = keyof typeof ko;
@@ -658,6 +671,19 @@ export const en: Messages = {
   'checkout.fail.cardInvalid': 'The card details are wrong or the card cannot be used.',
   'checkout.fail.unknown': 'The payment could not be completed.',
   'admin.user.pageTitle': 'User details',
+  'chat.answering': 'Answering…',
+  'chat.jumpToLatest': 'Jump to latest',
+  'shortcuts.title': 'Keyboard shortcuts',
+  'shortcuts.description': 'They work anywhere on the chat page.',
+  'shortcuts.close': 'Close',
+  'shortcuts.newChat': 'New chat',
+  'shortcuts.focusComposer': 'Focus the message box',
+  'shortcuts.stop': 'Stop the answer',
+  'shortcuts.search': 'Search conversations',
+  'shortcuts.help': 'Show shortcuts',
+  'support.contact': 'Support',
+  'suspended.title': 'Your account is suspended',
+  'suspended.body': 'This account cannot get new answers. For questions about the suspension, please contact support.',
 };
 
 export const LOCALES = ['ko', 'en'] as const;

@@ -24,7 +24,11 @@ export type LiveStream = {
 };
 
 type ChatState = {
-  activeConversationId: string | null;
+  /**
+   * The conversation the Worker just created for a new chat (its `meta`), until the URL
+   * (`/chat/[id]`, the home of the open conversation) has caught up with it.
+   */
+  namedConversationId: string | null;
   /** The model picked by the user; null means the plan's default. */
   model: string | null;
   live: LiveStream | null;
@@ -35,11 +39,17 @@ type ChatState = {
   draft: string;
   /** A message the Worker refused or never received: it stays on screen, with `error`, until retried or edited. */
   failedMessage: string | null;
-  selectConversation: (id: string | null) => void;
+  nameConversation: (id: string | null) => void;
+  /** Another conversation is open: what belonged to the last one goes. */
+  leaveConversation: () => void;
   setModel: (model: string | null) => void;
   setLive: (live: LiveStream | null) => void;
-  /** `meta`: the answer from its beginning, so the text shown so far is dropped. */
-  startAnswer: (meta: StreamMetaEvent) => void;
+  /**
+   * `meta`: the answer from its beginning, so the text shown so far is dropped. `naming`: the
+   * Worker created the conversation for it, which is the open one from now on (in the same
+   * update, so no render sees the answer and the open conversation apart).
+   */
+  startAnswer: (meta: StreamMetaEvent, naming?: boolean) => void;
   appendDelta: (text: string) => void;
   setStopping: (stopping: boolean) => void;
   setError: (error: ChatError | null) => void;
@@ -51,30 +61,29 @@ type ChatState = {
 };
 
 /**
- * UI state of the chat page; server data (conversations, messages) lives in React Query.
- * The open conversation, the draft and a message not sent are kept in sessionStorage: a
- * reload (or a login again) comes back to them and to an answer still being written, while
- * every tab keeps its own, as it would with the conversation in the URL, which the chat's
- * own routes will replace this with.
+ * UI state of the chat page; server data (conversations, messages) lives in React Query and
+ * the open conversation in the URL. The draft and a message not sent are kept in
+ * sessionStorage: a reload (or a login again) comes back to them, while every tab keeps its own.
  * Hydrated by the chat page after its first render (`useChatStore.persist.rehydrate()`),
  * so the server-rendered HTML and the first client render agree.
  */
 export const useChatStore = create<ChatState>()(
   persist(
     (set) => ({
-      activeConversationId: null,
+      namedConversationId: null,
       model: null,
       live: null,
       error: null,
       stopped: false,
       draft: '',
       failedMessage: null,
-      selectConversation: (id) => set({ activeConversationId: id, error: null, stopped: false, failedMessage: null }),
+      nameConversation: (id) => set({ namedConversationId: id }),
+      leaveConversation: () => set({ error: null, stopped: false, failedMessage: null }),
       setModel: (model) => set({ model }),
       setLive: (live) => set({ live }),
       // `meta` means the Worker stored the message just sent: only now is the composer emptied.
-      startAnswer: (meta) =>
-        set((s) => (s.live ? { draft: s.live.userMessage !== null && s.draft.trim() === s.live.userMessage ? '' : s.draft, live: { ...s.live, conversationId: meta.conversationId, generationId: meta.generationId, messageId: meta.messageId, content: '', phase: 'waiting' } } : {})),
+      startAnswer: (meta, naming = false) =>
+        set((s) => (s.live ? { ...(naming ? { namedConversationId: meta.conversationId } : {}), draft: s.live.userMessage !== null && s.draft.trim() === s.live.userMessage ? '' : s.draft, live: { ...s.live, conversationId: meta.conversationId, generationId: meta.generationId, messageId: meta.messageId, content: '', phase: 'waiting' } } : {})),
       appendDelta: (text) => set((s) => (s.live ? { live: { ...s.live, content: s.live.content + text, phase: 'streaming' } } : {})),
       setStopping: (stopping) => set((s) => (s.live ? { live: { ...s.live, stopping } } : {})),
       setError: (error) => set({ error }),
@@ -86,7 +95,7 @@ export const useChatStore = create<ChatState>()(
     {
       name: 'chat',
       storage: createJSONStorage(() => sessionStorage),
-      partialize: (s) => ({ activeConversationId: s.activeConversationId, draft: s.draft, failedMessage: s.failedMessage }),
+      partialize: (s) => ({ draft: s.draft, failedMessage: s.failedMessage }),
       skipHydration: true,
     },
   ),

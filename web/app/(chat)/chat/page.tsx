@@ -1,8 +1,8 @@
-import { ChatApp } from '@/components/chat/chat-app';
 import { pageTitle } from '@/lib/i18n/metadata';
 
 export const generateMetadata = pageTitle('chat.title');
 
-export default function ChatPage() {
-  return <ChatApp />;
+/** A new chat: the chat itself is the layout's. */
+export default function NewChatPage() {
+  return null;
 }
