@@ -660,6 +660,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/conversations/{id}/select": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Switch the conversation's path to a message's branch (another version) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A conversation id; an unknown or malformed one, or another user's, is a 404 */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SelectRequest"];
+                };
+            };
+            responses: {
+                /** @description The conversation as it now reads */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConversationDetail"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`, naming the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Token lacks the scope or role (`insufficient_scope`), or the account is suspended (`account_suspended`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/models": {
         parameters: {
             query?: never;
@@ -736,8 +815,10 @@ export interface paths {
                 query: {
                     convId: string;
                     model?: string;
-                    /** @description Answer the last user message again, keeping the earlier answer */
+                    /** @description Answer again: the new answer is a version (a sibling) of the last answer on the path, or of `messageId` */
                     regenerate?: "0" | "1" | "true" | "false";
+                    /** @description With `regenerate`: the answer to regenerate, anywhere on the path */
+                    messageId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2793,12 +2874,24 @@ export interface components {
             model?: string;
         };
         ConversationDetail: components["schemas"]["Conversation"] & {
-            /** @description Oldest first; the newest 500 at most */
-            messages: components["schemas"]["Message"][];
+            /** @description The selected path, oldest first; its newest 500 at most */
+            messages: components["schemas"]["PathMessage"][];
             /** @description True when older messages were left out */
             hasMoreMessages: boolean;
             /** @description The answer still being generated in this conversation, or null */
             activeGeneration: components["schemas"]["ActiveGeneration"] | null;
+        };
+        PathMessage: components["schemas"]["Message"] & {
+            /** @description Set when the message has other versions (an edited question, a regenerated answer) */
+            versions: components["schemas"]["MessageVersions"] | null;
+        };
+        MessageVersions: {
+            /** @description This message's place among its versions, oldest first (1-based) */
+            position: number;
+            count: number;
+            /** @description The version before this one: POST /conversations/{id}/select it to switch */
+            previousId: string | null;
+            nextId: string | null;
         };
         Message: {
             id: string;
@@ -2811,6 +2904,8 @@ export interface components {
             completionTokens: number | null;
             /** Format: date-time */
             createdAt: string;
+            /** @description The message this one follows; null for a first message */
+            parentId: string | null;
         };
         ActiveGeneration: {
             /** @description Follow it with GET /ai/generations/{id}/stream */
@@ -2826,6 +2921,10 @@ export interface components {
             /** @description Stored as sent; whitespace-only is refused */
             content: string;
         };
+        SelectRequest: {
+            /** @description A message of the conversation: its branch, to its newest descendants, becomes the path */
+            messageId: string;
+        };
         Models: {
             plan: string;
             defaultModel: string;
@@ -2839,6 +2938,8 @@ export interface components {
             content: string;
             model?: string;
             maxTokens?: number;
+            /** @description A user message of `convId`: the content becomes a new version of it (a sibling) and is answered */
+            editOf?: string;
         };
         GenerationStopResult: {
             generationId: string;
@@ -3202,10 +3303,13 @@ export type ConversationPage = components['schemas']['ConversationPage'];
 export type Conversation = components['schemas']['Conversation'];
 export type CreateConversationRequest = components['schemas']['CreateConversationRequest'];
 export type ConversationDetail = components['schemas']['ConversationDetail'];
+export type PathMessage = components['schemas']['PathMessage'];
+export type MessageVersions = components['schemas']['MessageVersions'];
 export type Message = components['schemas']['Message'];
 export type ActiveGeneration = components['schemas']['ActiveGeneration'];
 export type UpdateConversationRequest = components['schemas']['UpdateConversationRequest'];
 export type CreateMessageRequest = components['schemas']['CreateMessageRequest'];
+export type SelectRequest = components['schemas']['SelectRequest'];
 export type Models = components['schemas']['Models'];
 export type StreamRequest = components['schemas']['StreamRequest'];
 export type GenerationStopResult = components['schemas']['GenerationStopResult'];

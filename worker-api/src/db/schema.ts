@@ -82,6 +82,8 @@ export const conversations = sqliteTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     model: text('model'),
+    /** The last message of the path the conversation reads along (messages form a tree); null while it has none. */
+    currentLeafId: text('current_leaf_id'),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'number' })
       .notNull()
@@ -92,7 +94,11 @@ export const conversations = sqliteTable(
 
 export type ConversationRow = typeof conversations.$inferSelect;
 
-/** One turn of a conversation; assistant turns record how they ended and what they cost. */
+/**
+ * One turn of a conversation; assistant turns record how they ended and what they cost.
+ * Turns form a tree: an edited question is a sibling of the one it replaces, a regenerated
+ * answer a sibling of the earlier answer.
+ */
 export const messages = sqliteTable(
   'messages',
   {
@@ -100,6 +106,8 @@ export const messages = sqliteTable(
     conversationId: text('conversation_id')
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),
+    /** The turn this one follows; null for the first turns (siblings of each other). */
+    parentId: text('parent_id'),
     role: text('role', { enum: ['user', 'assistant', 'system'] }).notNull(),
     content: text('content').notNull(),
     model: text('model'),
@@ -110,7 +118,10 @@ export const messages = sqliteTable(
     traceId: text('trace_id'),
     createdAt: createdAt(),
   },
-  (t) => [index('messages_conversation_idx').on(t.conversationId, t.createdAt, t.id)],
+  (t) => [
+    index('messages_conversation_idx').on(t.conversationId, t.createdAt, t.id),
+    index('messages_parent_idx').on(t.conversationId, t.parentId, t.createdAt, t.id),
+  ],
 );
 
 export type MessageRow = typeof messages.$inferSelect;

@@ -155,7 +155,7 @@ export class Generation extends DurableObject<Bindings> {
           clientTraceId: job.clientTraceId,
           conversationId: job.conversationId,
           model: job.model,
-          message: { id: job.messageId, content: result.text, finishReason: result.finishReason },
+          message: { id: job.messageId, parentId: job.parentId, content: result.text, finishReason: result.finishReason },
           promptTokens: result.promptTokens,
           completionTokens: result.completionTokens,
           estimated: result.estimated,

@@ -3,6 +3,7 @@ import type { PromptMessage } from '../chat/context';
 import { settleStream } from '../chat/settle';
 import type { Db } from '../db/client';
 import { newId } from '../db/ids';
+import { selectLeafIfReserved } from '../db/queries/conversations';
 import { generationEndStatement, generationStartStatement, type GenerationStartStatement } from '../db/queries/generations';
 import type { PlanRow } from '../db/schema';
 import { ApiError } from '../http/errors';
@@ -19,16 +20,22 @@ export type GenerationRequest = {
   userId: string;
   plan: PlanRow;
   conversationId: string;
+  /** The user turn to answer; the answer becomes its child (beside earlier answers to it). */
+  parentId: string;
   model: string;
   prompt: PromptMessage[];
   requestedMaxTokens?: number | undefined;
   /**
-   * Runs the reservation statement and the generation's insert, in one D1 batch with the
-   * writes the request makes before answering (storing the user's turn), and gives back the
-   * reservation statement's rows.
+   * Runs the reservation statement and then the statements that apply only when it reserved
+   * (the generation's insert, the conversation's path moved to the turn answered), in one D1
+   * batch with the writes the request makes before answering (storing the user's turn), and
+   * gives back the reservation statement's rows.
    */
-  reserveWith: (reservation: ReservationStatement, generation: GenerationStartStatement) => Promise<readonly { tokens: number }[]>;
+  reserveWith: (reservation: ReservationStatement, admitted: AdmittedStatements) => Promise<readonly { tokens: number }[]>;
 };
+
+/** What a batch runs after the reservation, each applying only when it reserved. */
+export type AdmittedStatements = readonly [GenerationStartStatement, ReturnType<typeof selectLeafIfReserved>];
 
 /** The object that owns a generation: one per answer (see object.ts for why). */
 export function generationObject(namespace: DurableObjectNamespace<Generation>, generationId: string): DurableObjectStub<Generation> {
@@ -56,7 +63,8 @@ export async function startGeneration(input: GenerationRequest): Promise<Respons
   try {
     const request = { id: reservationId, userId: input.userId, plan: input.plan, promptTokens, requestedMaxTokens: input.requestedMaxTokens };
     const generation = generationStartStatement(input.db, { id: generationId, userId: input.userId, conversationId: input.conversationId, messageId, model: input.model, traceId: input.traceId, reservationId }, startedAt);
-    const rows = await input.reserveWith(reservationStatement(input.db, request, startedAt), generation);
+    const select = selectLeafIfReserved(input.db, input.conversationId, input.parentId, reservationId);
+    const rows = await input.reserveWith(reservationStatement(input.db, request, startedAt), [generation, select]);
     reservation = await reservationOf(input.db, request, rows, startedAt);
   } catch (err) {
     // Refusals go in the audit trail too, so an operator can see why a user got a 429.
@@ -72,6 +80,7 @@ export async function startGeneration(input: GenerationRequest): Promise<Respons
     clientTraceId: input.clientTraceId,
     conversationId: input.conversationId,
     messageId,
+    parentId: input.parentId,
     model: input.model,
     prompt: input.prompt,
     maxTokens: reservation.maxTokens,

@@ -9,10 +9,12 @@ import {
   deleteConversation,
   getConversationForUser,
   listConversations,
+  selectBranch,
   updateConversation,
 } from '../db/queries/conversations';
 import { getRunningGeneration } from '../db/queries/generations';
-import { getRecentMessages } from '../db/queries/messages';
+import { getSelectedPathWithVersions, type PathMessage } from '../db/queries/messages';
+import type { Db } from '../db/client';
 import type { ConversationRow, MessageRow } from '../db/schema';
 import { createRouter } from '../http/app';
 import { ApiError } from '../http/errors';
@@ -20,7 +22,7 @@ import { decodeCursor, encodeCursor, type TimeCursor } from '../http/cursor';
 import { bearer, errors } from '../http/schemas';
 import { RESERVATION_TTL_MS } from '../policy/quota';
 
-/** Messages a conversation read returns at most; older ones stay stored. */
+/** Messages of the selected path a conversation read returns at most; older ones stay stored. */
 const MAX_MESSAGES_SHOWN = 500;
 
 /** What `newId('conv')` makes, with slack; anything else cannot exist, so it is a 404 without a query. */
@@ -55,8 +57,22 @@ const Message = z
     promptTokens: z.number().int().nullable(),
     completionTokens: z.number().int().nullable(),
     createdAt: z.string().openapi({ format: 'date-time' }),
+    parentId: z.string().nullable().openapi({ description: 'The message this one follows; null for a first message' }),
   })
   .openapi('Message');
+
+const Versions = z
+  .object({
+    position: z.number().int().min(1).openapi({ description: "This message's place among its versions, oldest first (1-based)" }),
+    count: z.number().int().min(2),
+    previousId: z.string().nullable().openapi({ description: 'The version before this one: POST /conversations/{id}/select it to switch' }),
+    nextId: z.string().nullable(),
+  })
+  .openapi('MessageVersions');
+
+const PathMessageSchema = Message.extend({
+  versions: z.union([Versions, z.null()]).openapi({ description: 'Set when the message has other versions (an edited question, a regenerated answer)' }),
+}).openapi('PathMessage');
 
 const ActiveGeneration = z
   .object({
@@ -66,10 +82,14 @@ const ActiveGeneration = z
   .openapi('ActiveGeneration');
 
 const ConversationDetail = Conversation.extend({
-  messages: z.array(Message).openapi({ description: `Oldest first; the newest ${MAX_MESSAGES_SHOWN} at most` }),
+  messages: z.array(PathMessageSchema).openapi({ description: `The selected path, oldest first; its newest ${MAX_MESSAGES_SHOWN} at most` }),
   hasMoreMessages: z.boolean().openapi({ description: 'True when older messages were left out' }),
   activeGeneration: z.union([ActiveGeneration, z.null()]).openapi({ description: 'The answer still being generated in this conversation, or null' }),
 }).openapi('ConversationDetail');
+
+const SelectBody = z
+  .object({ messageId: z.string().min(1).max(64).openapi({ description: 'A message of the conversation: its branch, to its newest descendants, becomes the path' }) })
+  .openapi('SelectRequest');
 
 const ListQuery = z.object({
   cursor: z.string().optional().openapi({ description: 'The `nextCursor` of the previous page' }),
@@ -185,6 +205,20 @@ const addMessageRoute = createRoute({
   },
 });
 
+const selectRoute = createRoute({
+  method: 'post',
+  path: '/conversations/{id}/select',
+  tags: ['conversations'],
+  summary: "Switch the conversation's path to a message's branch (another version)",
+  security: bearer,
+  middleware: [requireAuth, requireScopes('conversations:write')] as const,
+  request: { params: IdParams, body: { required: true, content: { 'application/json': { schema: SelectBody } } } },
+  responses: {
+    200: { description: 'The conversation as it now reads', content: { 'application/json': { schema: ConversationDetail } } },
+    ...errors(400, 401, 403, 404),
+  },
+});
+
 function conversationNotFound(): ApiError {
   return new ApiError(404, 'not_found', 'No such conversation');
 }
@@ -215,7 +249,32 @@ function toMessage(row: MessageRow): z.infer<typeof Message> {
     promptTokens: row.promptTokens,
     completionTokens: row.completionTokens,
     createdAt: new Date(row.createdAt).toISOString(),
+    parentId: row.parentId,
   };
+}
+
+function toPathMessage(row: PathMessage): z.infer<typeof PathMessageSchema> {
+  const position = row.siblingIds.indexOf(row.id);
+  const versions =
+    row.siblingIds.length < 2
+      ? null
+      : { position: position + 1, count: row.siblingIds.length, previousId: row.siblingIds[position - 1] ?? null, nextId: row.siblingIds[position + 1] ?? null };
+  return { ...toMessage(row), versions };
+}
+
+/** The user's conversation as it reads: its selected path and the answer still running; a stranger's is a 404. */
+async function conversationDetail(db: Db, userId: string, id: string): Promise<z.infer<typeof ConversationDetail>> {
+  // Read together to save a round trip; the messages are dropped unless the owner check passes.
+  const [conversation, path, running] = await Promise.all([
+    getConversationForUser(db, userId, id),
+    getSelectedPathWithVersions(db, id, MAX_MESSAGES_SHOWN + 1),
+    getRunningGeneration(db, id, Date.now() - RESERVATION_TTL_MS),
+  ]);
+  if (!conversation) throw conversationNotFound();
+  const hasMoreMessages = path.length > MAX_MESSAGES_SHOWN;
+  const shown = hasMoreMessages ? path.slice(1) : path;
+  const activeGeneration = running ? { id: running.id, messageId: running.messageId } : null;
+  return { ...toConversation(conversation), messages: shown.map(toPathMessage), hasMoreMessages, activeGeneration };
 }
 
 /** A list cursor is the last item's `updatedAt` (ms) and id; only a conversation id is a position here. */
@@ -256,18 +315,7 @@ export const conversationRoutes = createRouter()
   })
   .openapi(getRoute, async (c) => {
     const id = conversationId(c.req.valid('param').id);
-    const db = getDb(c.env.DB);
-    // Read together to save a round trip; the messages are dropped unless the owner check passes.
-    const [conversation, recent, running] = await Promise.all([
-      getConversationForUser(db, c.get('auth').sub, id),
-      getRecentMessages(db, id, MAX_MESSAGES_SHOWN + 1),
-      getRunningGeneration(db, id, Date.now() - RESERVATION_TTL_MS),
-    ]);
-    if (!conversation) throw conversationNotFound();
-    const hasMoreMessages = recent.length > MAX_MESSAGES_SHOWN;
-    const shown = hasMoreMessages ? recent.slice(1) : recent;
-    const activeGeneration = running ? { id: running.id, messageId: running.messageId } : null;
-    return c.json({ ...toConversation(conversation), messages: shown.map(toMessage), hasMoreMessages, activeGeneration }, 200);
+    return c.json(await conversationDetail(getDb(c.env.DB), c.get('auth').sub, id), 200);
   })
   .openapi(updateRoute, async (c) => {
     const id = conversationId(c.req.valid('param').id);
@@ -285,6 +333,15 @@ export const conversationRoutes = createRouter()
     const db = getDb(c.env.DB);
     const conversation = await getConversationForUser(db, c.get('auth').sub, id);
     if (!conversation) throw conversationNotFound();
-    const message = await addUserMessage(db, conversation.id, c.req.valid('json').content);
+    const message = await addUserMessage(db, conversation, c.req.valid('json').content);
     return c.json(toMessage(message), 201);
+  })
+  .openapi(selectRoute, async (c) => {
+    const id = conversationId(c.req.valid('param').id);
+    const db = getDb(c.env.DB);
+    const userId = c.get('auth').sub;
+    if (!(await selectBranch(db, userId, id, c.req.valid('json').messageId))) {
+      throw new ApiError(404, 'not_found', 'No such message in this conversation');
+    }
+    return c.json(await conversationDetail(db, userId, id), 200);
   });

@@ -8,7 +8,7 @@ import { withRefusalsAudited } from '../chat/refusals';
 import { getDb, type Db } from '../db/client';
 import { newId } from '../db/ids';
 import { getConversationForUser, userTurnWrites } from '../db/queries/conversations';
-import { getRecentMessages } from '../db/queries/messages';
+import { getPath, type PathEnd } from '../db/queries/messages';
 import type { ConversationRow, MessageRow } from '../db/schema';
 import type { AppEnv } from '../env';
 import { createRouter } from '../http/app';
@@ -22,6 +22,7 @@ const HISTORY_LIMIT = 100;
 
 const ModelId = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'must be a model id');
 const ConvId = z.string().min(1).max(64);
+const MessageId = z.string().min(1).max(64);
 
 const nothingToAnswer = {
   409: { description: 'Nothing to answer (`nothing_to_answer`)', content: errors(400)[400].content },
@@ -38,7 +39,11 @@ const getStream = createRoute({
     query: z.object({
       convId: ConvId,
       model: ModelId.optional(),
-      regenerate: z.enum(['0', '1', 'true', 'false']).optional().openapi({ description: 'Answer the last user message again, keeping the earlier answer' }),
+      regenerate: z
+        .enum(['0', '1', 'true', 'false'])
+        .optional()
+        .openapi({ description: 'Answer again: the new answer is a version (a sibling) of the last answer on the path, or of `messageId`' }),
+      messageId: MessageId.optional().openapi({ description: 'With `regenerate`: the answer to regenerate, anywhere on the path' }),
     }),
   },
   responses: { ...eventStreamResponse, ...errors(400, 401, 403, 404, 429), ...nothingToAnswer },
@@ -53,7 +58,9 @@ const PostStreamBody = z
       .refine((s) => s.trim().length > 0, 'must not be empty'),
     model: ModelId.optional(),
     maxTokens: z.number().int().min(1).max(32_768).optional(),
+    editOf: MessageId.optional().openapi({ description: 'A user message of `convId`: the content becomes a new version of it (a sibling) and is answered' }),
   })
+  .refine((b) => b.editOf === undefined || b.convId !== undefined, { message: 'editOf needs convId', path: ['convId'] })
   .openapi('StreamRequest');
 
 const postStream = createRoute({
@@ -69,6 +76,26 @@ const postStream = createRoute({
 
 function notFound(): ApiError {
   return new ApiError(404, 'not_found', 'No such conversation');
+}
+
+function noSuchMessage(): ApiError {
+  return new ApiError(404, 'not_found', 'No such message in this conversation');
+}
+
+function noUnansweredTurn(): ApiError {
+  return new ApiError(409, 'nothing_to_answer', 'The conversation has no unanswered message; send one first');
+}
+
+/**
+ * The history to answer again and the turn it answers: the path up to `messageId` (an answer
+ * on it), or the selected path, without its trailing answers. Conversations from before
+ * answers had versions may end in several answers in a row; all of them are left out.
+ */
+function regenerationOf(path: MessageRow[], messageId: string | undefined): MessageRow[] {
+  if (messageId !== undefined && (path.at(-1)?.id !== messageId || path.at(-1)?.role !== 'assistant')) throw noSuchMessage();
+  let history = path;
+  while (history.at(-1)?.role === 'assistant') history = history.slice(0, -1);
+  return history;
 }
 
 async function ownedConversation(db: Db, userId: string, id: string): Promise<ConversationRow> {
@@ -87,6 +114,8 @@ function modelFor(entitled: Entitled, asked: string | undefined, conversation: C
 type Answer = {
   entitled: Entitled;
   conversationId: string;
+  /** The user turn answered. */
+  parentId: string;
   model: string;
   history: readonly Pick<MessageRow, 'role' | 'content'>[];
   maxTokens?: number | undefined;
@@ -102,6 +131,7 @@ function answer(c: Context<AppEnv>, db: Db, a: Answer) {
     userId: a.entitled.user.id,
     plan: a.entitled.plan,
     conversationId: a.conversationId,
+    parentId: a.parentId,
     model: a.model,
     prompt: buildPrompt(a.history),
     requestedMaxTokens: a.maxTokens,
@@ -114,53 +144,66 @@ function answer(c: Context<AppEnv>, db: Db, a: Answer) {
 // in one batch with the reservation.
 export const streamRoutes = createRouter()
   .openapi(getStream, async (c) => {
-    const { convId, model: asked, regenerate } = c.req.valid('query');
+    const { convId, model: asked, regenerate, messageId } = c.req.valid('query');
+    const again = regenerate === '1' || regenerate === 'true';
     const db = getDb(c.env.DB);
     const userId = c.get('auth').sub;
-    const { entitled, conversation, model, recent } = await withRefusalsAudited(c, asked, async () => {
-      const [entitled, conversation, recent] = await Promise.all([
-        getEntitled(db, userId),
-        ownedConversation(db, userId, convId),
-        getRecentMessages(db, convId, HISTORY_LIMIT),
-      ]);
-      return { entitled, conversation, recent, model: modelFor(entitled, asked, conversation) };
+    const end: PathEnd = again && messageId !== undefined ? { messageId } : { selected: true };
+    const { entitled, conversation, model, path } = await withRefusalsAudited(c, asked, async () => {
+      const [entitled, conversation, path] = await Promise.all([getEntitled(db, userId), ownedConversation(db, userId, convId), getPath(db, convId, end, HISTORY_LIMIT)]);
+      return { entitled, conversation, path, model: modelFor(entitled, asked, conversation) };
     });
-    let history = recent;
-    if (regenerate === '1' || regenerate === 'true') {
-      while (history.at(-1)?.role === 'assistant') history = history.slice(0, -1);
-    }
-    if (history.at(-1)?.role !== 'user') {
-      throw new ApiError(409, 'nothing_to_answer', 'The conversation has no unanswered message; send one first');
-    }
-    return answer(c, db, { entitled, conversationId: conversation.id, model, history, reserveWith: async (reserve, generation) => (await db.batch([reserve, generation]))[0] });
+    const history = again ? regenerationOf(path, messageId) : path;
+    const turn = history.at(-1);
+    if (turn?.role !== 'user') throw noUnansweredTurn();
+    return answer(c, db, {
+      entitled,
+      conversationId: conversation.id,
+      parentId: turn.id,
+      model,
+      history,
+      reserveWith: async (reserve, admitted) => (await db.batch([reserve, ...admitted]))[0],
+    });
   })
   .openapi(postStream, async (c) => {
     const body = c.req.valid('json');
     const db = getDb(c.env.DB);
     const userId = c.get('auth').sub;
-    const convId = body.convId;
+    const { convId, editOf } = body;
     // Refuse a suspended account or a model the plan lacks before storing anything.
-    const { entitled, model, earlier } = await withRefusalsAudited(c, body.model, async () => {
+    const { entitled, model, path } = await withRefusalsAudited(c, body.model, async () => {
       if (convId === undefined) {
         const entitled = await getEntitled(db, userId);
-        return { entitled, model: resolveModel(entitled.plan, body.model), earlier: [] };
+        return { entitled, model: resolveModel(entitled.plan, body.model), path: [] };
       }
-      const [entitled, existing, earlier] = await Promise.all([
+      const end: PathEnd = editOf === undefined ? { selected: true } : { messageId: editOf };
+      const [entitled, existing, path] = await Promise.all([
         getEntitled(db, userId),
         ownedConversation(db, userId, convId),
-        getRecentMessages(db, convId, HISTORY_LIMIT - 1),
+        // An edit leaves the edited turn out of the history, so it reads one more.
+        getPath(db, convId, end, editOf === undefined ? HISTORY_LIMIT - 1 : HISTORY_LIMIT),
       ]);
-      return { entitled, model: modelFor(entitled, body.model, existing), earlier };
+      return { entitled, model: modelFor(entitled, body.model, existing), path };
     });
+    let earlier = path;
+    if (editOf !== undefined) {
+      const edited = path.at(-1);
+      if (edited?.id !== editOf || edited.role !== 'user') throw noSuchMessage();
+      earlier = path.slice(0, -1);
+    }
     const conversationId = convId ?? newId('conv');
+    const messageId = newId('msg');
+    // An edit is a sibling of the edited turn; any other turn follows the path it was written on.
+    const parentId = editOf !== undefined ? (path.at(-1)?.parentId ?? null) : (earlier.at(-1)?.id ?? null);
     const start = convId === undefined ? { userId, title: body.content.trim().slice(0, 60), model } : undefined;
-    const writes = userTurnWrites(db, { conversationId, content: body.content, start });
+    const writes = userTurnWrites(db, { conversationId, messageId, parentId, content: body.content, start });
     return answer(c, db, {
       entitled,
       conversationId,
+      parentId: messageId,
       model,
       history: [...earlier, { role: 'user', content: body.content }],
       maxTokens: body.maxTokens,
-      reserveWith: async (reserve, generation) => (await db.batch([...writes, reserve, generation]))[2],
+      reserveWith: async (reserve, admitted) => (await db.batch([...writes, reserve, ...admitted]))[2],
     });
   });

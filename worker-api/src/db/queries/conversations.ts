@@ -1,10 +1,10 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { TimeCursor } from '../../http/cursor';
 import type { Db } from '../client';
 import { newId } from '../ids';
 import { olderThan, toPage, type Page } from '../pagination';
 import { conversations, type ConversationRow, type MessageRow } from '../schema';
-import { userMessageInsert } from './messages';
+import { latestLeafUnder, userMessageInsert } from './messages';
 
 /** The title a conversation gets until someone names it. */
 const DEFAULT_CONVERSATION_TITLE = 'New chat';
@@ -25,12 +25,20 @@ export async function listConversations(db: Db, userId: string, opts: { limit: n
   return toPage(rows, opts.limit, (r) => ({ at: r.updatedAt, id: r.id }));
 }
 
-function insertConversation(db: Db, userId: string, input: { id?: string; title?: string; model?: string | null }, now: number) {
+function insertConversation(db: Db, userId: string, input: { id?: string; title?: string; model?: string | null; currentLeafId?: string }, now: number) {
   // Timestamps set here rather than by the column default, which is fractional
   // (`unixepoch('subsec') * 1000`) and would leak into cursors.
   return db
     .insert(conversations)
-    .values({ id: input.id ?? newId('conv'), userId, title: input.title ?? DEFAULT_CONVERSATION_TITLE, model: input.model ?? null, createdAt: now, updatedAt: now });
+    .values({
+      id: input.id ?? newId('conv'),
+      userId,
+      title: input.title ?? DEFAULT_CONVERSATION_TITLE,
+      model: input.model ?? null,
+      currentLeafId: input.currentLeafId ?? null,
+      createdAt: now,
+      updatedAt: now,
+    });
 }
 
 /** Starts a conversation for the user; untitled ones are called "New chat". */
@@ -70,36 +78,84 @@ export async function deleteConversation(db: Db, userId: string, id: string): Pr
   return deleted.length > 0;
 }
 
-/** Marks the conversation active, and with `model` records the model that last answered in it. */
-export function touchConversation(db: Db, conversationId: string, now: number, model?: string) {
-  // drizzle leaves an undefined model out of the SET, so a user's turn keeps the one there.
-  return db.update(conversations).set({ updatedAt: now, model }).where(eq(conversations.id, conversationId));
+/**
+ * Marks the conversation active; with `model` records the model that last answered in it,
+ * and with `answer` selects that answer, unless the user has since selected another branch
+ * than the turn it answers.
+ */
+export function touchConversation(db: Db, conversationId: string, now: number, model?: string, answer?: { id: string; parentId: string | null }) {
+  // drizzle leaves undefined fields out of the SET, so a user's turn keeps the model and path there.
+  const currentLeafId = answer && sql`CASE WHEN ${conversations.currentLeafId} IS ${answer.parentId} THEN ${answer.id} ELSE ${conversations.currentLeafId} END`;
+  return db.update(conversations).set({ updatedAt: now, model, currentLeafId }).where(eq(conversations.id, conversationId));
+}
+
+/** Makes `leafId` the end of the conversation's path and marks it active, for the batch that stores that turn. */
+function selectLeaf(db: Db, conversationId: string, leafId: string, now: number) {
+  return db.update(conversations).set({ updatedAt: now, currentLeafId: leafId }).where(eq(conversations.id, conversationId));
 }
 
 /**
- * Stores a user turn and marks the conversation active, in one batch (a transaction), so
- * the list order never disagrees with the messages. The caller has checked ownership.
+ * Selects `leafId` only when the same batch reserved quota as `reservationId`: an answer
+ * that starts (a regenerated one among them) is followed from its turn, a refused one
+ * leaves the path as it was.
  */
-export async function addUserMessage(db: Db, conversationId: string, content: string): Promise<MessageRow> {
+export function selectLeafIfReserved(db: Db, conversationId: string, leafId: string, reservationId: string) {
+  return db
+    .update(conversations)
+    .set({ currentLeafId: leafId })
+    .where(and(eq(conversations.id, conversationId), sql`EXISTS (SELECT 1 FROM reservations WHERE id = ${reservationId})`));
+}
+
+/**
+ * Switches the user's conversation to the branch of `messageId`: the path now runs through
+ * it to its newest descendants. False when the conversation or the message is not theirs.
+ */
+export async function selectBranch(db: Db, userId: string, conversationId: string, messageId: string): Promise<boolean> {
+  const updated = await db
+    .update(conversations)
+    .set({ currentLeafId: latestLeafUnder(conversationId, messageId) })
+    .where(
+      and(
+        eq(conversations.id, conversationId),
+        eq(conversations.userId, userId),
+        sql`EXISTS (SELECT 1 FROM messages WHERE id = ${messageId} AND conversation_id = ${conversationId})`,
+      ),
+    )
+    .returning({ id: conversations.id });
+  return updated.length > 0;
+}
+
+/**
+ * Stores a user turn at the end of the conversation's path and marks the conversation
+ * active, in one batch (a transaction), so the list order never disagrees with the
+ * messages. The caller has checked ownership.
+ */
+export async function addUserMessage(db: Db, conversation: Pick<ConversationRow, 'id' | 'currentLeafId'>, content: string): Promise<MessageRow> {
   const now = Date.now();
-  const [inserted] = await db.batch([userMessageInsert(db, conversationId, content, now).returning(), touchConversation(db, conversationId, now)]);
+  const id = newId('msg');
+  const [inserted] = await db.batch([
+    userMessageInsert(db, { id, conversationId: conversation.id, parentId: conversation.currentLeafId, content }, now).returning(),
+    selectLeaf(db, conversation.id, id, now),
+  ]);
   const message = inserted[0];
   if (!message) throw new Error('inserted message not returned');
   return message;
 }
 
 /**
- * The writes that store a user turn, for the caller to run in one batch with what must
- * commit with them: into the user's conversation `conversationId` (ownership checked by the
- * caller), or, with `start`, into a new conversation of that id.
+ * The writes that store a user turn `messageId` after `parentId` and select it, for the
+ * caller to run in one batch with what must commit with them: into the user's conversation
+ * `conversationId` (ownership checked by the caller), or, with `start`, into a new
+ * conversation of that id.
  */
 export function userTurnWrites(
   db: Db,
-  turn: { conversationId: string; content: string; start?: { userId: string; title: string; model: string } },
+  turn: { conversationId: string; messageId: string; parentId: string | null; content: string; start?: { userId: string; title: string; model: string } | undefined },
   now = Date.now(),
 ) {
-  const message = userMessageInsert(db, turn.conversationId, turn.content, now);
+  const message = userMessageInsert(db, { id: turn.messageId, conversationId: turn.conversationId, parentId: turn.parentId, content: turn.content }, now);
+  // A new conversation exists before its first message (the foreign key) and starts with it selected.
   return turn.start
-    ? ([insertConversation(db, turn.start.userId, { id: turn.conversationId, title: turn.start.title, model: turn.start.model }, now), message] as const)
-    : ([message, touchConversation(db, turn.conversationId, now)] as const);
+    ? ([insertConversation(db, turn.start.userId, { id: turn.conversationId, title: turn.start.title, model: turn.start.model, currentLeafId: turn.messageId }, now), message] as const)
+    : ([message, selectLeaf(db, turn.conversationId, turn.messageId, now)] as const);
 }

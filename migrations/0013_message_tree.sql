@@ -1,0 +1,29 @@
+-- Messages form a tree (worker-api/src/db/schema.ts `messages.parent_id`): an edited question
+-- is a sibling of the one it replaces, a regenerated answer a sibling of the earlier answer.
+-- A conversation reads along one path, from its root to `current_leaf_id`; the prompt sent to
+-- the provider is built from that path only.
+ALTER TABLE messages ADD COLUMN parent_id TEXT;
+ALTER TABLE conversations ADD COLUMN current_leaf_id TEXT;
+
+-- Siblings of a message (same parent, in order) and the children of a message.
+CREATE INDEX messages_parent_idx ON messages (conversation_id, parent_id, created_at, id);
+
+-- Conversations written before the tree read as one line, oldest first: each message's parent
+-- is the one before it, and the path ends at the newest, so they read exactly as before.
+-- Only conversations without a path are touched (none once migrated; an empty conversation
+-- has none and no messages), which makes these statements safe to run again.
+UPDATE messages
+SET parent_id = (
+  SELECT p.id FROM messages p
+  WHERE p.conversation_id = messages.conversation_id
+    AND (p.created_at < messages.created_at OR (p.created_at = messages.created_at AND p.id < messages.id))
+  ORDER BY p.created_at DESC, p.id DESC
+  LIMIT 1
+)
+WHERE conversation_id IN (SELECT id FROM conversations WHERE current_leaf_id IS NULL);
+
+UPDATE conversations
+SET current_leaf_id = (
+  SELECT m.id FROM messages m WHERE m.conversation_id = conversations.id ORDER BY m.created_at DESC, m.id DESC LIMIT 1
+)
+WHERE current_leaf_id IS NULL;
