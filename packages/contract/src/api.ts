@@ -284,10 +284,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's conversations, most recently active first */
+        /** The caller's conversations, most recently active first, or those matching a search */
         get: {
             parameters: {
                 query?: {
+                    /** @description Search: only conversations whose title or messages contain every word of it (inside words too), with where they matched */
+                    q?: string;
                     /** @description The `nextCursor` of the previous page */
                     cursor?: string;
                     limit?: number;
@@ -2856,9 +2858,22 @@ export interface components {
             locale?: "ko" | "en";
         };
         ConversationPage: {
-            items: components["schemas"]["Conversation"][];
+            items: components["schemas"]["ListedConversation"][];
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
+        };
+        ListedConversation: components["schemas"]["Conversation"] & {
+            match?: components["schemas"]["SearchMatch"];
+        };
+        /** @description With `q`: where the conversation matched */
+        SearchMatch: {
+            /** @description The message that matched; null when the title did */
+            messageId: string | null;
+            /** @description The text around the match, in runs; `match` marks the runs the query found */
+            snippet: {
+                text: string;
+                match: boolean;
+            }[];
         };
         Conversation: {
             id: string;
@@ -3300,6 +3315,8 @@ export type Profile = components['schemas']['Profile'];
 export type QuotaWindow = components['schemas']['QuotaWindow'];
 export type OnboardingRequest = components['schemas']['OnboardingRequest'];
 export type ConversationPage = components['schemas']['ConversationPage'];
+export type ListedConversation = components['schemas']['ListedConversation'];
+export type SearchMatch = components['schemas']['SearchMatch'];
 export type Conversation = components['schemas']['Conversation'];
 export type CreateConversationRequest = components['schemas']['CreateConversationRequest'];
 export type ConversationDetail = components['schemas']['ConversationDetail'];

@@ -126,6 +126,10 @@ export const messages = sqliteTable(
 
 export type MessageRow = typeof messages.$inferSelect;
 
+// Search: `messages_fts` and `conversations_fts` (migration 0013) are FTS5 external-content
+// indexes of `messages.content` and `conversations.title`, kept in step by triggers. drizzle
+// cannot declare virtual tables; their only reader is `queries/search.ts`.
+
 /**
  * Tokens held for a stream in flight: counted against the quota until settled, and
  * the count of live ones is the user's concurrent streams. `expiresAt` frees the hold of

@@ -14,6 +14,7 @@ import {
 } from '../db/queries/conversations';
 import { getRunningGeneration } from '../db/queries/generations';
 import { getSelectedPathWithVersions, type PathMessage } from '../db/queries/messages';
+import { searchConversations } from '../db/queries/search';
 import type { Db } from '../db/client';
 import type { ConversationRow, MessageRow } from '../db/schema';
 import { createRouter } from '../http/app';
@@ -40,9 +41,22 @@ const Conversation = z
   })
   .openapi('Conversation');
 
+const SearchMatch = z
+  .object({
+    messageId: z.string().nullable().openapi({ description: 'The message that matched; null when the title did' }),
+    snippet: z
+      .array(z.object({ text: z.string(), match: z.boolean() }))
+      .openapi({ description: 'The text around the match, in runs; `match` marks the runs the query found' }),
+  })
+  .openapi('SearchMatch');
+
+const ListedConversation = Conversation.extend({
+  match: SearchMatch.optional().openapi({ description: 'With `q`: where the conversation matched' }),
+}).openapi('ListedConversation');
+
 const ConversationPage = z
   .object({
-    items: z.array(Conversation),
+    items: z.array(ListedConversation),
     nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page' }),
   })
   .openapi('ConversationPage');
@@ -92,6 +106,13 @@ const SelectBody = z
   .openapi('SelectRequest');
 
 const ListQuery = z.object({
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: 'Search: only conversations whose title or messages contain every word of it (inside words too), with where they matched' }),
   cursor: z.string().optional().openapi({ description: 'The `nextCursor` of the previous page' }),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
@@ -125,7 +146,7 @@ const listRoute = createRoute({
   method: 'get',
   path: '/conversations',
   tags: ['conversations'],
-  summary: "The caller's conversations, most recently active first",
+  summary: "The caller's conversations, most recently active first, or those matching a search",
   security: bearer,
   middleware: [requireAuth, requireScopes('conversations:read')] as const,
   request: { query: ListQuery },
@@ -296,11 +317,16 @@ function isMissingUser(err: unknown): boolean {
 
 export const conversationRoutes = createRouter()
   .openapi(listRoute, async (c) => {
-    const { limit, cursor } = c.req.valid('query');
-    const page = await listConversations(getDb(c.env.DB), c.get('auth').sub, {
-      limit,
-      ...(cursor !== undefined && { cursor: conversationCursor(decodeCursor(cursor)) }),
-    });
+    const { q, limit, cursor } = c.req.valid('query');
+    const db = getDb(c.env.DB);
+    const userId = c.get('auth').sub;
+    const opts = { limit, ...(cursor !== undefined && { cursor: conversationCursor(decodeCursor(cursor)) }) };
+    if (q !== undefined) {
+      const found = await searchConversations(db, userId, q, opts);
+      const items = found.items.map((hit) => ({ ...toConversation(hit), match: { messageId: hit.messageId, snippet: hit.snippet } }));
+      return c.json({ items, nextCursor: encodeCursor(found.next) }, 200);
+    }
+    const page = await listConversations(db, userId, opts);
     return c.json({ items: page.items.map(toConversation), nextCursor: encodeCursor(page.next) }, 200);
   })
   .openapi(createConversationRoute, async (c) => {
