@@ -61,3 +61,12 @@ END;
 -- Index what was written before.
 INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
 INSERT INTO conversations_fts (conversations_fts) VALUES ('rebuild');
+
+-- How a user wants to be answered (worker-api/src/db/schema.ts `user_preferences`): custom
+-- instructions and the answer language, sent as the system message of every new answer.
+CREATE TABLE user_preferences (
+  user_id TEXT PRIMARY KEY NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  instructions TEXT NOT NULL DEFAULT '',
+  language TEXT,
+  updated_at INTEGER NOT NULL
+);

@@ -277,6 +277,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the caller wants to be answered: custom instructions and the answer language */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The preferences (the defaults until set) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Preferences"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Replace the custom instructions and answer language; they apply from the next answer */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Preferences"];
+                };
+            };
+            responses: {
+                /** @description The preferences as stored */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Preferences"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`, naming the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/conversations": {
         parameters: {
             query?: never;
@@ -2857,6 +2953,15 @@ export interface components {
             /** @enum {string} */
             locale?: "ko" | "en";
         };
+        Preferences: {
+            /** @description Custom instructions, sent with every new answer as part of its system message (at most 1500 characters; empty for none) */
+            instructions: string;
+            /**
+             * @description The language answers are written in; null: the language the user writes in
+             * @enum {string|null}
+             */
+            language: "ko" | "en" | "ja" | "zh" | "es" | "fr" | "de" | null;
+        };
         ConversationPage: {
             items: components["schemas"]["ListedConversation"][];
             /** @description Pass as `cursor` for the next page; null on the last page */
@@ -3314,6 +3419,7 @@ export type ProvisionRequest = components['schemas']['ProvisionRequest'];
 export type Profile = components['schemas']['Profile'];
 export type QuotaWindow = components['schemas']['QuotaWindow'];
 export type OnboardingRequest = components['schemas']['OnboardingRequest'];
+export type Preferences = components['schemas']['Preferences'];
 export type ConversationPage = components['schemas']['ConversationPage'];
 export type ListedConversation = components['schemas']['ListedConversation'];
 export type SearchMatch = components['schemas']['SearchMatch'];

@@ -17,3 +17,15 @@ export type Statement = BatchItem<'sqlite'>;
 export async function runBatch(db: Db, first: Statement, ...rest: Statement[]): Promise<void> {
   await db.batch([first, ...rest]);
 }
+
+/**
+ * Whether a write failed on a foreign key: a token outlives its user by up to its lifetime,
+ * and writing for a deleted user breaks one. drizzle wraps D1's error, so the reason is
+ * found down the `cause` chain.
+ */
+export function isForeignKeyFailure(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (e.message.includes('FOREIGN KEY constraint failed')) return true;
+  }
+  return false;
+}

@@ -1,3 +1,4 @@
+import { ANSWER_LANGUAGES } from '@chat/contract';
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
@@ -51,6 +52,20 @@ export const providerAccounts = sqliteTable(
 );
 
 export type UserRow = typeof users.$inferSelect;
+
+/** How a user wants to be answered: sent as the system message of every new answer. No row: the defaults. */
+export const userPreferences = sqliteTable('user_preferences', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  /** Free text the user wrote (custom instructions); empty for none. */
+  instructions: text('instructions').notNull().default(''),
+  /** The language answers are written in; null: the language the user writes in. */
+  language: text('language', { enum: ANSWER_LANGUAGES }),
+  updatedAt: integer('updated_at', { mode: 'number' }).notNull(),
+});
+
+export type UserPreferencesRow = typeof userPreferences.$inferSelect;
 
 /** What a plan allows and costs; policy as data, edited by operators. */
 export const plans = sqliteTable('plans', {

@@ -2,7 +2,7 @@ import { MAX_MESSAGE_CHARS } from '@chat/contract';
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireScopes } from '../auth/guards';
 import { requireAuth } from '../auth/verify';
-import { getDb } from '../db/client';
+import { getDb, isForeignKeyFailure } from '../db/client';
 import {
   addUserMessage,
   createConversation,
@@ -304,17 +304,6 @@ function conversationCursor(cursor: TimeCursor | undefined): TimeCursor {
   return cursor;
 }
 
-/**
- * A token outlives its user by up to its lifetime, and inserting for a deleted user breaks
- * the foreign key. drizzle wraps D1's error, so the reason is found down the `cause` chain.
- */
-function isMissingUser(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    if (e.message.includes('FOREIGN KEY constraint failed')) return true;
-  }
-  return false;
-}
-
 export const conversationRoutes = createRouter()
   .openapi(listRoute, async (c) => {
     const { q, limit, cursor } = c.req.valid('query');
@@ -335,7 +324,7 @@ export const conversationRoutes = createRouter()
       const row = await createConversation(getDb(c.env.DB), c.get('auth').sub, body);
       return c.json(toConversation(row), 201);
     } catch (err) {
-      if (isMissingUser(err)) throw new ApiError(404, 'not_found', 'No user for this token: sign in again');
+      if (isForeignKeyFailure(err)) throw new ApiError(404, 'not_found', 'No user for this token: sign in again');
       throw err;
     }
   })

@@ -9,6 +9,7 @@ import { getDb, type Db } from '../db/client';
 import { newId } from '../db/ids';
 import { getConversationForUser, userTurnWrites } from '../db/queries/conversations';
 import { getPath, type PathEnd } from '../db/queries/messages';
+import { getPreferences, type Preferences } from '../db/queries/preferences';
 import type { ConversationRow, MessageRow } from '../db/schema';
 import type { AppEnv } from '../env';
 import { createRouter } from '../http/app';
@@ -118,6 +119,8 @@ type Answer = {
   parentId: string;
   model: string;
   history: readonly Pick<MessageRow, 'role' | 'content'>[];
+  /** The user's custom instructions and answer language: the system message. */
+  preferences: Preferences;
   maxTokens?: number | undefined;
   reserveWith: GenerationRequest['reserveWith'];
 };
@@ -133,7 +136,7 @@ function answer(c: Context<AppEnv>, db: Db, a: Answer) {
     conversationId: a.conversationId,
     parentId: a.parentId,
     model: a.model,
-    prompt: buildPrompt(a.history),
+    prompt: buildPrompt(a.history, a.preferences),
     requestedMaxTokens: a.maxTokens,
     reserveWith: a.reserveWith,
   });
@@ -149,9 +152,14 @@ export const streamRoutes = createRouter()
     const db = getDb(c.env.DB);
     const userId = c.get('auth').sub;
     const end: PathEnd = again && messageId !== undefined ? { messageId } : { selected: true };
-    const { entitled, conversation, model, path } = await withRefusalsAudited(c, asked, async () => {
-      const [entitled, conversation, path] = await Promise.all([getEntitled(db, userId), ownedConversation(db, userId, convId), getPath(db, convId, end, HISTORY_LIMIT)]);
-      return { entitled, conversation, path, model: modelFor(entitled, asked, conversation) };
+    const { entitled, conversation, model, path, preferences } = await withRefusalsAudited(c, asked, async () => {
+      const [entitled, conversation, path, preferences] = await Promise.all([
+        getEntitled(db, userId),
+        ownedConversation(db, userId, convId),
+        getPath(db, convId, end, HISTORY_LIMIT),
+        getPreferences(db, userId),
+      ]);
+      return { entitled, conversation, path, preferences, model: modelFor(entitled, asked, conversation) };
     });
     const history = again ? regenerationOf(path, messageId) : path;
     const turn = history.at(-1);
@@ -162,6 +170,7 @@ export const streamRoutes = createRouter()
       parentId: turn.id,
       model,
       history,
+      preferences,
       reserveWith: async (reserve, admitted) => (await db.batch([reserve, ...admitted]))[0],
     });
   })
@@ -171,19 +180,20 @@ export const streamRoutes = createRouter()
     const userId = c.get('auth').sub;
     const { convId, editOf } = body;
     // Refuse a suspended account or a model the plan lacks before storing anything.
-    const { entitled, model, path } = await withRefusalsAudited(c, body.model, async () => {
+    const { entitled, model, path, preferences } = await withRefusalsAudited(c, body.model, async () => {
       if (convId === undefined) {
-        const entitled = await getEntitled(db, userId);
-        return { entitled, model: resolveModel(entitled.plan, body.model), path: [] };
+        const [entitled, preferences] = await Promise.all([getEntitled(db, userId), getPreferences(db, userId)]);
+        return { entitled, model: resolveModel(entitled.plan, body.model), path: [], preferences };
       }
       const end: PathEnd = editOf === undefined ? { selected: true } : { messageId: editOf };
-      const [entitled, existing, path] = await Promise.all([
+      const [entitled, existing, path, preferences] = await Promise.all([
         getEntitled(db, userId),
         ownedConversation(db, userId, convId),
         // An edit leaves the edited turn out of the history, so it reads one more.
         getPath(db, convId, end, editOf === undefined ? HISTORY_LIMIT - 1 : HISTORY_LIMIT),
+        getPreferences(db, userId),
       ]);
-      return { entitled, model: modelFor(entitled, body.model, existing), path };
+      return { entitled, model: modelFor(entitled, body.model, existing), path, preferences };
     });
     let earlier = path;
     if (editOf !== undefined) {
@@ -203,6 +213,7 @@ export const streamRoutes = createRouter()
       parentId: messageId,
       model,
       history: [...earlier, { role: 'user', content: body.content }],
+      preferences,
       maxTokens: body.maxTokens,
       reserveWith: async (reserve, admitted) => (await db.batch([...writes, reserve, ...admitted]))[2],
     });
