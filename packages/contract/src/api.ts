@@ -496,7 +496,57 @@ export interface paths {
                 };
             };
         };
-        delete?: never;
+        /** Delete every conversation of the caller's account, with their messages */
+        delete: {
+            parameters: {
+                query: {
+                    /** @description Must be `true`: every conversation of the account goes, which cannot be undone */
+                    all: "true";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description How many were deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeletedCount"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`, naming the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Token lacks the scope or role (`insufficient_scope`), or the account is suspended (`account_suspended`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -752,6 +802,85 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the selected path of a conversation as Markdown or JSON */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Markdown (default) or JSON */
+                    format?: "md" | "json";
+                };
+                header?: never;
+                path: {
+                    /** @description A conversation id; an unknown or malformed one, or another user's, is a 404 */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The transcript, as an attachment named after the title */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/markdown": string;
+                        "application/json": components["schemas"]["ConversationExport"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`, naming the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Token lacks the scope or role (`insufficient_scope`), or the account is suspended (`account_suspended`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3041,6 +3170,20 @@ export interface components {
             /** @description Stored as sent; whitespace-only is refused */
             content: string;
         };
+        ConversationExport: components["schemas"]["Conversation"] & {
+            messages: {
+                id: string;
+                /** @enum {string} */
+                role: "user" | "assistant" | "system";
+                content: string;
+                model: string | null;
+                /** Format: date-time */
+                createdAt: string;
+            }[];
+        };
+        DeletedCount: {
+            deleted: number;
+        };
         SelectRequest: {
             /** @description A message of the conversation: its branch, to its newest descendants, becomes the path */
             messageId: string;
@@ -3432,6 +3575,8 @@ export type Message = components['schemas']['Message'];
 export type ActiveGeneration = components['schemas']['ActiveGeneration'];
 export type UpdateConversationRequest = components['schemas']['UpdateConversationRequest'];
 export type CreateMessageRequest = components['schemas']['CreateMessageRequest'];
+export type ConversationExport = components['schemas']['ConversationExport'];
+export type DeletedCount = components['schemas']['DeletedCount'];
 export type SelectRequest = components['schemas']['SelectRequest'];
 export type Models = components['schemas']['Models'];
 export type StreamRequest = components['schemas']['StreamRequest'];

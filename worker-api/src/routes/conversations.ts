@@ -6,6 +6,7 @@ import { getDb, isForeignKeyFailure } from '../db/client';
 import {
   addUserMessage,
   createConversation,
+  deleteAllConversations,
   deleteConversation,
   getConversationForUser,
   listConversations,
@@ -13,7 +14,8 @@ import {
   updateConversation,
 } from '../db/queries/conversations';
 import { getRunningGeneration } from '../db/queries/generations';
-import { getSelectedPathWithVersions, type PathMessage } from '../db/queries/messages';
+import { exportFileName, transcriptJson, transcriptMarkdown } from '../chat/transcript';
+import { getPath, getSelectedPathWithVersions, type PathMessage } from '../db/queries/messages';
 import { searchConversations } from '../db/queries/search';
 import type { Db } from '../db/client';
 import type { ConversationRow, MessageRow } from '../db/schema';
@@ -25,6 +27,9 @@ import { RESERVATION_TTL_MS } from '../policy/quota';
 
 /** Messages of the selected path a conversation read returns at most; older ones stay stored. */
 const MAX_MESSAGES_SHOWN = 500;
+
+/** Messages of the selected path an export holds at most, oldest cut first. */
+const MAX_MESSAGES_EXPORTED = 10_000;
 
 /** What `newId('conv')` makes, with slack; anything else cannot exist, so it is a 404 without a query. */
 const CONVERSATION_ID = /^conv_[0-9a-z]{10,40}$/;
@@ -240,6 +245,52 @@ const selectRoute = createRoute({
   },
 });
 
+const ExportQuery = z.object({
+  format: z.enum(['md', 'json']).default('md').openapi({ description: 'Markdown (default) or JSON' }),
+});
+
+const exportRoute = createRoute({
+  method: 'get',
+  path: '/conversations/{id}/export',
+  tags: ['conversations'],
+  summary: 'Download the selected path of a conversation as Markdown or JSON',
+  security: bearer,
+  middleware: [requireAuth, requireScopes('conversations:read')] as const,
+  request: { params: IdParams, query: ExportQuery },
+  responses: {
+    200: {
+      description: 'The transcript, as an attachment named after the title',
+      content: {
+        'text/markdown': { schema: z.string() },
+        'application/json': {
+          schema: Conversation.extend({
+            messages: z.array(Message.pick({ id: true, role: true, content: true, model: true, createdAt: true })),
+          }).openapi('ConversationExport'),
+        },
+      },
+    },
+    ...errors(400, 401, 403, 404),
+  },
+});
+
+const DeleteAllQuery = z.object({
+  all: z.literal('true').openapi({ description: 'Must be `true`: every conversation of the account goes, which cannot be undone' }),
+});
+
+const deleteAllRoute = createRoute({
+  method: 'delete',
+  path: '/conversations',
+  tags: ['conversations'],
+  summary: "Delete every conversation of the caller's account, with their messages",
+  security: bearer,
+  middleware: [requireAuth, requireScopes('conversations:write')] as const,
+  request: { query: DeleteAllQuery },
+  responses: {
+    200: { description: 'How many were deleted', content: { 'application/json': { schema: z.object({ deleted: z.number().int() }).openapi('DeletedCount') } } },
+    ...errors(400, 401, 403),
+  },
+});
+
 function conversationNotFound(): ApiError {
   return new ApiError(404, 'not_found', 'No such conversation');
 }
@@ -350,6 +401,22 @@ export const conversationRoutes = createRouter()
     if (!conversation) throw conversationNotFound();
     const message = await addUserMessage(db, conversation, c.req.valid('json').content);
     return c.json(toMessage(message), 201);
+  })
+  .openapi(exportRoute, async (c) => {
+    const id = conversationId(c.req.valid('param').id);
+    const { format } = c.req.valid('query');
+    const db = getDb(c.env.DB);
+    const [conversation, path] = await Promise.all([getConversationForUser(db, c.get('auth').sub, id), getPath(db, id, { selected: true }, MAX_MESSAGES_EXPORTED)]);
+    if (!conversation) throw conversationNotFound();
+    const name = exportFileName(conversation.title, format);
+    // RFC 6266: an ASCII fallback, and the real (often Korean) name percent-encoded.
+    c.header('Content-Disposition', `attachment; filename="conversation.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+    if (format === 'json') return c.json(transcriptJson(conversation, path), 200);
+    return c.body(transcriptMarkdown(conversation, path), 200, { 'Content-Type': 'text/markdown; charset=utf-8' });
+  })
+  .openapi(deleteAllRoute, async (c) => {
+    c.req.valid('query');
+    return c.json({ deleted: await deleteAllConversations(getDb(c.env.DB), c.get('auth').sub) }, 200);
   })
   .openapi(selectRoute, async (c) => {
     const id = conversationId(c.req.valid('param').id);

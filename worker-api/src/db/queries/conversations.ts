@@ -78,6 +78,12 @@ export async function deleteConversation(db: Db, userId: string, id: string): Pr
   return deleted.length > 0;
 }
 
+/** Deletes every conversation of the user (their messages and generations go by cascade); how many there were. */
+export async function deleteAllConversations(db: Db, userId: string): Promise<number> {
+  const deleted = await db.delete(conversations).where(eq(conversations.userId, userId)).returning({ id: conversations.id });
+  return deleted.length;
+}
+
 /**
  * Marks the conversation active; with `model` records the model that last answered in it,
  * and with `answer` selects that answer, unless the user has since selected another branch
