@@ -3,7 +3,7 @@
  * (`@chat/contract/api`). Every failure is an `ApiError` carrying the contract's code and
  * trace id, `network` when the request never got an answer.
  */
-import type { BillingKeyRequest, ConfirmRequest, OnboardingRequest, paths } from '@chat/contract/api';
+import type { BillingKeyRequest, ConfirmRequest, OnboardingRequest, paths, Preferences } from '@chat/contract/api';
 import createClient from 'openapi-fetch';
 import { ApiError, apiErrorFrom, bodyOf, type PendingAnswer } from './errors';
 
@@ -72,6 +72,15 @@ export const api = {
   deleteConversation: async (id: string) => {
     await answer(client.DELETE('/conversations/{id}', conversation(id)));
   },
+  /** Conversations whose title or messages contain every word of `q`, each with its matching snippet. */
+  searchConversations: (q: string) => answer(client.GET('/conversations', { params: { query: { q, limit: 20 } } })),
+  /** Switches the conversation to the version `messageId` (and its newest descendants); the conversation as it now reads. */
+  selectVersion: (id: string, messageId: string) => answer(client.POST('/conversations/{id}/select', { ...conversation(id), body: { messageId } })),
+  deleteAllConversations: () => answer(client.DELETE('/conversations', { params: { query: { all: 'true' } } })),
+  /** Where the browser downloads a conversation's selected path (the Worker names the file). */
+  exportUrl: (id: string, format: 'md' | 'json') => `/api/conversations/${encodeURIComponent(id)}/export?format=${format}`,
+  preferences: () => answer(client.GET('/me/preferences')),
+  savePreferences: (body: Preferences) => answer(client.PUT('/me/preferences', { body })),
   plans: () => answer(client.GET('/billing/plans')),
   subscription: () => answer(client.GET('/billing/subscription')),
   payments: () => answer(client.GET('/billing/payments')),

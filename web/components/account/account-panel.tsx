@@ -1,7 +1,8 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { LogOut } from 'lucide-react';
+import { LogOut, SlidersHorizontal } from 'lucide-react';
+import Link from 'next/link';
 import { AuthForm } from '@/components/auth-form';
 import { ErrorMessage } from '@/components/error-message';
 import { Button } from '@/components/ui/button';
@@ -11,6 +12,7 @@ import { toDisplayError } from '@/lib/errors';
 import { useT } from '@/lib/i18n/use-t';
 import type { QuotaWindow } from '@chat/contract/api';
 import { usePreferences } from '@/lib/stores/preferences';
+import { DeleteAllConversations } from './delete-all-conversations';
 
 function QuotaRow({ label, window, locale }: { label: string; window: QuotaWindow; locale: string }) {
   const t = useT();
@@ -31,7 +33,7 @@ function QuotaRow({ label, window, locale }: { label: string; window: QuotaWindo
   );
 }
 
-/** Profile, plan, quota windows with their reset times, and sign-out. */
+/** Profile, plan, quota windows with their reset times, custom instructions, deleting every conversation, and sign-out. */
 export function AccountPanel() {
   const t = useT();
   const locale = usePreferences((s) => s.locale);
@@ -67,6 +69,13 @@ export function AccountPanel() {
           </Card>
         </>
       )}
+      <Button asChild variant="outline">
+        <Link href="/settings">
+          <SlidersHorizontal aria-hidden />
+          {t('settings.link')}
+        </Link>
+      </Button>
+      <DeleteAllConversations />
       <AuthForm action="/api/auth/signout" callbackUrl="/">
         {(ready) => (
           <Button type="submit" variant="outline" disabled={!ready}>

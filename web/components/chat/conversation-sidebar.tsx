@@ -96,6 +96,7 @@ export function ConversationSidebar({ onNewChat, disabled, className }: { onNewC
               {menuReady ? (
                 <Suspense fallback={<MenuButton label={t('chat.actionsFor', { title: c.title })} />}>
                   <ConversationMenu
+                    conversationId={c.id}
                     label={t('chat.actionsFor', { title: c.title })}
                     open={openMenu === c.id}
                     onOpenChange={(open) => setOpenMenu(open ? c.id : null)}

@@ -5,12 +5,13 @@ import { AlertCircle, Bot, Pencil, RefreshCw, User } from 'lucide-react';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
 import { useT } from '@/lib/i18n/use-t';
-import type { Message } from '@chat/contract/api';
+import type { PathMessage } from '@chat/contract/api';
 import { useChatStore } from '@/lib/stores/chat';
 import { cn } from '@/lib/utils';
 import { conversationQuery } from './conversation-query';
 import { CopyButton } from './copy-button';
 import { LazyMarkdown } from './lazy-markdown';
+import { MessageVersions } from './message-versions';
 
 function Bubble({ role, children, testId }: { role: 'user' | 'assistant'; children: React.ReactNode; testId: string }) {
   const t = useT();
@@ -39,7 +40,7 @@ export function MessageList({ onAnswer, onEdit, streaming, failure }: { onAnswer
   const stopped = useChatStore((s) => s.stopped);
   const failedMessage = useChatStore((s) => s.failedMessage);
   const { data, isLoading } = useQuery(conversationQuery(conversationId));
-  const messages: Message[] = conversationId ? (data?.messages ?? []) : [];
+  const messages: PathMessage[] = conversationId ? (data?.messages ?? []) : [];
   // The answer being followed shows live until it ends; a stored copy of it waits until then.
   const visible = messages.filter((m) => m.role !== 'system' && !(live?.messageId && m.id === live.messageId));
   const last = visible.at(-1);
@@ -61,11 +62,19 @@ export function MessageList({ onAnswer, onEdit, streaming, failure }: { onAnswer
         {visible.map((m) => (
           <Bubble key={m.id} role={m.role === 'user' ? 'user' : 'assistant'} testId={m.role === 'user' ? 'user-message' : 'assistant-message'}>
             {m.role === 'user' ? (
-              <p className="whitespace-pre-wrap break-words">{m.content}</p>
+              <>
+                <p className="whitespace-pre-wrap break-words">{m.content}</p>
+                {m.versions && conversationId && (
+                  <div className="-mb-1 mt-1 flex justify-end">
+                    <MessageVersions conversationId={conversationId} versions={m.versions} disabled={streaming} />
+                  </div>
+                )}
+              </>
             ) : (
               <>
                 <LazyMarkdown text={m.content} />
-                <div className="-mb-1 mt-1 flex justify-end">
+                <div className="-mb-1 mt-1 flex items-center justify-end gap-2">
+                  {m.versions && conversationId && <MessageVersions conversationId={conversationId} versions={m.versions} disabled={streaming} />}
                   <CopyButton text={() => m.content} label={t('copy.message')} className="text-muted-foreground" />
                 </div>
               </>
