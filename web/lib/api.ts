@@ -52,9 +52,9 @@ export function answer<T>(pending: PendingAnswer<T>): Promise<T> {
   return bodyOf(pending, failure);
 }
 
-/** What starts an answer: a new message, or the last message of a conversation answered (again). */
+/** What starts an answer: a new message (with `editOf`, a new version of that user message), or the last message of a conversation answered (again). */
 export type StreamRequest =
-  | { kind: 'send'; conversationId: string | null; content: string; model: string | null }
+  | { kind: 'send'; conversationId: string | null; content: string; model: string | null; editOf?: string }
   | { kind: 'answer'; conversationId: string; model: string | null; regenerate: boolean };
 
 const conversation = (id: string) => ({ params: { path: { id } } });
@@ -92,7 +92,12 @@ export const api = {
   openStream: (request: StreamRequest, signal: AbortSignal): Promise<Response> => {
     const init: RequestInit = { signal, headers: { Accept: 'text/event-stream' } };
     if (request.kind === 'send') {
-      const body = { content: request.content, ...(request.conversationId ? { convId: request.conversationId } : {}), ...(request.model ? { model: request.model } : {}) };
+      const body = {
+        content: request.content,
+        ...(request.conversationId ? { convId: request.conversationId } : {}),
+        ...(request.model ? { model: request.model } : {}),
+        ...(request.editOf ? { editOf: request.editOf } : {}),
+      };
       return send('/ai/stream', { ...init, method: 'POST', body: JSON.stringify(body) });
     }
     const query = new URLSearchParams({ convId: request.conversationId });
