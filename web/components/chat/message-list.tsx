@@ -2,15 +2,17 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { AlertCircle, Bot, Pencil, RefreshCw, User } from 'lucide-react';
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
 import { useT } from '@/lib/i18n/use-t';
-import type { Message } from '@chat/contract/api';
+import type { PathMessage } from '@chat/contract/api';
 import { useChatStore } from '@/lib/stores/chat';
 import { cn } from '@/lib/utils';
 import { conversationQuery, useOlderMessages } from './conversation-query';
 import { CopyButton } from './copy-button';
 import { LazyMarkdown } from './lazy-markdown';
+import { MessageVersions } from './message-versions';
+import { UserMessageEditor } from './user-message-editor';
 
 function Bubble({ role, children, testId }: { role: 'user' | 'assistant'; children: React.ReactNode; testId: string }) {
   const t = useT();
@@ -32,7 +34,20 @@ function Bubble({ role, children, testId }: { role: 'user' | 'assistant'; childr
  * The conversation: stored messages, then the message sent right now and its answer as it
  * arrives, or a message the Worker never stored (with Edit) and why the last one got no answer.
  */
-export function MessageList({ onAnswer, onEdit, streaming, failure }: { onAnswer: (regenerate: boolean) => void; onEdit: () => void; streaming: boolean; failure: ReactNode }) {
+export function MessageList({
+  onAnswer,
+  onEdit,
+  onEditMessage,
+  streaming,
+  failure,
+}: {
+  onAnswer: (regenerate: boolean) => void;
+  onEdit: () => void;
+  /** Sends a new version of a stored user message. */
+  onEditMessage: (messageId: string, content: string) => void;
+  streaming: boolean;
+  failure: ReactNode;
+}) {
   const t = useT();
   const conversationId = useChatStore((s) => s.activeConversationId);
   const live = useChatStore((s) => s.live);
@@ -40,9 +55,13 @@ export function MessageList({ onAnswer, onEdit, streaming, failure }: { onAnswer
   const failedMessage = useChatStore((s) => s.failedMessage);
   const { data, isLoading } = useQuery(conversationQuery(conversationId));
   const older = useOlderMessages(conversationId);
-  const messages: Message[] = conversationId ? (data?.messages ?? []) : [];
+  const messages: PathMessage[] = conversationId ? (data?.messages ?? []) : [];
   // The answer being followed shows live until it ends; a stored copy of it waits until then.
-  const visible = messages.filter((m) => m.role !== 'system' && !(live?.messageId && m.id === live.messageId));
+  const [editing, setEditing] = useState<string | null>(null);
+  const shown = messages.filter((m) => m.role !== 'system' && !(live?.messageId && m.id === live.messageId));
+  // While an edit or a regeneration is answered, the path from the message it replaces on is not shown.
+  const replacedFrom = live?.replaces ? shown.findIndex((m) => m.id === live.replaces) : -1;
+  const visible = replacedFrom === -1 ? shown : shown.slice(0, replacedFrom);
   const last = visible.at(-1);
   // The stored copy of the message just sent replaces the optimistic one once it has been read.
   const showLiveUser = live?.userMessage != null && !(last?.role === 'user' && last.content === live.userMessage);
@@ -67,11 +86,31 @@ export function MessageList({ onAnswer, onEdit, streaming, failure }: { onAnswer
         {visible.map((m) => (
           <Bubble key={m.id} role={m.role === 'user' ? 'user' : 'assistant'} testId={m.role === 'user' ? 'user-message' : 'assistant-message'}>
             {m.role === 'user' ? (
-              <p className="whitespace-pre-wrap break-words">{m.content}</p>
+              editing === m.id ? (
+                <UserMessageEditor
+                  initial={m.content}
+                  onCancel={() => setEditing(null)}
+                  onSend={(content) => {
+                    setEditing(null);
+                    onEditMessage(m.id, content);
+                  }}
+                />
+              ) : (
+                <>
+                  <p className="whitespace-pre-wrap break-words">{m.content}</p>
+                  <div className="-mb-1 mt-1 flex items-center justify-end gap-1">
+                    {m.versions && conversationId && <MessageVersions conversationId={conversationId} versions={m.versions} disabled={streaming} />}
+                    <Button variant="ghost" size="icon" className="size-6 text-primary-foreground/80" aria-label={t('chat.editMessage')} disabled={streaming} onClick={() => setEditing(m.id)}>
+                      <Pencil aria-hidden />
+                    </Button>
+                  </div>
+                </>
+              )
             ) : (
               <>
                 <LazyMarkdown text={m.content} />
-                <div className="-mb-1 mt-1 flex justify-end">
+                <div className="-mb-1 mt-1 flex items-center justify-end gap-2">
+                  {m.versions && conversationId && <MessageVersions conversationId={conversationId} versions={m.versions} disabled={streaming} />}
                   <CopyButton text={() => m.content} label={t('copy.message')} className="text-muted-foreground" />
                 </div>
               </>

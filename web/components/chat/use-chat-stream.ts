@@ -60,6 +60,17 @@ export function useChatStream() {
     [queryClient],
   );
 
+  /** The stored message a request makes a new version of: the edited question, or the answer regenerated. */
+  const replacedBy = useCallback(
+    (request: StreamRequest): string | null => {
+      if (request.kind === 'send') return request.editOf ?? null;
+      if (!request.regenerate) return null;
+      const last = queryClient.getQueryData(conversationQuery(request.conversationId).queryKey)?.messages.at(-1);
+      return last?.role === 'assistant' ? last.id : null;
+    },
+    [queryClient],
+  );
+
   const rereadUntilStored = useCallback(
     async (conversationId: string, messageId: string | null) => {
       for (let read = 1; ; read++) {
@@ -95,6 +106,7 @@ export function useChatStream() {
         follow,
         conversationId,
         userMessage: sent,
+        replaces: follow.kind === 'start' ? replacedBy(follow.request) : null,
         generationId: position.generationId,
         messageId,
         content: '',
@@ -187,7 +199,7 @@ export function useChatStream() {
         if (useChatStore.getState().live?.follow === follow) useChatStore.getState().setLive(null);
       }
     },
-    [queryClient, lastStoredIs, rereadUntilStored, sendStop],
+    [queryClient, lastStoredIs, replacedBy, rereadUntilStored, sendStop],
   );
 
   // A reloaded page, a second tab, or a conversation opened while its answer is still being
@@ -228,6 +240,11 @@ export function useChatStream() {
     send: (content: string) => {
       const { activeConversationId, model } = useChatStore.getState();
       return run({ kind: 'start', request: { kind: 'send', conversationId: activeConversationId, content, model } });
+    },
+    /** Sends `content` as a new version of the user message `messageId`, answered from the history before it. */
+    edit: (messageId: string, content: string) => {
+      const { activeConversationId, model } = useChatStore.getState();
+      if (activeConversationId) return run({ kind: 'start', request: { kind: 'send', conversationId: activeConversationId, content, model, editOf: messageId } });
     },
     answer: (regenerate: boolean) => {
       const { activeConversationId, model } = useChatStore.getState();
