@@ -49,7 +49,8 @@ export type AnswerRequest = {
 };
 
 /**
- * Admits an answer in one D1 round trip: one batch reads the history, checks the account,
+ * Admits an answer in one D1 round trip: one batch reads the user's preferences (the system
+ * message) and the history along the selected path of the conversation's tree, checks the account,
  * the conversation, the model, the stream slots and the quota (live grants included),
  * reserves, stores the new turn and records the generation, each write only if the
  * reservation was made (`db/queries/admission.ts`). Every round trip before the provider
