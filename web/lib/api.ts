@@ -3,7 +3,7 @@
  * (`@chat/contract/api`). Every failure is an `ApiError` carrying the contract's code and
  * trace id, `network` when the request never got an answer.
  */
-import type { BillingKeyRequest, ConfirmRequest, OnboardingRequest, paths } from '@chat/contract/api';
+import type { BillingKeyRequest, ConfirmRequest, OnboardingRequest, paths, Preferences } from '@chat/contract/api';
 import createClient from 'openapi-fetch';
 import { ApiError, apiErrorFrom, bodyOf, type PendingAnswer } from './errors';
 
@@ -52,9 +52,9 @@ export function answer<T>(pending: PendingAnswer<T>): Promise<T> {
   return bodyOf(pending, failure);
 }
 
-/** What starts an answer: a new message, or the last message of a conversation answered (again). */
+/** What starts an answer: a new message (with `editOf`, a new version of that user message), or the last message of a conversation answered (again). */
 export type StreamRequest =
-  | { kind: 'send'; conversationId: string | null; content: string; model: string | null }
+  | { kind: 'send'; conversationId: string | null; content: string; model: string | null; editOf?: string }
   | { kind: 'answer'; conversationId: string; model: string | null; regenerate: boolean };
 
 const conversation = (id: string) => ({ params: { path: { id } } });
@@ -75,6 +75,15 @@ export const api = {
   deleteConversation: async (id: string) => {
     await answer(client.DELETE('/conversations/{id}', conversation(id)));
   },
+  /** Conversations whose title or messages contain every word of `q`, each with its matching snippet. */
+  searchConversations: (q: string) => answer(client.GET('/conversations', { params: { query: { q, limit: 20 } } })),
+  /** Switches the conversation to the version `messageId` (and its newest descendants); the conversation as it now reads. */
+  selectVersion: (id: string, messageId: string) => answer(client.POST('/conversations/{id}/select', { ...conversation(id), body: { messageId } })),
+  deleteAllConversations: () => answer(client.DELETE('/conversations', { params: { query: { all: 'true' } } })),
+  /** Where the browser downloads a conversation's selected path (the Worker names the file). */
+  exportUrl: (id: string, format: 'md' | 'json') => `/api/conversations/${encodeURIComponent(id)}/export?format=${format}`,
+  preferences: () => answer(client.GET('/me/preferences')),
+  savePreferences: (body: Preferences) => answer(client.PUT('/me/preferences', { body })),
   plans: () => answer(client.GET('/billing/plans')),
   subscription: () => answer(client.GET('/billing/subscription')),
   payments: () => answer(client.GET('/billing/payments')),
@@ -86,7 +95,12 @@ export const api = {
   openStream: (request: StreamRequest, signal: AbortSignal): Promise<Response> => {
     const init: RequestInit = { signal, headers: { Accept: 'text/event-stream' } };
     if (request.kind === 'send') {
-      const body = { content: request.content, ...(request.conversationId ? { convId: request.conversationId } : {}), ...(request.model ? { model: request.model } : {}) };
+      const body = {
+        content: request.content,
+        ...(request.conversationId ? { convId: request.conversationId } : {}),
+        ...(request.model ? { model: request.model } : {}),
+        ...(request.editOf ? { editOf: request.editOf } : {}),
+      };
       return send('/ai/stream', { ...init, method: 'POST', body: JSON.stringify(body) });
     }
     const query = new URLSearchParams({ convId: request.conversationId });

@@ -1,6 +1,7 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { authed, b64url, makeKey, publish, sign, type TestKey } from './support/tokens';
+import { backfillMessageTree } from './support/legacy';
 import { newUser } from './support/users';
 import { expectError } from './support/errors';
 
@@ -14,8 +15,10 @@ type Message = {
   promptTokens: number | null;
   completionTokens: number | null;
   createdAt: string;
+  parentId: string | null;
 };
-type Detail = Conversation & { messages: Message[]; hasMoreMessages: boolean; olderCursor: string | null };
+type Versions = { position: number; count: number; previousId: string | null; nextId: string | null };
+type Detail = Conversation & { messages: (Message & { versions: Versions | null })[]; hasMoreMessages: boolean; olderCursor: string | null };
 type Page = { items: Conversation[]; nextCursor: string | null };
 type User = { id: string; token: string };
 
@@ -90,12 +93,13 @@ describe('conversations CRUD', () => {
       promptTokens: null,
       completionTokens: null,
       createdAt: expect.any(String),
+      parentId: null,
     });
 
     const read = await call(alice.token, `/conversations/${named.id}`);
     expect(read.status).toBe(200);
     const detail = await read.json<Detail>();
-    expect(detail.messages).toEqual([message]);
+    expect(detail.messages).toEqual([{ ...message, versions: null }]);
     expect(detail.updatedAt).toBe(message.createdAt);
 
     await backdate(named.id, 2_000);
@@ -131,6 +135,8 @@ describe('conversations CRUD', () => {
     // Ids sort with their creation time, as newId's do.
     const id = (i: number) => `msg_seed${String(i).padStart(6, '0')}`;
     await env.DB.batch(Array.from({ length: 501 }, (_, i) => insert.bind(id(i), conv.id, `m${i}`, 1_000_000 + i)));
+    // Written as before messages had parents: the migration's backfill makes them one path.
+    await backfillMessageTree();
 
     const detail = await (await call(alice.token, `/conversations/${conv.id}?limit=200`)).json<Detail>();
     expect(detail.hasMoreMessages).toBe(true);

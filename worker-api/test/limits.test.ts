@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../src/index';
 import type { Bindings } from '../src/env';
 import { expectError } from './support/errors';
+import { backfillMessageTree } from './support/legacy';
 import { authed, makeKey, publish, type TestKey } from './support/tokens';
 import { newUser } from './support/users';
 
@@ -138,6 +139,8 @@ describe('conversation pages', () => {
     // Ids sort with their creation time, as newId's do; some share a millisecond, so the id breaks the tie.
     const id = (i: number) => `msg_seed${String(i).padStart(6, '0')}`;
     await env.DB.batch(Array.from({ length: 2000 }, (_, i) => insert.bind(id(i), conv, `m${i}`, 1_000_000 + Math.floor(i / 3))));
+    // Written as before messages had parents: the migration's backfill makes them one path.
+    await backfillMessageTree();
 
     const first = await (await call(user.token, 'GET', `/conversations/${conv}`)).json<Detail>();
     expect(first.messages).toHaveLength(50);
@@ -175,6 +178,7 @@ describe('conversation pages', () => {
     const id = (i: number) => `msg_long${String(i).padStart(6, '0')}`;
     await env.DB.batch(Array.from({ length: 8 }, (_, i) => insert.bind(id(i), conv, 'y'.repeat(200_000), 2_000_000 + i)));
     await insert.bind(id(8), conv, 'z'.repeat(600_000), 2_000_008).run();
+    await backfillMessageTree();
 
     const page = await (await call(user.token, 'GET', `/conversations/${conv}`)).json<Detail>();
     expect(page.messages.map((m) => m.id)).toEqual([id(8)]);

@@ -91,7 +91,7 @@ export async function serveCompletion(req: IncomingMessage, res: ServerResponse,
   const directive = knobsFromDirective(body.messages.findLast((m) => m.role === 'user')?.content ?? '');
   const knobs = deps.settings.forRequest(knobsFromHeaders(req.headers), directive.knobs);
 
-  const record = deps.stats.begin({ model: body.model, messages: body.messages.length, max_tokens: body.maxTokens, stream: body.stream });
+  const record = deps.stats.begin({ model: body.model, messages: body.messages.length, prompt: body.messages.map(({ role, content }) => ({ role, content })), max_tokens: body.maxTokens, stream: body.stream });
   deps.log(`${record.id} start ${describe(body, knobs)}`);
   const requestId = { 'x-request-id': record.id };
 

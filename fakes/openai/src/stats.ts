@@ -10,6 +10,8 @@ export type RequestRecord = {
   id: string;
   model: string;
   messages: number;
+  /** The messages as sent, so a test can see what a prompt held (its system message, its history). */
+  prompt: { role: string; content: string }[];
   max_tokens: number | null;
   stream: boolean;
   /** The HTTP status answered (200 for streams, even ones that fail midway). */
@@ -43,7 +45,7 @@ export class StatsBook {
   private stats = empty();
   private seq = 0;
 
-  begin(request: Pick<RequestRecord, 'model' | 'messages' | 'max_tokens' | 'stream'>): RequestRecord {
+  begin(request: Pick<RequestRecord, 'model' | 'messages' | 'prompt' | 'max_tokens' | 'stream'>): RequestRecord {
     const record: RequestRecord = { id: `req_${++this.seq}`, ...request, status: 200, tokensSent: 0, aborted: false, outcome: 'pending' };
     this.stats.requests++;
     this.stats.lastRequests.push(record);

@@ -60,7 +60,20 @@ describe('/__fake/reset and /__fake/stats', () => {
       streamsAborted: 0,
       streamsFailed: 0,
       lastRequests: [
-        { id: res.headers.get('x-request-id'), model: 'gpt-4o-mini', messages: 2, max_tokens: 40, stream: true, status: 200, tokensSent: 6, aborted: false, outcome: 'completed' },
+        {
+          id: res.headers.get('x-request-id'),
+          model: 'gpt-4o-mini',
+          messages: 2,
+          prompt: [
+            { role: 'system', content: 's' },
+            { role: 'user', content: 'u' },
+          ],
+          max_tokens: 40,           stream: true,
+          status: 200,
+          tokensSent: 6,
+          aborted: false,
+          outcome: 'completed',
+        },
       ],
     });
     expect(fake.stats()).toEqual(json);

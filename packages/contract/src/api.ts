@@ -349,6 +349,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the caller wants to be answered: custom instructions and the answer language */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The preferences (the defaults until set) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Preferences"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Replace the custom instructions and answer language; they apply from the next answer */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Preferences"];
+                };
+            };
+            responses: {
+                /** @description The preferences as stored */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Preferences"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`, naming the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/conversations": {
         parameters: {
             query?: never;
@@ -356,10 +452,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's conversations, most recently active first */
+        /** The caller's conversations, most recently active first, or those matching a search */
         get: {
             parameters: {
                 query?: {
+                    /** @description Search: only conversations whose title or messages contain every word of it (inside words too), with where they matched */
+                    q?: string;
                     /** @description The `nextCursor` of the previous page */
                     cursor?: string;
                     limit?: number;
@@ -488,7 +586,57 @@ export interface paths {
                 };
             };
         };
-        delete?: never;
+        /** Delete every conversation of the caller's account, with their messages */
+        delete: {
+            parameters: {
+                query: {
+                    /** @description Must be `true`: every conversation of the account goes, which cannot be undone */
+                    all: "true";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description How many were deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeletedCount"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`, naming the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Token lacks the scope or role (`insufficient_scope`), or the account is suspended (`account_suspended`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -781,6 +929,164 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/conversations/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the selected path of a conversation as Markdown or JSON */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Markdown (default) or JSON */
+                    format?: "md" | "json";
+                };
+                header?: never;
+                path: {
+                    /** @description A conversation id; an unknown or malformed one, or another user's, is a 404 */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The transcript, as an attachment named after the title */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/markdown": string;
+                        "application/json": components["schemas"]["ConversationExport"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`, naming the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Token lacks the scope or role (`insufficient_scope`), or the account is suspended (`account_suspended`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{id}/select": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Switch the conversation's path to a message's branch (another version) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A conversation id; an unknown or malformed one, or another user's, is a 404 */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SelectRequest"];
+                };
+            };
+            responses: {
+                /** @description The conversation as it now reads */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConversationDetail"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`, naming the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Token lacks the scope or role (`insufficient_scope`), or the account is suspended (`account_suspended`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/models": {
         parameters: {
             query?: never;
@@ -857,8 +1163,10 @@ export interface paths {
                 query: {
                     convId: string;
                     model?: string;
-                    /** @description Answer the last user message again, keeping the earlier answer */
+                    /** @description Answer again: the new answer is a version (a sibling) of the last answer on the path, or of `messageId` */
                     regenerate?: "0" | "1" | "true" | "false";
+                    /** @description With `regenerate`: the answer to regenerate, anywhere on the path */
+                    messageId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2911,10 +3219,32 @@ export interface components {
         EndedSessions: {
             sessionVersion: number;
         };
+        Preferences: {
+            /** @description Custom instructions, sent with every new answer as part of its system message (at most 1500 characters; empty for none) */
+            instructions: string;
+            /**
+             * @description The language answers are written in; null: the language the user writes in
+             * @enum {string|null}
+             */
+            language: "ko" | "en" | "ja" | "zh" | "es" | "fr" | "de" | null;
+        };
         ConversationPage: {
-            items: components["schemas"]["Conversation"][];
+            items: components["schemas"]["ListedConversation"][];
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
+        };
+        ListedConversation: components["schemas"]["Conversation"] & {
+            match?: components["schemas"]["SearchMatch"];
+        };
+        /** @description With `q`: where the conversation matched */
+        SearchMatch: {
+            /** @description The message that matched; null when the title did */
+            messageId: string | null;
+            /** @description The text around the match, in runs; `match` marks the runs the query found */
+            snippet: {
+                text: string;
+                match: boolean;
+            }[];
         };
         Conversation: {
             id: string;
@@ -2930,14 +3260,26 @@ export interface components {
             model?: string;
         };
         ConversationDetail: components["schemas"]["Conversation"] & {
-            /** @description One page, oldest first: the newest messages (before `before` when given), up to `limit` and 512 KiB of content */
-            messages: components["schemas"]["Message"][];
+            /** @description One page of the selected path, oldest first: its newest messages (before `before` when given), up to `limit` and 512 KiB of content */
+            messages: components["schemas"]["PathMessage"][];
             /** @description True when older messages were left out */
             hasMoreMessages: boolean;
             /** @description Pass as `before` for the page of older messages; null when this page reaches the first */
             olderCursor: string | null;
             /** @description The answer still being generated in this conversation, or null */
             activeGeneration: components["schemas"]["ActiveGeneration"] | null;
+        };
+        PathMessage: components["schemas"]["Message"] & {
+            /** @description Set when the message has other versions (an edited question, a regenerated answer) */
+            versions: components["schemas"]["MessageVersions"] | null;
+        };
+        MessageVersions: {
+            /** @description This message's place among its versions, oldest first (1-based) */
+            position: number;
+            count: number;
+            /** @description The version before this one: POST /conversations/{id}/select it to switch */
+            previousId: string | null;
+            nextId: string | null;
         };
         Message: {
             id: string;
@@ -2950,6 +3292,8 @@ export interface components {
             completionTokens: number | null;
             /** Format: date-time */
             createdAt: string;
+            /** @description The message this one follows; null for a first message */
+            parentId: string | null;
         };
         ActiveGeneration: {
             /** @description Follow it with GET /ai/generations/{id}/stream */
@@ -2965,6 +3309,24 @@ export interface components {
             /** @description Stored as sent; whitespace-only is refused */
             content: string;
         };
+        ConversationExport: components["schemas"]["Conversation"] & {
+            messages: {
+                id: string;
+                /** @enum {string} */
+                role: "user" | "assistant" | "system";
+                content: string;
+                model: string | null;
+                /** Format: date-time */
+                createdAt: string;
+            }[];
+        };
+        DeletedCount: {
+            deleted: number;
+        };
+        SelectRequest: {
+            /** @description A message of the conversation: its branch, to its newest descendants, becomes the path */
+            messageId: string;
+        };
         Models: {
             plan: string;
             defaultModel: string;
@@ -2978,6 +3340,8 @@ export interface components {
             content: string;
             model?: string;
             maxTokens?: number;
+            /** @description A user message of `convId`: the content becomes a new version of it (a sibling) and is answered */
+            editOf?: string;
         };
         GenerationStopResult: {
             generationId: string;
@@ -3338,14 +3702,22 @@ export type Profile = components['schemas']['Profile'];
 export type QuotaWindow = components['schemas']['QuotaWindow'];
 export type OnboardingRequest = components['schemas']['OnboardingRequest'];
 export type EndedSessions = components['schemas']['EndedSessions'];
+export type Preferences = components['schemas']['Preferences'];
 export type ConversationPage = components['schemas']['ConversationPage'];
+export type ListedConversation = components['schemas']['ListedConversation'];
+export type SearchMatch = components['schemas']['SearchMatch'];
 export type Conversation = components['schemas']['Conversation'];
 export type CreateConversationRequest = components['schemas']['CreateConversationRequest'];
 export type ConversationDetail = components['schemas']['ConversationDetail'];
+export type PathMessage = components['schemas']['PathMessage'];
+export type MessageVersions = components['schemas']['MessageVersions'];
 export type Message = components['schemas']['Message'];
 export type ActiveGeneration = components['schemas']['ActiveGeneration'];
 export type UpdateConversationRequest = components['schemas']['UpdateConversationRequest'];
 export type CreateMessageRequest = components['schemas']['CreateMessageRequest'];
+export type ConversationExport = components['schemas']['ConversationExport'];
+export type DeletedCount = components['schemas']['DeletedCount'];
+export type SelectRequest = components['schemas']['SelectRequest'];
 export type Models = components['schemas']['Models'];
 export type StreamRequest = components['schemas']['StreamRequest'];
 export type GenerationStopResult = components['schemas']['GenerationStopResult'];

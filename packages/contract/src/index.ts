@@ -18,6 +18,13 @@ export const TRACE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$/;
 /** Longest message a user may send, in characters: the composer stops there, the Worker refuses beyond. */
 export const MAX_MESSAGE_CHARS = 32_000;
 
+/** Longest custom instructions a user may set, in characters: the settings form stops there, the Worker refuses beyond. */
+export const MAX_INSTRUCTIONS_CHARS = 1_500;
+
+/** Languages a user may ask answers to be written in; without one, answers follow the language the user writes in. */
+export const ANSWER_LANGUAGES = ['ko', 'en', 'ja', 'zh', 'es', 'fr', 'de'] as const;
+export type AnswerLanguage = (typeof ANSWER_LANGUAGES)[number];
+
 /** Longest lifetime a token may have (contract: at most 60 minutes); the Worker rejects longer ones. */
 export const MAX_TOKEN_LIFETIME_S = 3600;
 

@@ -1,7 +1,8 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { LogOut, MonitorX } from 'lucide-react';
+import { LogOut, MonitorX, SlidersHorizontal } from 'lucide-react';
+import Link from 'next/link';
 import { useState } from 'react';
 import { AuthForm } from '@/components/auth-form';
 import { ErrorMessage } from '@/components/error-message';
@@ -12,6 +13,7 @@ import { toDisplayError } from '@/lib/errors';
 import { useT } from '@/lib/i18n/use-t';
 import type { QuotaWindow } from '@chat/contract/api';
 import { usePreferences } from '@/lib/stores/preferences';
+import { DeleteAllConversations } from './delete-all-conversations';
 
 function QuotaRow({ label, window, locale }: { label: string; window: QuotaWindow; locale: string }) {
   const t = useT();
@@ -62,7 +64,7 @@ function SignOutEverywhere({ ready }: { ready: boolean }) {
   );
 }
 
-/** Profile, plan, quota windows with their reset times, and sign-out (here, or everywhere). */
+/** Profile, plan, quota windows with their reset times, custom instructions, deleting every conversation, and sign-out (here, or everywhere). */
 export function AccountPanel() {
   const t = useT();
   const locale = usePreferences((s) => s.locale);
@@ -98,6 +100,13 @@ export function AccountPanel() {
           </Card>
         </>
       )}
+      <Button asChild variant="outline">
+        <Link href="/settings">
+          <SlidersHorizontal aria-hidden />
+          {t('settings.link')}
+        </Link>
+      </Button>
+      <DeleteAllConversations />
       <AuthForm action="/api/auth/signout" callbackUrl="/">
         {(ready) => (
           <div className="space-y-3">

@@ -157,6 +157,7 @@ export function ChatApp() {
             void stream.answer(regenerate);
             composerRef.current?.focus();
           }}
+          onEditMessage={(messageId, content) => void stream.edit(messageId, content)}
           onEdit={() => {
             useChatStore.getState().editFailed();
             composerRef.current?.focus();

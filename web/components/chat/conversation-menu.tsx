@@ -1,12 +1,23 @@
 'use client';
 
-import { Pencil, Trash2 } from 'lucide-react';
+import { Download, Pencil, Trash2 } from 'lucide-react';
 import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuTrigger } from '@/components/ui/dropdown-menu';
+import { api } from '@/lib/api';
 import { useT } from '@/lib/i18n/use-t';
 import { MenuButton } from './conversation-menu-button';
 
-/** Rename and delete for one conversation (loaded on first use: see the sidebar). */
-export function ConversationMenu({ label, open, onOpenChange, onRename, onDelete }: { label: string; open: boolean; onOpenChange: (open: boolean) => void; onRename: () => void; onDelete: () => void }) {
+/** Rename, export and delete for one conversation (loaded on first use: see the sidebar). */
+export function ConversationMenu({
+  conversationId,
+  label,
+  open,
+  onOpenChange,
+  onRename,
+  onDelete,
+}: {
+  conversationId: string;
+  label: string;
+  open: boolean; onOpenChange: (open: boolean) => void; onRename: () => void; onDelete: () => void }) {
   const t = useT();
   return (
     <DropdownMenu open={open} onOpenChange={onOpenChange}>
@@ -18,6 +29,14 @@ export function ConversationMenu({ label, open, onOpenChange, onRename, onDelete
           <Pencil aria-hidden />
           {t('chat.rename')}
         </DropdownMenuItem>
+        {(['md', 'json'] as const).map((format) => (
+          <DropdownMenuItem key={format} asChild>
+            <a href={api.exportUrl(conversationId, format)} download>
+              <Download aria-hidden />
+              {t(format === 'md' ? 'export.markdown' : 'export.json')}
+            </a>
+          </DropdownMenuItem>
+        ))}
         <DropdownMenuItem className="text-destructive" onSelect={onDelete}>
           <Trash2 aria-hidden />
           {t('chat.delete')}

@@ -15,6 +15,7 @@ import type { Conversation } from '@chat/contract/api';
 import type { ChatError } from '@/lib/stores/chat';
 import { cn } from '@/lib/utils';
 import { MenuButton } from './conversation-menu-button';
+import { ConversationSearch } from './conversation-search';
 
 const ConversationMenu = lazy(() => import('./conversation-menu').then((m) => ({ default: m.ConversationMenu })));
 const RenameDialog = lazy(() => import('./conversation-dialogs').then((m) => ({ default: m.RenameDialog })));
@@ -94,6 +95,7 @@ export function ConversationSidebar({ activeId, onNewChat, disabled, className }
           {t('chat.newChat')}
         </Button>
       </div>
+      <ConversationSearch disabled={disabled} />
       <h2 className="px-4 pb-2 text-xs font-semibold uppercase tracking-wide text-muted-foreground">{t('chat.conversations')}</h2>
       <nav tabIndex={-1} data-testid="conversation-nav" className="min-h-0 flex-1 overflow-y-auto px-2 pb-3 outline-none">
         {list.isLoading && <p className="px-2 text-sm text-muted-foreground">{t('chat.loading')}</p>}
@@ -113,6 +115,7 @@ export function ConversationSidebar({ activeId, onNewChat, disabled, className }
               {menuReady ? (
                 <Suspense fallback={<MenuButton label={t('chat.actionsFor', { title: c.title })} />}>
                   <ConversationMenu
+                    conversationId={c.id}
                     label={t('chat.actionsFor', { title: c.title })}
                     open={openMenu === c.id}
                     onOpenChange={(open) => setOpenMenu(open ? c.id : null)}

@@ -5,12 +5,14 @@ import { AlertCircle, ArrowDown, Bot, Pencil, RefreshCw, User } from 'lucide-rea
 import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
 import { useT } from '@/lib/i18n/use-t';
-import type { Message } from '@chat/contract/api';
+import type { PathMessage } from '@chat/contract/api';
 import { useChatStore } from '@/lib/stores/chat';
 import { cn } from '@/lib/utils';
 import { conversationQuery, useOlderMessages } from './conversation-query';
 import { CopyButton } from './copy-button';
 import { LazyMarkdown } from './lazy-markdown';
+import { MessageVersions } from './message-versions';
+import { UserMessageEditor } from './user-message-editor';
 
 function Bubble({ role, children, testId }: { role: 'user' | 'assistant'; children: React.ReactNode; testId: string }) {
   const t = useT();
@@ -37,7 +39,22 @@ const AT_BOTTOM_PX = 48;
  * While the reader is at the bottom, new text keeps them there; once they scroll up, the
  * page stays where they put it and a "jump to latest" button brings them back.
  */
-export function MessageList({ conversationId, onAnswer, onEdit, streaming, failure }: { conversationId: string | null; onAnswer: (regenerate: boolean) => void; onEdit: () => void; streaming: boolean; failure: ReactNode }) {
+export function MessageList({
+  conversationId,
+  onAnswer,
+  onEdit,
+  onEditMessage,
+  streaming,
+  failure,
+}: {
+  conversationId: string | null;
+  onAnswer: (regenerate: boolean) => void;
+  onEdit: () => void;
+  /** Sends a new version of a stored user message. */
+  onEditMessage: (messageId: string, content: string) => void;
+  streaming: boolean;
+  failure: ReactNode;
+}) {
   const t = useT();
   // An answer being followed for another conversation (the one just left) is not this one's.
   const live = useChatStore((s) => (s.live && s.live.conversationId === conversationId ? s.live : null));
@@ -45,10 +62,14 @@ export function MessageList({ conversationId, onAnswer, onEdit, streaming, failu
   const failedMessage = useChatStore((s) => s.failedMessage);
   const { data, isLoading } = useQuery(conversationQuery(conversationId));
   const older = useOlderMessages(conversationId);
-  const messages: Message[] = conversationId ? (data?.messages ?? []) : [];
+  const messages: PathMessage[] = conversationId ? (data?.messages ?? []) : [];
   // The answer being followed shows live until it ends; a stored copy of it waits until then.
+  const [editing, setEditing] = useState<string | null>(null);
   // An answer that failed before its first word is stored empty: the failure under the message says it.
-  const visible = messages.filter((m) => m.role !== 'system' && !(m.role === 'assistant' && m.content === '') && !(live?.messageId && m.id === live.messageId));
+  const shown = messages.filter((m) => m.role !== 'system' && !(m.role === 'assistant' && m.content === '') && !(live?.messageId && m.id === live.messageId));
+  // While an edit or a regeneration is answered, the path from the message it replaces on is not shown.
+  const replacedFrom = live?.replaces ? shown.findIndex((m) => m.id === live.replaces) : -1;
+  const visible = replacedFrom === -1 ? shown : shown.slice(0, replacedFrom);
   const last = visible.at(-1);
   // The stored copy of the message just sent replaces the optimistic one once it has been read.
   const showLiveUser = live?.userMessage != null && !(last?.role === 'user' && last.content === live.userMessage);
@@ -97,11 +118,31 @@ export function MessageList({ conversationId, onAnswer, onEdit, streaming, failu
         {visible.map((m) => (
           <Bubble key={m.id} role={m.role === 'user' ? 'user' : 'assistant'} testId={m.role === 'user' ? 'user-message' : 'assistant-message'}>
             {m.role === 'user' ? (
-              <p className="whitespace-pre-wrap break-words">{m.content}</p>
+              editing === m.id ? (
+                <UserMessageEditor
+                  initial={m.content}
+                  onCancel={() => setEditing(null)}
+                  onSend={(content) => {
+                    setEditing(null);
+                    onEditMessage(m.id, content);
+                  }}
+                />
+              ) : (
+                <>
+                  <p className="whitespace-pre-wrap break-words">{m.content}</p>
+                  <div className="-mb-1 mt-1 flex items-center justify-end gap-1">
+                    {m.versions && conversationId && <MessageVersions conversationId={conversationId} versions={m.versions} disabled={streaming} />}
+                    <Button variant="ghost" size="icon" className="size-6 text-primary-foreground/80" aria-label={t('chat.editMessage')} disabled={streaming} onClick={() => setEditing(m.id)}>
+                      <Pencil aria-hidden />
+                    </Button>
+                  </div>
+                </>
+              )
             ) : (
               <>
                 <LazyMarkdown text={m.content} />
-                <div className="-mb-1 mt-1 flex justify-end">
+                <div className="-mb-1 mt-1 flex items-center justify-end gap-2">
+                  {m.versions && conversationId && <MessageVersions conversationId={conversationId} versions={m.versions} disabled={streaming} />}
                   <CopyButton text={() => m.content} label={t('copy.message')} className="text-muted-foreground" />
                 </div>
               </>

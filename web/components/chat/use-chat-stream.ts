@@ -61,6 +61,17 @@ export function useChatStream(activeConversationId: string | null) {
     [queryClient],
   );
 
+  /** The stored message a request makes a new version of: the edited question, or the answer regenerated. */
+  const replacedBy = useCallback(
+    (request: StreamRequest): string | null => {
+      if (request.kind === 'send') return request.editOf ?? null;
+      if (!request.regenerate) return null;
+      const last = queryClient.getQueryData(conversationQuery(request.conversationId).queryKey)?.messages.at(-1);
+      return last?.role === 'assistant' ? last.id : null;
+    },
+    [queryClient],
+  );
+
   const rereadUntilStored = useCallback(
     async (conversationId: string, messageId: string | null) => {
       for (let read = 1; ; read++) {
@@ -96,6 +107,7 @@ export function useChatStream(activeConversationId: string | null) {
         follow,
         conversationId,
         userMessage: sent,
+        replaces: follow.kind === 'start' ? replacedBy(follow.request) : null,
         generationId: position.generationId,
         messageId,
         content: '',
@@ -190,7 +202,7 @@ export function useChatStream(activeConversationId: string | null) {
         if (useChatStore.getState().live?.follow === follow) useChatStore.getState().setLive(null);
       }
     },
-    [queryClient, lastStoredIs, rereadUntilStored, sendStop],
+    [queryClient, lastStoredIs, replacedBy, rereadUntilStored, sendStop],
   );
 
   // Another conversation opened (a link, back or forward) while this one's answer is being
@@ -237,6 +249,12 @@ export function useChatStream(activeConversationId: string | null) {
     send: (content: string) => {
       const { model } = useChatStore.getState();
       return run({ kind: 'start', request: { kind: 'send', conversationId: conversationIdOf(window.location.pathname), content, model } });
+    },
+    /** Sends `content` as a new version of the user message `messageId`, answered from the history before it. */
+    edit: (messageId: string, content: string) => {
+      const { model } = useChatStore.getState();
+      const conversationId = conversationIdOf(window.location.pathname);
+      if (conversationId) return run({ kind: 'start', request: { kind: 'send', conversationId, content, model, editOf: messageId } });
     },
     answer: (regenerate: boolean) => {
       const { model } = useChatStore.getState();

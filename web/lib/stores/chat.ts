@@ -13,6 +13,8 @@ export type LiveStream = {
   conversationId: string | null;
   /** The message just sent (absent when regenerating or following an answer already under way). */
   userMessage: string | null;
+  /** The stored message this answer makes a new version of (an edited question, a regenerated answer): the path from there on is being replaced. */
+  replaces: string | null;
   /** The generation followed, once known (from `meta`, or the conversation's `activeGeneration`). */
   generationId: string | null;
   /** The id the stored answer will have: its stored copy stays hidden while this one shows. */

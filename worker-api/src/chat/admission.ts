@@ -1,9 +1,21 @@
 import type { Context } from 'hono';
 import { d1Statement, type Db } from '../db/client';
 import { newId } from '../db/ids';
-import { admittedModel, pickedHistorySelect, reservationAdmit, turnWritesIfAdmitted, type AdmissionTerms, type PickedMessage, type Reserved } from '../db/queries/admission';
+import {
+  admittedModel,
+  pickedHistorySelect,
+  preferencesSelect,
+  reservationAdmit,
+  turnWritesIfAdmitted,
+  type AdmissionTerms,
+  type PickedMessage,
+  type PickedPreferences,
+  type Reserved,
+} from '../db/queries/admission';
 import { getConversationForUser } from '../db/queries/conversations';
 import { generationStartStatement } from '../db/queries/generations';
+import { getPath } from '../db/queries/messages';
+import { DEFAULT_PREFERENCES } from '../db/queries/preferences';
 import type { ConversationRow } from '../db/schema';
 import { readConfig } from '../config';
 import type { AppEnv } from '../env';
@@ -26,14 +38,19 @@ export type AnswerRequest = {
   userId: string;
   /** The user's conversation; undefined starts one with the new turn. */
   conversationId: string | undefined;
-  /** A new turn the request brings, or the conversation's newest user turn (again, with `regenerate`). */
-  answerTo: { kind: 'new-turn'; content: string } | { kind: 'stored-turn'; regenerate: boolean };
+  /**
+   * A new turn the request brings (with `editOf`, a new version of that question), or the
+   * newest user turn of the selected path (again, with `regenerate`; with `messageId`, the
+   * turn that answer answers).
+   */
+  answerTo: { kind: 'new-turn'; content: string; editOf?: string | undefined } | { kind: 'stored-turn'; regenerate: boolean; messageId?: string | undefined };
   askedModel: string | undefined;
   requestedMaxTokens?: number | undefined;
 };
 
 /**
- * Admits an answer in one D1 round trip: one batch reads the history, checks the account,
+ * Admits an answer in one D1 round trip: one batch reads the user's preferences (the system
+ * message) and the history along the selected path of the conversation's tree, checks the account,
  * the conversation, the model, the stream slots and the quota (live grants included),
  * reserves, stores the new turn and records the generation, each write only if the
  * reservation was made (`db/queries/admission.ts`). Every round trip before the provider
@@ -51,7 +68,7 @@ export async function admitAnswer(c: Context<AppEnv>, db: Db, r: AnswerRequest):
     userId: r.userId,
     conversationId,
     newConversation: r.conversationId === undefined,
-    answerTo: newTurn ? { kind: 'new-turn', turn: newTurn, title: newTurn.content.trim().slice(0, 60) } : { kind: 'stored-turn', regenerate: r.answerTo.kind === 'stored-turn' && r.answerTo.regenerate },
+    answerTo: answerToOf(r.answerTo, newTurn),
     askedModel: r.askedModel ?? null,
     requestedMaxTokens: r.requestedMaxTokens ?? null,
     historyLimit: newTurn ? HISTORY_LIMIT - 1 : HISTORY_LIMIT,
@@ -64,24 +81,30 @@ export async function admitAnswer(c: Context<AppEnv>, db: Db, r: AnswerRequest):
   };
   const generationId = newId('gen');
   const messageId = newId('msg');
+  const userMessageId = newId('msg');
   const generation = generationStartStatement(
     db,
     { id: generationId, userId: r.userId, conversationId, messageId, model: admittedModel(terms), traceId: c.get('traceId'), reservationId: terms.reservationId },
     startedAt,
   );
-  // The history is read before the batch stores the new turn; the generation's insert comes
-  // after the conversation's, which it references.
+  // The history and the preferences are read before the batch stores the new turn; the
+  // generation's insert comes after the conversation's, which it references.
   const results = await db.$client.batch([
+    preferencesSelect(db, terms),
     pickedHistorySelect(db, terms),
     reservationAdmit(db, terms),
-    ...turnWritesIfAdmitted(db, terms, newId('msg')),
+    ...turnWritesIfAdmitted(db, terms, userMessageId),
     d1Statement(db, generation),
   ]);
-  const history = (results[0]?.results ?? []) as PickedMessage[];
-  const tokens = (results[1]?.results as Reserved[] | undefined)?.[0]?.tokens;
+  const stored = (results[0]?.results as PickedPreferences[] | undefined)?.[0];
+  const history = (results[1]?.results ?? []) as PickedMessage[];
+  const tokens = (results[2]?.results as Reserved[] | undefined)?.[0]?.tokens;
   const model = (results.at(-1)?.results as { model: string }[] | undefined)?.[0]?.model;
-  if (tokens === undefined || model === undefined) throw await refusal(c, db, r, terms, startedAt);
-  const promptTokens = promptTokensOf(costing, history);
+  // The answer's parent: the new turn, or the stored turn answered (the newest the history kept).
+  const parentId = newTurn ? userMessageId : history.at(-1)?.id;
+  if (tokens === undefined || model === undefined || parentId === undefined) throw await refusal(c, db, r, terms, startedAt);
+  const preferences = stored ? { instructions: stored.instructions, language: stored.language } : DEFAULT_PREFERENCES;
+  const promptTokens = promptTokensOf(costing, stored?.system_tokens ?? costing.defaultSystemTokens, history);
   return {
     generationId,
     reservationId: terms.reservationId,
@@ -90,12 +113,25 @@ export async function admitAnswer(c: Context<AppEnv>, db: Db, r: AnswerRequest):
     clientTraceId: c.get('clientTraceId'),
     conversationId,
     messageId,
+    parentId,
     model,
-    prompt: buildPrompt(history, newTurn?.content ?? null),
+    prompt: buildPrompt(history, newTurn?.content ?? null, preferences),
     maxTokens: tokens - promptTokens,
     promptTokens,
     startedAt,
   };
+}
+
+/** The batch's terms for what is answered: a new turn with its title, or a stored one. */
+function answerToOf(a: AnswerRequest['answerTo'], newTurn: ReturnType<typeof costedContent> | null): AdmissionTerms['answerTo'] {
+  if (a.kind === 'new-turn' && newTurn) return { kind: 'new-turn', turn: newTurn, title: newTurn.content.trim().slice(0, 60), editOf: a.editOf ?? null };
+  return { kind: 'stored-turn', regenerate: a.kind === 'stored-turn' && a.regenerate, messageId: (a.kind === 'stored-turn' && a.messageId) || null };
+}
+
+/** The message the request names (an edited question, an answer to regenerate) is one of the conversation's, with that role. */
+async function namedMessageIsThere(db: Db, conversationId: string, messageId: string, role: 'user' | 'assistant'): Promise<boolean> {
+  const [message] = await getPath(db, conversationId, { messageId }, 1);
+  return message?.role === role;
 }
 
 /** A model the conversation used may have left the plan since; then the plan's default answers. */
@@ -119,26 +155,35 @@ function answerable(history: readonly PickedMessage[]): boolean {
 /**
  * Why the batch reserved nothing, in the order the checks were always made: the account
  * (404, 403 suspended) and the conversation (404), the model (403) and the per-user caps
- * (409), something to answer (409), then the quota and the stream slots (429).
+ * (409), the message an edit or a regeneration names (404), something to answer (409), then
+ * the quota and the stream slots (429).
  */
 async function refusal(c: Context<AppEnv>, db: Db, r: AnswerRequest, terms: AdmissionTerms, startedAt: number): Promise<ApiError> {
-  const { entitled, model, history } = await withRefusalsAudited(c, r.askedModel, async () => {
-    const [entitled, conversation, history] = await Promise.all([
+  const { entitled, model, history, systemTokens } = await withRefusalsAudited(c, r.askedModel, async () => {
+    const [entitled, conversation, history, stored] = await Promise.all([
       getEntitled(db, r.userId, startedAt),
       r.conversationId === undefined ? undefined : ownedConversation(db, r.userId, r.conversationId),
       terms.newConversation ? [] : pickedHistorySelect(db, terms).all<PickedMessage>().then((read) => read.results),
+      preferencesSelect(db, terms).first<PickedPreferences>(),
       refuseOverCaps(db, readConfig(c.env).caps, r.userId, {
         newConversation: terms.newConversation,
         conversationId: r.conversationId,
         content: r.answerTo.kind === 'new-turn' ? r.answerTo.content : undefined,
       }),
     ]);
-    return { entitled, model: modelFor(entitled, r.askedModel, conversation), history };
+    return { entitled, model: modelFor(entitled, r.askedModel, conversation), history, systemTokens: stored?.system_tokens ?? terms.defaultSystemTokens };
   });
+  const named =
+    r.answerTo.kind === 'new-turn'
+      ? r.answerTo.editOf && { id: r.answerTo.editOf, role: 'user' as const }
+      : r.answerTo.regenerate && r.answerTo.messageId && { id: r.answerTo.messageId, role: 'assistant' as const };
+  if (named && r.conversationId !== undefined && !(await namedMessageIsThere(db, r.conversationId, named.id, named.role))) {
+    return new ApiError(404, 'not_found', 'No such message in this conversation');
+  }
   if (r.answerTo.kind === 'stored-turn' && !answerable(history)) {
     return new ApiError(409, 'nothing_to_answer', 'The conversation has no unanswered message; send one first');
   }
-  const err = await quotaRefusal(db, { userId: r.userId, plan: entitled.plan, promptTokens: promptTokensOf(terms, history) }, startedAt);
+  const err = await quotaRefusal(db, { userId: r.userId, plan: entitled.plan, promptTokens: promptTokensOf(terms, systemTokens, history) }, startedAt);
   // Refusals go in the audit trail too, so an operator can see why a user got a 429.
   await settleStream(db, {
     reservationId: terms.reservationId,

@@ -14,8 +14,8 @@ export type StreamOutcome = {
   /** The X-Trace-Id the caller sent, or null. */
   clientTraceId: string | null;
   conversationId: string;
-  /** The assistant message to store, or null when there is nothing to store. */
-  message: { id: string; content: string; finishReason: string } | null;
+  /** The assistant message to store, answering the turn `parentId`, or null when there is nothing to store. */
+  message: { id: string; parentId: string | null; content: string; finishReason: string } | null;
   model: string;
   promptTokens: number;
   completionTokens: number;
@@ -29,7 +29,8 @@ export type StreamOutcome = {
 /**
  * Records a finished request exactly once: the usage row (keyed by the reservation id, so
  * a second settle of the same request fails its insert and the whole batch rolls back),
- * the release of the reservation, the assistant message and the conversation's timestamp,
+ * the release of the reservation, the assistant message and the conversation's timestamp (and
+ * its path, which moves on to the answer),
  * all in one D1 transaction, with `also` (the end of the request's generation). Emits the
  * request's structured log line. Returns false when the request had already been settled.
  */
@@ -65,6 +66,7 @@ export async function settleStream(db: Db, o: StreamOutcome, now = Date.now(), a
           {
             id: o.message.id,
             conversationId: o.conversationId,
+            parentId: o.message.parentId,
             ...costedContent(o.message.content),
             model: o.model,
             finishReason: o.message.finishReason,
@@ -74,7 +76,7 @@ export async function settleStream(db: Db, o: StreamOutcome, now = Date.now(), a
           },
           now,
         ),
-        touchConversation(db, o.conversationId, now, o.model),
+        touchConversation(db, o.conversationId, now, o.model, o.message),
         ...also,
       );
     } else {

@@ -37,3 +37,15 @@ export function d1Statement(db: Db, query: Renderable): D1PreparedStatement {
   const { sql, params } = 'toSQL' in query ? query.toSQL() : dialect.sqlToQuery(query);
   return db.$client.prepare(sql).bind(...params);
 }
+
+/**
+ * Whether a write failed on a foreign key: a token outlives its user by up to its lifetime,
+ * and writing for a deleted user breaks one. drizzle wraps D1's error, so the reason is
+ * found down the `cause` chain.
+ */
+export function isForeignKeyFailure(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (e.message.includes('FOREIGN KEY constraint failed')) return true;
+  }
+  return false;
+}

@@ -1,3 +1,4 @@
+import { ANSWER_LANGUAGES } from '@chat/contract';
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
@@ -59,6 +60,22 @@ export const providerAccounts = sqliteTable(
 
 export type UserRow = typeof users.$inferSelect;
 
+/** How a user wants to be answered: sent as the system message of every new answer. No row: the defaults. */
+export const userPreferences = sqliteTable('user_preferences', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  /** Free text the user wrote (custom instructions); empty for none. */
+  instructions: text('instructions').notNull().default(''),
+  /** The language answers are written in; null: the language the user writes in. */
+  language: text('language', { enum: ANSWER_LANGUAGES }),
+  /** Token estimate of the system message these preferences make, so an admission costs it in SQL. */
+  systemTokens: integer('system_tokens', { mode: 'number' }).notNull(),
+  updatedAt: integer('updated_at', { mode: 'number' }).notNull(),
+});
+
+export type UserPreferencesRow = typeof userPreferences.$inferSelect;
+
 /** What a plan allows and costs; policy as data, edited by operators. */
 export const plans = sqliteTable('plans', {
   id: text('id').primaryKey(),
@@ -89,6 +106,8 @@ export const conversations = sqliteTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     model: text('model'),
+    /** The last message of the path the conversation reads along (messages form a tree); null while it has none. */
+    currentLeafId: text('current_leaf_id'),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'number' })
       .notNull()
@@ -99,7 +118,11 @@ export const conversations = sqliteTable(
 
 export type ConversationRow = typeof conversations.$inferSelect;
 
-/** One turn of a conversation; assistant turns record how they ended and what they cost. */
+/**
+ * One turn of a conversation; assistant turns record how they ended and what they cost.
+ * Turns form a tree: an edited question is a sibling of the one it replaces, a regenerated
+ * answer a sibling of the earlier answer.
+ */
 export const messages = sqliteTable(
   'messages',
   {
@@ -107,6 +130,8 @@ export const messages = sqliteTable(
     conversationId: text('conversation_id')
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),
+    /** The turn this one follows; null for the first turns (siblings of each other). */
+    parentId: text('parent_id'),
     role: text('role', { enum: ['user', 'assistant', 'system'] }).notNull(),
     content: text('content').notNull(),
     model: text('model'),
@@ -119,10 +144,17 @@ export const messages = sqliteTable(
     /** The content's token estimate (`estimateTokens`), so a prompt can be costed in SQL; null on rows older than the column. */
     contentTokens: integer('content_tokens'),
   },
-  (t) => [index('messages_conversation_idx').on(t.conversationId, t.createdAt, t.id)],
+  (t) => [
+    index('messages_conversation_idx').on(t.conversationId, t.createdAt, t.id),
+    index('messages_parent_idx').on(t.conversationId, t.parentId, t.createdAt, t.id),
+  ],
 );
 
 export type MessageRow = typeof messages.$inferSelect;
+
+// Search: `messages_fts` and `conversations_fts` (migration 0013) are FTS5 external-content
+// indexes of `messages.content` and `conversations.title`, kept in step by triggers. drizzle
+// cannot declare virtual tables; their only reader is `queries/search.ts`.
 
 /**
  * Tokens held for a stream in flight: counted against the quota until settled, and

@@ -14,6 +14,8 @@ export type GenerationJob = {
   clientTraceId: string | null;
   conversationId: string;
   messageId: string;
+  /** The user turn being answered: the answer's parent in the conversation's tree. */
+  parentId: string;
   model: string;
   prompt: PromptMessage[];
   /** The answer budget the reservation holds. */

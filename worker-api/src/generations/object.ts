@@ -150,7 +150,7 @@ export class Generation extends DurableObject<Bindings> {
         db,
         {
           ...settledAs(job),
-          message: { id: job.messageId, content: result.text, finishReason: result.finishReason },
+          message: { id: job.messageId, parentId: job.parentId, content: result.text, finishReason: result.finishReason },
           promptTokens: result.promptTokens,
           completionTokens: result.completionTokens,
           estimated: result.estimated,

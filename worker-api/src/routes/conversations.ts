@@ -2,17 +2,22 @@ import { MAX_MESSAGE_CHARS } from '@chat/contract';
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireScopes } from '../auth/guards';
 import { requireAuth } from '../auth/verify';
-import { getDb } from '../db/client';
+import { getDb, isForeignKeyFailure } from '../db/client';
 import {
   addUserMessage,
   createConversation,
+  deleteAllConversations,
   deleteConversation,
   getConversationForUser,
   listConversations,
+  selectBranch,
   updateConversation,
 } from '../db/queries/conversations';
 import { getRunningGeneration } from '../db/queries/generations';
-import { getMessagesPage } from '../db/queries/messages';
+import { exportFileName, transcriptJson, transcriptMarkdown } from '../chat/transcript';
+import { getPath, getSelectedPathPage, type PathMessage } from '../db/queries/messages';
+import { searchConversations } from '../db/queries/search';
+import type { Db } from '../db/client';
 import type { ConversationRow, MessageRow } from '../db/schema';
 import { createRouter } from '../http/app';
 import { ApiError } from '../http/errors';
@@ -28,6 +33,9 @@ const MESSAGE_PAGE = 50;
 const MAX_MESSAGE_PAGE = 200;
 /** Content one page of messages carries at most (always at least one message): a 32,000-character message is about 100 KB. */
 const MAX_MESSAGE_PAGE_BYTES = 512 * 1024;
+
+/** Messages of the selected path an export holds at most, oldest cut first. */
+const MAX_MESSAGES_EXPORTED = 10_000;
 
 /** What `newId('conv')` makes, with slack; anything else cannot exist, so it is a 404 without a query. */
 const CONVERSATION_ID = /^conv_[0-9a-z]{10,40}$/;
@@ -46,9 +54,22 @@ const Conversation = z
   })
   .openapi('Conversation');
 
+const SearchMatch = z
+  .object({
+    messageId: z.string().nullable().openapi({ description: 'The message that matched; null when the title did' }),
+    snippet: z
+      .array(z.object({ text: z.string(), match: z.boolean() }))
+      .openapi({ description: 'The text around the match, in runs; `match` marks the runs the query found' }),
+  })
+  .openapi('SearchMatch');
+
+const ListedConversation = Conversation.extend({
+  match: SearchMatch.optional().openapi({ description: 'With `q`: where the conversation matched' }),
+}).openapi('ListedConversation');
+
 const ConversationPage = z
   .object({
-    items: z.array(Conversation),
+    items: z.array(ListedConversation),
     nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page' }),
   })
   .openapi('ConversationPage');
@@ -63,8 +84,22 @@ const Message = z
     promptTokens: z.number().int().nullable(),
     completionTokens: z.number().int().nullable(),
     createdAt: z.string().openapi({ format: 'date-time' }),
+    parentId: z.string().nullable().openapi({ description: 'The message this one follows; null for a first message' }),
   })
   .openapi('Message');
+
+const Versions = z
+  .object({
+    position: z.number().int().min(1).openapi({ description: "This message's place among its versions, oldest first (1-based)" }),
+    count: z.number().int().min(2),
+    previousId: z.string().nullable().openapi({ description: 'The version before this one: POST /conversations/{id}/select it to switch' }),
+    nextId: z.string().nullable(),
+  })
+  .openapi('MessageVersions');
+
+const PathMessageSchema = Message.extend({
+  versions: z.union([Versions, z.null()]).openapi({ description: 'Set when the message has other versions (an edited question, a regenerated answer)' }),
+}).openapi('PathMessage');
 
 const ActiveGeneration = z
   .object({
@@ -74,15 +109,26 @@ const ActiveGeneration = z
   .openapi('ActiveGeneration');
 
 const ConversationDetail = Conversation.extend({
-  messages: z.array(Message).openapi({
-    description: `One page, oldest first: the newest messages (before \`before\` when given), up to \`limit\` and ${MAX_MESSAGE_PAGE_BYTES / 1024} KiB of content`,
+  messages: z.array(PathMessageSchema).openapi({
+    description: `One page of the selected path, oldest first: its newest messages (before \`before\` when given), up to \`limit\` and ${MAX_MESSAGE_PAGE_BYTES / 1024} KiB of content`,
   }),
   hasMoreMessages: z.boolean().openapi({ description: 'True when older messages were left out' }),
   olderCursor: z.string().nullable().openapi({ description: 'Pass as `before` for the page of older messages; null when this page reaches the first' }),
   activeGeneration: z.union([ActiveGeneration, z.null()]).openapi({ description: 'The answer still being generated in this conversation, or null' }),
 }).openapi('ConversationDetail');
 
+const SelectBody = z
+  .object({ messageId: z.string().min(1).max(64).openapi({ description: 'A message of the conversation: its branch, to its newest descendants, becomes the path' }) })
+  .openapi('SelectRequest');
+
 const ListQuery = z.object({
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: 'Search: only conversations whose title or messages contain every word of it (inside words too), with where they matched' }),
   cursor: z.string().optional().openapi({ description: 'The `nextCursor` of the previous page' }),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
@@ -121,7 +167,7 @@ const listRoute = createRoute({
   method: 'get',
   path: '/conversations',
   tags: ['conversations'],
-  summary: "The caller's conversations, most recently active first",
+  summary: "The caller's conversations, most recently active first, or those matching a search",
   security: bearer,
   middleware: [requireAuth, requireScopes('conversations:read')] as const,
   request: { query: ListQuery },
@@ -201,6 +247,66 @@ const addMessageRoute = createRoute({
   },
 });
 
+const selectRoute = createRoute({
+  method: 'post',
+  path: '/conversations/{id}/select',
+  tags: ['conversations'],
+  summary: "Switch the conversation's path to a message's branch (another version)",
+  security: bearer,
+  middleware: [requireAuth, requireScopes('conversations:write')] as const,
+  request: { params: IdParams, body: { required: true, content: { 'application/json': { schema: SelectBody } } } },
+  responses: {
+    200: { description: 'The conversation as it now reads', content: { 'application/json': { schema: ConversationDetail } } },
+    ...errors(400, 401, 403, 404),
+  },
+});
+
+const ExportQuery = z.object({
+  format: z.enum(['md', 'json']).default('md').openapi({ description: 'Markdown (default) or JSON' }),
+});
+
+const exportRoute = createRoute({
+  method: 'get',
+  path: '/conversations/{id}/export',
+  tags: ['conversations'],
+  summary: 'Download the selected path of a conversation as Markdown or JSON',
+  security: bearer,
+  middleware: [requireAuth, requireScopes('conversations:read')] as const,
+  request: { params: IdParams, query: ExportQuery },
+  responses: {
+    200: {
+      description: 'The transcript, as an attachment named after the title',
+      content: {
+        'text/markdown': { schema: z.string() },
+        'application/json': {
+          schema: Conversation.extend({
+            messages: z.array(Message.pick({ id: true, role: true, content: true, model: true, createdAt: true })),
+          }).openapi('ConversationExport'),
+        },
+      },
+    },
+    ...errors(400, 401, 403, 404),
+  },
+});
+
+const DeleteAllQuery = z.object({
+  all: z.literal('true').openapi({ description: 'Must be `true`: every conversation of the account goes, which cannot be undone' }),
+});
+
+const deleteAllRoute = createRoute({
+  method: 'delete',
+  path: '/conversations',
+  tags: ['conversations'],
+  summary: "Delete every conversation of the caller's account, with their messages",
+  security: bearer,
+  middleware: [requireAuth, requireScopes('conversations:write')] as const,
+  request: { query: DeleteAllQuery },
+  responses: {
+    200: { description: 'How many were deleted', content: { 'application/json': { schema: z.object({ deleted: z.number().int() }).openapi('DeletedCount') } } },
+    ...errors(400, 401, 403),
+  },
+});
+
 function conversationNotFound(): ApiError {
   return new ApiError(404, 'not_found', 'No such conversation');
 }
@@ -231,6 +337,35 @@ function toMessage(row: MessageRow): z.infer<typeof Message> {
     promptTokens: row.promptTokens,
     completionTokens: row.completionTokens,
     createdAt: new Date(row.createdAt).toISOString(),
+    parentId: row.parentId,
+  };
+}
+
+function toPathMessage(row: PathMessage): z.infer<typeof PathMessageSchema> {
+  const position = row.siblingIds.indexOf(row.id);
+  const versions =
+    row.siblingIds.length < 2
+      ? null
+      : { position: position + 1, count: row.siblingIds.length, previousId: row.siblingIds[position - 1] ?? null, nextId: row.siblingIds[position + 1] ?? null };
+  return { ...toMessage(row), versions };
+}
+
+/** The user's conversation as it reads: one page of its selected path and the answer still running; a stranger's is a 404. */
+async function conversationDetail(db: Db, userId: string, id: string, page: { limit: number; before?: TimeCursor | undefined }): Promise<z.infer<typeof ConversationDetail>> {
+  // Read together to save a round trip; the messages are dropped unless the owner check passes.
+  const [conversation, path, running] = await Promise.all([
+    getConversationForUser(db, userId, id),
+    getSelectedPathPage(db, id, { ...page, maxBytes: MAX_MESSAGE_PAGE_BYTES }),
+    getRunningGeneration(db, id, Date.now() - RESERVATION_TTL_MS),
+  ]);
+  if (!conversation) throw conversationNotFound();
+  const activeGeneration = running ? { id: running.id, messageId: running.messageId } : null;
+  return {
+    ...toConversation(conversation),
+    messages: path.items.map(toPathMessage),
+    hasMoreMessages: path.next !== undefined,
+    olderCursor: encodeCursor(path.next),
+    activeGeneration,
   };
 }
 
@@ -248,24 +383,18 @@ function messageCursor(text: string | undefined): TimeCursor | undefined {
   return cursor;
 }
 
-/**
- * A token outlives its user by up to its lifetime, and inserting for a deleted user breaks
- * the foreign key. drizzle wraps D1's error, so the reason is found down the `cause` chain.
- */
-function isMissingUser(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    if (e.message.includes('FOREIGN KEY constraint failed')) return true;
-  }
-  return false;
-}
-
 export const conversationRoutes = createRouter()
   .openapi(listRoute, async (c) => {
-    const { limit, cursor } = c.req.valid('query');
-    const page = await listConversations(getDb(c.env.DB), c.get('auth').sub, {
-      limit,
-      ...(cursor !== undefined && { cursor: conversationCursor(decodeCursor(cursor)) }),
-    });
+    const { q, limit, cursor } = c.req.valid('query');
+    const db = getDb(c.env.DB);
+    const userId = c.get('auth').sub;
+    const opts = { limit, ...(cursor !== undefined && { cursor: conversationCursor(decodeCursor(cursor)) }) };
+    if (q !== undefined) {
+      const found = await searchConversations(db, userId, q, opts);
+      const items = found.items.map((hit) => ({ ...toConversation(hit), match: { messageId: hit.messageId, snippet: hit.snippet } }));
+      return c.json({ items, nextCursor: encodeCursor(found.next) }, 200);
+    }
+    const page = await listConversations(db, userId, opts);
     return c.json({ items: page.items.map(toConversation), nextCursor: encodeCursor(page.next) }, 200);
   })
   .openapi(createConversationRoute, async (c) => {
@@ -277,26 +406,14 @@ export const conversationRoutes = createRouter()
       const row = await createConversation(db, userId, body);
       return c.json(toConversation(row), 201);
     } catch (err) {
-      if (isMissingUser(err)) throw new ApiError(404, 'not_found', 'No user for this token: sign in again');
+      if (isForeignKeyFailure(err)) throw new ApiError(404, 'not_found', 'No user for this token: sign in again');
       throw err;
     }
   })
   .openapi(getRoute, async (c) => {
     const id = conversationId(c.req.valid('param').id);
     const { limit, before } = c.req.valid('query');
-    const db = getDb(c.env.DB);
-    // Read together to save a round trip; the messages are dropped unless the owner check passes.
-    const [conversation, page, running] = await Promise.all([
-      getConversationForUser(db, c.get('auth').sub, id),
-      getMessagesPage(db, id, { limit, maxBytes: MAX_MESSAGE_PAGE_BYTES, before: messageCursor(before) }),
-      getRunningGeneration(db, id, Date.now() - RESERVATION_TTL_MS),
-    ]);
-    if (!conversation) throw conversationNotFound();
-    const activeGeneration = running ? { id: running.id, messageId: running.messageId } : null;
-    return c.json(
-      { ...toConversation(conversation), messages: page.items.map(toMessage), hasMoreMessages: page.next !== undefined, olderCursor: encodeCursor(page.next), activeGeneration },
-      200,
-    );
+    return c.json(await conversationDetail(getDb(c.env.DB), c.get('auth').sub, id, { limit, before: messageCursor(before) }), 200);
   })
   .openapi(updateRoute, async (c) => {
     const id = conversationId(c.req.valid('param').id);
@@ -317,6 +434,31 @@ export const conversationRoutes = createRouter()
     const conversation = await getConversationForUser(db, userId, id);
     if (!conversation) throw conversationNotFound();
     await refuseOverCaps(db, readConfig(c.env).caps, userId, { conversationId: conversation.id, content });
-    const message = await addUserMessage(db, conversation.id, costedContent(content));
+    const message = await addUserMessage(db, conversation, costedContent(content));
     return c.json(toMessage(message), 201);
+  })
+  .openapi(exportRoute, async (c) => {
+    const id = conversationId(c.req.valid('param').id);
+    const { format } = c.req.valid('query');
+    const db = getDb(c.env.DB);
+    const [conversation, path] = await Promise.all([getConversationForUser(db, c.get('auth').sub, id), getPath(db, id, { selected: true }, MAX_MESSAGES_EXPORTED)]);
+    if (!conversation) throw conversationNotFound();
+    const name = exportFileName(conversation.title, format);
+    // RFC 6266: an ASCII fallback, and the real (often Korean) name percent-encoded.
+    c.header('Content-Disposition', `attachment; filename="conversation.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+    if (format === 'json') return c.json(transcriptJson(conversation, path), 200);
+    return c.body(transcriptMarkdown(conversation, path), 200, { 'Content-Type': 'text/markdown; charset=utf-8' });
+  })
+  .openapi(deleteAllRoute, async (c) => {
+    c.req.valid('query');
+    return c.json({ deleted: await deleteAllConversations(getDb(c.env.DB), c.get('auth').sub) }, 200);
+  })
+  .openapi(selectRoute, async (c) => {
+    const id = conversationId(c.req.valid('param').id);
+    const db = getDb(c.env.DB);
+    const userId = c.get('auth').sub;
+    if (!(await selectBranch(db, userId, id, c.req.valid('json').messageId))) {
+      throw new ApiError(404, 'not_found', 'No such message in this conversation');
+    }
+    return c.json(await conversationDetail(db, userId, id, { limit: MESSAGE_PAGE }), 200);
   });

@@ -13,6 +13,7 @@ import { limitStreamStarts } from '../policy/burst';
 
 const ModelId = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'must be a model id');
 const ConvId = z.string().min(1).max(64);
+const MessageId = z.string().min(1).max(64);
 
 const nothingToAnswer = {
   409: { description: 'Nothing to answer (`nothing_to_answer`)', content: errors(400)[400].content },
@@ -29,7 +30,11 @@ const getStream = createRoute({
     query: z.object({
       convId: ConvId,
       model: ModelId.optional(),
-      regenerate: z.enum(['0', '1', 'true', 'false']).optional().openapi({ description: 'Answer the last user message again, keeping the earlier answer' }),
+      regenerate: z
+        .enum(['0', '1', 'true', 'false'])
+        .optional()
+        .openapi({ description: 'Answer again: the new answer is a version (a sibling) of the last answer on the path, or of `messageId`' }),
+      messageId: MessageId.optional().openapi({ description: 'With `regenerate`: the answer to regenerate, anywhere on the path' }),
     }),
   },
   responses: { ...eventStreamResponse, ...errors(400, 401, 403, 404, 429), ...nothingToAnswer, 409: { description: `${nothingToAnswer[409].description}, or ${errors(409)[409].description}`, content: nothingToAnswer[409].content } },
@@ -44,7 +49,9 @@ const PostStreamBody = z
       .refine((s) => s.trim().length > 0, 'must not be empty'),
     model: ModelId.optional(),
     maxTokens: z.number().int().min(1).max(32_768).optional(),
+    editOf: MessageId.optional().openapi({ description: 'A user message of `convId`: the content becomes a new version of it (a sibling) and is answered' }),
   })
+  .refine((b) => b.editOf === undefined || b.convId !== undefined, { message: 'editOf needs convId', path: ['convId'] })
   .openapi('StreamRequest');
 
 const postStream = createRoute({
@@ -67,11 +74,11 @@ function answer(c: Context<AppEnv>, request: AnswerRequest) {
 // the reads and the writes are one batch (chat/admission.ts).
 export const streamRoutes = createRouter()
   .openapi(getStream, async (c) => {
-    const { convId, model, regenerate } = c.req.valid('query');
+    const { convId, model, regenerate, messageId } = c.req.valid('query');
     return answer(c, {
       userId: c.get('auth').sub,
       conversationId: convId,
-      answerTo: { kind: 'stored-turn', regenerate: regenerate === '1' || regenerate === 'true' },
+      answerTo: { kind: 'stored-turn', regenerate: regenerate === '1' || regenerate === 'true', messageId },
       askedModel: model,
     });
   })
@@ -80,7 +87,7 @@ export const streamRoutes = createRouter()
     return answer(c, {
       userId: c.get('auth').sub,
       conversationId: body.convId,
-      answerTo: { kind: 'new-turn', content: body.content },
+      answerTo: { kind: 'new-turn', content: body.content, editOf: body.editOf },
       askedModel: body.model,
       requestedMaxTokens: body.maxTokens,
     });

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { d1Statement, type Db } from '../client';
 import type { CostedContent } from './messages';
+import type { Preferences } from './preferences';
 import type { QuotaClock } from './reservations';
 import { planInForceId } from './users';
 
@@ -14,10 +15,18 @@ import { planInForceId } from './users';
 
 /** Which turn the answer is to. */
 export type AnswerTo =
-  /** A turn the request brings, stored by the batch when admitted; `title` names a new conversation. */
-  | { kind: 'new-turn'; turn: CostedContent; title: string }
-  /** The conversation's newest turn, which must be the user's; `regenerate` looks past the answers after it. */
-  | { kind: 'stored-turn'; regenerate: boolean };
+  /**
+   * A turn the request brings, stored by the batch when admitted; `title` names a new
+   * conversation. It follows the end of the selected path, or with `editOf` (a user message
+   * of the conversation) becomes that message's sibling, answered from the path before it.
+   */
+  | { kind: 'new-turn'; turn: CostedContent; title: string; editOf: string | null }
+  /**
+   * The newest turn of the selected path, which must be the user's; `regenerate` looks past
+   * the answers after it, and with `messageId` (an answer of the conversation) reads the path
+   * that answer ends instead.
+   */
+  | { kind: 'stored-turn'; regenerate: boolean; messageId: string | null };
 
 export type AdmissionTerms = {
   reservationId: string;
@@ -39,6 +48,8 @@ export type AdmissionTerms = {
   basePromptTokens: number;
   /** Framing tokens each history message adds to the prompt. */
   perMessageTokens: number;
+  /** The system message's tokens for a user without stored preferences (stored ones carry their own). */
+  defaultSystemTokens: number;
   /** Less room than this for the answer and nothing is reserved. */
   minCompletionTokens: number;
   clock: QuotaClock;
@@ -52,33 +63,64 @@ export type AdmissionTerms = {
 /** The reserved tokens, the reservation statement's one row when it reserved. */
 export type Reserved = { tokens: number };
 
-/** A history message the prompt takes, oldest first; `newest` is the role of the conversation's newest turn. */
-export type PickedMessage = { role: 'user' | 'assistant' | 'system'; content: string; tokens: number; newest: string | null };
+/** A history message the prompt takes, oldest first; `newest` is the role of the newest turn on the path read. */
+export type PickedMessage = { id: string; role: 'user' | 'assistant' | 'system'; content: string; tokens: number; newest: string | null };
 
-const newestFirst = sql.raw('ORDER BY created_at DESC, id DESC');
+/** The user's preferences as the batch reads them, for the system message; no row: the defaults. */
+export type PickedPreferences = { instructions: string; language: Preferences['language']; system_tokens: number };
+
+/** Along a path read up from its end, `depth` 1 is the newest message. */
+const newestFirst = sql.raw('ORDER BY depth');
+
+/** The system message's tokens: the user's stored estimate, else the defaults'. */
+function systemTokens(t: AdmissionTerms): SQL {
+  return sql`coalesce((SELECT system_tokens FROM user_preferences WHERE user_id = ${t.userId}), ${t.defaultSystemTokens})`;
+}
+
+/** The conversation when the user owns it; NULL for a new one or a stranger's. */
+function owned(t: AdmissionTerms): SQL {
+  return t.newConversation ? sql`NULL` : sql`(SELECT id FROM conversations WHERE id = ${t.conversationId} AND user_id = ${t.userId})`;
+}
 
 /**
- * The prompt's history as common table expressions: `turns` the newest messages (less the
- * answers after the newest user turn when regenerating), `picked` the ones the budget keeps,
+ * Where the history's path ends (messages form a tree): the parent of an edited question,
+ * a given answer to regenerate, or else the conversation's selected leaf.
+ */
+function pathEnd(t: AdmissionTerms): SQL {
+  if (t.answerTo.kind === 'new-turn' && t.answerTo.editOf !== null) {
+    return sql`(SELECT parent_id FROM messages WHERE id = ${t.answerTo.editOf} AND conversation_id = ${owned(t)} AND role = 'user')`;
+  }
+  if (t.answerTo.kind === 'stored-turn' && t.answerTo.regenerate && t.answerTo.messageId !== null) {
+    return sql`(SELECT id FROM messages WHERE id = ${t.answerTo.messageId} AND conversation_id = ${owned(t)} AND role = 'assistant')`;
+  }
+  return sql`(SELECT current_leaf_id FROM conversations WHERE id = ${owned(t)})`;
+}
+
+/**
+ * The prompt's history as common table expressions: `recent` the newest messages of the path
+ * (walked up its parent links from `pathEnd`, `depth` 1 the newest), `turns` those less the
+ * answers after the newest user turn when regenerating, `picked` the ones the budget keeps,
  * newest first until one does not fit. Messages older than `content_tokens` count one token
  * a character. A conversation the user does not own has no history.
  */
 function historyCtes(t: AdmissionTerms): SQL {
-  const owned = t.newConversation ? sql`NULL` : sql`(SELECT id FROM conversations WHERE id = ${t.conversationId} AND user_id = ${t.userId})`;
   const regenerate = t.answerTo.kind === 'stored-turn' && t.answerTo.regenerate;
-  const afterRegenerate = regenerate ? sql`(created_at, id) <= (SELECT created_at, id FROM recent WHERE role <> 'assistant' ${newestFirst} LIMIT 1)` : sql`1`;
+  const afterRegenerate = regenerate ? sql`depth >= (SELECT min(depth) FROM recent WHERE role <> 'assistant')` : sql`1`;
   // A stored turn is the question itself, kept whatever its size; a new one is in spentBeforeHistory.
   const keepNewest = t.answerTo.kind === 'stored-turn' ? sql`rn = 1 OR ` : sql``;
-  return sql`WITH
-recent AS (
-  SELECT id, role, content, coalesce(content_tokens, length(content)) AS tokens, created_at
-  FROM messages WHERE conversation_id = ${owned} ${newestFirst} LIMIT ${t.historyLimit}),
+  return sql`WITH RECURSIVE
+recent(id, parent_id, role, content, tokens, depth) AS (
+  SELECT id, parent_id, role, content, coalesce(content_tokens, length(content)), 1
+  FROM messages WHERE id = ${pathEnd(t)} AND conversation_id = ${owned(t)}
+  UNION ALL
+  SELECT m.id, m.parent_id, m.role, m.content, coalesce(m.content_tokens, length(m.content)), recent.depth + 1
+  FROM messages m JOIN recent ON m.id = recent.parent_id WHERE recent.depth < ${t.historyLimit}),
 turns AS (SELECT * FROM recent WHERE ${afterRegenerate}),
 ranked AS (
-  SELECT id, role, content, tokens, created_at, row_number() OVER newest AS rn, sum(tokens + ${t.perMessageTokens}) OVER newest AS spent
+  SELECT id, role, content, tokens, depth, row_number() OVER newest AS rn, sum(tokens + ${t.perMessageTokens}) OVER newest AS spent
   FROM turns WHERE role <> 'system' AND NOT (role = 'assistant' AND content = '')
   WINDOW newest AS (${newestFirst} ROWS UNBOUNDED PRECEDING)),
-picked AS (SELECT * FROM ranked WHERE ${keepNewest}${t.spentBeforeHistory} + spent <= ${t.historyBudget})`;
+picked AS (SELECT * FROM ranked WHERE ${keepNewest}${t.spentBeforeHistory} + ${systemTokens(t)} + spent <= ${t.historyBudget})`;
 }
 
 /**
@@ -118,13 +160,19 @@ export function pickedHistorySelect(db: Db, t: AdmissionTerms) {
   return d1Statement(
     db,
     sql`${historyCtes(t)}
-SELECT role, content, tokens, (SELECT role FROM turns ${newestFirst} LIMIT 1) AS newest FROM picked ORDER BY created_at, id`,
+SELECT id, role, content, tokens, (SELECT role FROM turns ${newestFirst} LIMIT 1) AS newest FROM picked ORDER BY depth DESC`,
   );
+}
+
+/** The user's preferences, for the system message: read in the same batch as the history. */
+export function preferencesSelect(db: Db, t: AdmissionTerms) {
+  return d1Statement(db, sql`SELECT instructions, language, system_tokens FROM user_preferences WHERE user_id = ${t.userId}`);
 }
 
 /**
  * The reservation, made only when the user exists and is not suspended, owns the
- * conversation, the plan allows the model, a stored turn is there to answer, the caps hold, a stream slot is
+ * conversation, the plan allows the model, a stored turn is there to answer (or the question
+ * edited is the user's, in the conversation), the caps hold, a stream slot is
  * free and the quota (live grants included, live reservations excluded) leaves room for the
  * prompt and the least answer worth having. It holds the prompt plus the answer's budget, shrunk
  * to the room left so a user can spend their last tokens. D1 runs statements one at a time, so
@@ -136,12 +184,17 @@ export function reservationAdmit(db: Db, t: AdmissionTerms) {
   const ownedOrNew = t.newConversation
     ? sql`NOT EXISTS (SELECT 1 FROM conversations WHERE id = ${t.conversationId})`
     : sql`EXISTS (SELECT 1 FROM conversations WHERE id = ${t.conversationId} AND user_id = ${t.userId})`;
-  const answerable = t.answerTo.kind === 'stored-turn' ? sql`(SELECT role FROM turns ${newestFirst} LIMIT 1) = 'user'` : sql`1`;
+  const answerable =
+    t.answerTo.kind === 'stored-turn'
+      ? sql`(SELECT role FROM turns ${newestFirst} LIMIT 1) = 'user'`
+      : t.answerTo.editOf !== null
+        ? sql`EXISTS (SELECT 1 FROM messages WHERE id = ${t.answerTo.editOf} AND conversation_id = ${t.conversationId} AND role = 'user')`
+        : sql`1`;
   const cap = t.requestedMaxTokens === null ? sql`plans.max_tokens_per_request` : sql`min(plans.max_tokens_per_request, ${t.requestedMaxTokens})`;
   return d1Statement(db, sql`${historyCtes(t)},
 terms AS (
   SELECT plans.concurrent_streams AS slots, ${cap} AS cap,
-    ${t.basePromptTokens} + (SELECT coalesce(sum(tokens + ${t.perMessageTokens}), 0) FROM picked) AS prompt,
+    ${t.basePromptTokens} + ${systemTokens(t)} + (SELECT coalesce(sum(tokens + ${t.perMessageTokens}), 0) FROM picked) AS prompt,
     plans.daily_token_quota AS daily, plans.monthly_token_quota AS monthly
   FROM users JOIN plans ON plans.id = ${planInForceId(clock.now)}
   WHERE users.id = ${t.userId} AND users.suspended_at IS NULL AND ${admittedModel(t)} IS NOT NULL AND ${ownedOrNew} AND ${answerable} AND ${withinCaps(t)}),
@@ -162,17 +215,33 @@ FROM room WHERE streams < slots AND room >= ${t.minCompletionTokens}
 RETURNING tokens`);
 }
 
-/** The writes that store the request's new turn (and its new conversation), each only when admitted; none for a stored turn. */
+/**
+ * The writes that store the request's new turn (and its new conversation) and select it as
+ * the path's end, each only when admitted: the turn follows the selected leaf, or is a
+ * sibling of the question it edits. For a stored turn the path moves to the turn answered
+ * (past the answer being regenerated), so the new answer is followed from it.
+ */
 export function turnWritesIfAdmitted(db: Db, t: AdmissionTerms, userMessageId: string): D1PreparedStatement[] {
-  if (t.answerTo.kind !== 'new-turn') return [];
-  const { turn, title } = t.answerTo;
+  if (t.answerTo.kind !== 'new-turn') {
+    return [
+      d1Statement(db, sql`${historyCtes(t)}
+UPDATE conversations SET current_leaf_id = (SELECT id FROM turns ${newestFirst} LIMIT 1) WHERE id = ${t.conversationId} AND ${admitted(t)}`),
+    ];
+  }
+  const { turn, title, editOf } = t.answerTo;
   const now = t.clock.now;
-  const message = d1Statement(db, sql`INSERT INTO messages (id, conversation_id, role, content, content_tokens, created_at)
-SELECT ${userMessageId}, ${t.conversationId}, 'user', ${turn.content}, ${turn.contentTokens}, ${now} WHERE ${admitted(t)}`);
+  const parent = t.newConversation
+    ? sql`NULL`
+    : editOf !== null
+      ? sql`(SELECT parent_id FROM messages WHERE id = ${editOf} AND conversation_id = ${t.conversationId})`
+      : sql`(SELECT current_leaf_id FROM conversations WHERE id = ${t.conversationId})`;
+  const message = d1Statement(db, sql`INSERT INTO messages (id, conversation_id, parent_id, role, content, content_tokens, created_at)
+SELECT ${userMessageId}, ${t.conversationId}, ${parent}, 'user', ${turn.content}, ${turn.contentTokens}, ${now} WHERE ${admitted(t)}`);
   if (t.newConversation) {
-    const conversation = d1Statement(db, sql`INSERT INTO conversations (id, user_id, title, model, created_at, updated_at)
-SELECT ${t.conversationId}, ${t.userId}, ${title}, ${admittedModel(t)}, ${now}, ${now} WHERE ${admitted(t)}`);
+    // The conversation exists before its first message (the foreign key) and starts with it selected.
+    const conversation = d1Statement(db, sql`INSERT INTO conversations (id, user_id, title, model, current_leaf_id, created_at, updated_at)
+SELECT ${t.conversationId}, ${t.userId}, ${title}, ${admittedModel(t)}, ${userMessageId}, ${now}, ${now} WHERE ${admitted(t)}`);
     return [conversation, message];
   }
-  return [message, d1Statement(db, sql`UPDATE conversations SET updated_at = ${now} WHERE id = ${t.conversationId} AND ${admitted(t)}`)];
+  return [message, d1Statement(db, sql`UPDATE conversations SET updated_at = ${now}, current_leaf_id = ${userMessageId} WHERE id = ${t.conversationId} AND ${admitted(t)}`)];
 }

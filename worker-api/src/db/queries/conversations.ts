@@ -1,10 +1,10 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { TimeCursor } from '../../http/cursor';
 import type { Db } from '../client';
 import { newId } from '../ids';
 import { olderThan, toPage, type Page } from '../pagination';
 import { conversations, type ConversationRow, type MessageRow } from '../schema';
-import { userMessageInsert, type CostedContent } from './messages';
+import { latestLeafUnder, userMessageInsert, type CostedContent } from './messages';
 
 /** The title a conversation gets until someone names it. */
 const DEFAULT_CONVERSATION_TITLE = 'New chat';
@@ -70,19 +70,59 @@ export async function deleteConversation(db: Db, userId: string, id: string): Pr
   return deleted.length > 0;
 }
 
-/** Marks the conversation active, and with `model` records the model that last answered in it. */
-export function touchConversation(db: Db, conversationId: string, now: number, model?: string) {
-  // drizzle leaves an undefined model out of the SET, so a user's turn keeps the one there.
-  return db.update(conversations).set({ updatedAt: now, model }).where(eq(conversations.id, conversationId));
+/** Deletes every conversation of the user (their messages and generations go by cascade); how many there were. */
+export async function deleteAllConversations(db: Db, userId: string): Promise<number> {
+  const deleted = await db.delete(conversations).where(eq(conversations.userId, userId)).returning({ id: conversations.id });
+  return deleted.length;
 }
 
 /**
- * Stores a user turn and marks the conversation active, in one batch (a transaction), so
- * the list order never disagrees with the messages. The caller has checked ownership.
+ * Marks the conversation active; with `model` records the model that last answered in it,
+ * and with `answer` selects that answer, unless the user has since selected another branch
+ * than the turn it answers.
  */
-export async function addUserMessage(db: Db, conversationId: string, turn: CostedContent): Promise<MessageRow> {
+export function touchConversation(db: Db, conversationId: string, now: number, model?: string, answer?: { id: string; parentId: string | null }) {
+  // drizzle leaves undefined fields out of the SET, so a user's turn keeps the model and path there.
+  const currentLeafId = answer && sql`CASE WHEN ${conversations.currentLeafId} IS ${answer.parentId} THEN ${answer.id} ELSE ${conversations.currentLeafId} END`;
+  return db.update(conversations).set({ updatedAt: now, model, currentLeafId }).where(eq(conversations.id, conversationId));
+}
+
+/** Makes `leafId` the end of the conversation's path and marks it active, for the batch that stores that turn. */
+function selectLeaf(db: Db, conversationId: string, leafId: string, now: number) {
+  return db.update(conversations).set({ updatedAt: now, currentLeafId: leafId }).where(eq(conversations.id, conversationId));
+}
+
+/**
+ * Switches the user's conversation to the branch of `messageId`: the path now runs through
+ * it to its newest descendants. False when the conversation or the message is not theirs.
+ */
+export async function selectBranch(db: Db, userId: string, conversationId: string, messageId: string): Promise<boolean> {
+  const updated = await db
+    .update(conversations)
+    .set({ currentLeafId: latestLeafUnder(conversationId, messageId) })
+    .where(
+      and(
+        eq(conversations.id, conversationId),
+        eq(conversations.userId, userId),
+        sql`EXISTS (SELECT 1 FROM messages WHERE id = ${messageId} AND conversation_id = ${conversationId})`,
+      ),
+    )
+    .returning({ id: conversations.id });
+  return updated.length > 0;
+}
+
+/**
+ * Stores a user turn at the end of the conversation's path and marks the conversation
+ * active, in one batch (a transaction), so the list order never disagrees with the
+ * messages. The caller has checked ownership.
+ */
+export async function addUserMessage(db: Db, conversation: Pick<ConversationRow, 'id' | 'currentLeafId'>, turn: CostedContent): Promise<MessageRow> {
   const now = Date.now();
-  const [inserted] = await db.batch([userMessageInsert(db, conversationId, turn, now).returning(), touchConversation(db, conversationId, now)]);
+  const id = newId('msg');
+  const [inserted] = await db.batch([
+    userMessageInsert(db, { id, conversationId: conversation.id, parentId: conversation.currentLeafId, ...turn }, now).returning(),
+    selectLeaf(db, conversation.id, id, now),
+  ]);
   const message = inserted[0];
   if (!message) throw new Error('inserted message not returned');
   return message;
