@@ -1,11 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './page-checks';
-import { launchBrowser, signInWithKakao, skipAfterFirstFailure, VIEWPORT_ACCOUNTS } from './support/browser';
-import { startStack, SUPPORT_EMAIL, type Stack } from './support/stack';
-import { WEB_DIR } from './support/web-app';
+import { signInWithKakao, VIEWPORT_ACCOUNTS } from './support/browser';
+import { SUPPORT_EMAIL, WEB_DIR, type Stack } from './support/stack';
+import { browserSuite } from './support/suite';
 
 /**
  * The chat as a person reads and writes in it: every conversation at its own URL (given as
@@ -26,18 +25,9 @@ let browser: Browser;
 /** The desktop account's first conversation: the phone's account must not be able to open it. */
 let othersConversation: string | null = null;
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  stack = await startStack('conversation-urls');
-  browser = await launchBrowser();
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await stack?.stop();
+browserSuite('conversation-urls', { shots: SHOTS }, (started) => {
+  ({ stack, browser } = started);
 });
-
-skipAfterFirstFailure();
 
 function conversationIdIn(url: string): string | null {
   return CONVERSATION_URL.exec(new URL(url).pathname)?.[1] ?? null;
