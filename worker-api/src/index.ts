@@ -49,18 +49,9 @@ app.use(
   }),
 );
 
-app.route('/', healthRoutes);
-app.route('/', jwksRoutes);
-app.route('/', internalRoutes);
-app.route('/', meRoutes);
-app.route('/', preferenceRoutes);
-app.route('/', conversationRoutes);
-app.route('/', modelRoutes);
-app.route('/', streamRoutes);
-app.route('/', generationRoutes);
-app.route('/', usageRoutes);
-app.route('/', billingRoutes);
-app.route('/', adminRoutes);
+for (const routes of [healthRoutes, jwksRoutes, internalRoutes, meRoutes, preferenceRoutes, conversationRoutes, modelRoutes, streamRoutes, generationRoutes, usageRoutes, billingRoutes, adminRoutes]) {
+  app.route('/', routes);
+}
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',

@@ -3,9 +3,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Trash2 } from 'lucide-react';
 import { useState } from 'react';
-import { ErrorMessage } from '@/components/error-message';
+import { ConfirmDialog } from '@/components/confirm-dialog';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { api } from '@/lib/api';
 import { toDisplayError } from '@/lib/errors';
 import { useT } from '@/lib/i18n/use-t';
@@ -35,23 +34,15 @@ export function DeleteAllConversations() {
         </p>
       )}
       {confirming && (
-        <Dialog open onOpenChange={(open) => !open && setConfirming(false)}>
-          <DialogContent closeLabel={t('chat.cancel')}>
-            <DialogHeader>
-              <DialogTitle>{t('account.deleteAll')}</DialogTitle>
-              <DialogDescription>{t('account.deleteAllBody')}</DialogDescription>
-            </DialogHeader>
-            {wipe.error && <ErrorMessage error={toDisplayError(wipe.error)} />}
-            <DialogFooter>
-              <Button type="button" variant="ghost" onClick={() => setConfirming(false)}>
-                {t('chat.cancel')}
-              </Button>
-              <Button type="button" variant="destructive" disabled={wipe.isPending} onClick={() => wipe.mutate()}>
-                {t('account.deleteAllConfirm')}
-              </Button>
-            </DialogFooter>
-          </DialogContent>
-        </Dialog>
+        <ConfirmDialog
+          title={t('account.deleteAll')}
+          body={t('account.deleteAllBody')}
+          confirmLabel={t('account.deleteAllConfirm')}
+          onConfirm={() => wipe.mutate()}
+          onClose={() => setConfirming(false)}
+          pending={wipe.isPending}
+          error={wipe.error ? toDisplayError(wipe.error) : null}
+        />
       )}
     </div>
   );

@@ -1,9 +1,10 @@
 'use client';
 
 import type { FormEvent } from 'react';
+import { ConfirmDialog } from '@/components/confirm-dialog';
 import { ErrorMessage } from '@/components/error-message';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
+import { Dialog, DialogContent, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import type { DisplayError } from '@/lib/errors';
@@ -41,23 +42,5 @@ export function RenameDialog({ title, onTitleChange, onSubmit, onClose, pending,
 
 export function DeleteDialog({ title, onConfirm, onClose, pending, error }: Common & { title: string; onConfirm: () => void }) {
   const t = useT();
-  return (
-    <Dialog open onOpenChange={(open) => !open && onClose()}>
-      <DialogContent closeLabel={t('chat.cancel')}>
-        <DialogHeader>
-          <DialogTitle>{t('chat.deleteTitle')}</DialogTitle>
-          <DialogDescription>{t('chat.deleteBody', { title })}</DialogDescription>
-        </DialogHeader>
-        {error && <ErrorMessage error={error} />}
-        <DialogFooter>
-          <Button type="button" variant="ghost" onClick={onClose}>
-            {t('chat.cancel')}
-          </Button>
-          <Button type="button" variant="destructive" disabled={pending} onClick={onConfirm}>
-            {t('chat.delete')}
-          </Button>
-        </DialogFooter>
-      </DialogContent>
-    </Dialog>
-  );
+  return <ConfirmDialog title={t('chat.deleteTitle')} body={t('chat.deleteBody', { title })} confirmLabel={t('chat.delete')} onConfirm={onConfirm} onClose={onClose} pending={pending} error={error} />;
 }

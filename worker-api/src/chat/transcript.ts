@@ -2,16 +2,12 @@ import type { ConversationRow, MessageRow } from '../db/schema';
 
 export type TranscriptMessage = Pick<MessageRow, 'id' | 'role' | 'content' | 'model' | 'createdAt'>;
 
+/** The conversation's own fields as the API shows them (`toConversation` in its route). */
+export type ConversationHeader = { id: string; title: string; model: string | null; createdAt: string; updatedAt: string };
+
 /** A conversation's selected path as a portable record: what a JSON export holds. */
-export function transcriptJson(conversation: Pick<ConversationRow, 'id' | 'title' | 'model' | 'createdAt' | 'updatedAt'>, path: readonly TranscriptMessage[]) {
-  return {
-    id: conversation.id,
-    title: conversation.title,
-    model: conversation.model,
-    createdAt: new Date(conversation.createdAt).toISOString(),
-    updatedAt: new Date(conversation.updatedAt).toISOString(),
-    messages: path.map((m) => ({ id: m.id, role: m.role, content: m.content, model: m.model, createdAt: new Date(m.createdAt).toISOString() })),
-  };
+export function transcriptJson(conversation: ConversationHeader, path: readonly TranscriptMessage[]) {
+  return { ...conversation, messages: path.map((m) => ({ id: m.id, role: m.role, content: m.content, model: m.model, createdAt: new Date(m.createdAt).toISOString() })) };
 }
 
 const SPEAKER: Record<MessageRow['role'], string> = { user: 'You', assistant: 'Assistant', system: 'System' };

@@ -446,7 +446,7 @@ export const conversationRoutes = createRouter()
     const name = exportFileName(conversation.title, format);
     // RFC 6266: an ASCII fallback, and the real (often Korean) name percent-encoded.
     c.header('Content-Disposition', `attachment; filename="conversation.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`);
-    if (format === 'json') return c.json(transcriptJson(conversation, path), 200);
+    if (format === 'json') return c.json(transcriptJson(toConversation(conversation), path), 200);
     return c.body(transcriptMarkdown(conversation, path), 200, { 'Content-Type': 'text/markdown; charset=utf-8' });
   })
   .openapi(deleteAllRoute, async (c) => {
