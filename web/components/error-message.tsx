@@ -9,6 +9,7 @@ import { Button } from '@/components/ui/button';
 import { loginUrl } from '@/lib/callback-url';
 import { errorKey } from '@/lib/i18n/translate';
 import { useT } from '@/lib/i18n/use-t';
+import { toDisplayError } from '@/lib/errors';
 import type { ChatError } from '@/lib/stores/chat';
 
 /** Codes that only a new login fixes. */
@@ -40,5 +41,15 @@ export function ErrorMessage({ error, action }: { error: ChatError; action?: Rea
         {shownAction}
       </div>
     </Alert>
+  );
+}
+
+/** A form's failed save, when there is one, in the form's own layout slot. */
+export function FormError({ error, className }: { error: unknown; className?: string }) {
+  if (!error) return null;
+  return (
+    <div className={className}>
+      <ErrorMessage error={toDisplayError(error)} />
+    </div>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { ErrorMessage } from '@/components/error-message';
+import { ErrorMessage, FormError } from '@/components/error-message';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Input } from '@/components/ui/input';
@@ -99,11 +99,7 @@ function PlanForm({ plan }: { plan: AdminPlan | null }) {
             </Button>
             {save.isSuccess && <span role="status" className="text-sm text-muted-foreground">{t('admin.plans.saved', { plan: save.data.name })}</span>}
           </div>
-          {save.error && (
-            <div className="sm:col-span-3">
-              <ErrorMessage error={toDisplayError(save.error)} />
-            </div>
-          )}
+          <FormError error={save.error} className="sm:col-span-3" />
         </form>
       </CardContent>
     </Card>
