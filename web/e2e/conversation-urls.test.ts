@@ -205,9 +205,9 @@ describe.each(VIEWPORT_ACCOUNTS)('the chat at $name size', ({ name, viewport, us
     await page.keyboard.press('Escape');
     await expect.poll(() => help.count(), PATIENCE).toBe(0);
 
-    // Search: the conversations get the focus (in the drawer on a phone).
+    // Search: the sidebar's search box gets the focus (in the drawer on a phone).
     await page.keyboard.press('Control+k');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-testid=conversation-nav]') !== null), PATIENCE).toBe(true);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.matches('input[type=search][data-conversation-search]') ?? false), PATIENCE).toBe(true);
     if (phone) expect(await page.getByRole('dialog').count()).toBe(1);
     await closeDrawer();
 
