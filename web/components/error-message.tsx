@@ -1,11 +1,10 @@
 'use client';
 
-import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { SupportContact } from '@/components/support-contact';
-import { Button } from '@/components/ui/button';
+import { LinkButton } from '@/components/ui/link-button';
 import { loginUrl } from '@/lib/callback-url';
 import { errorKey } from '@/lib/i18n/translate';
 import { useT } from '@/lib/i18n/use-t';
@@ -24,9 +23,9 @@ export function ErrorMessage({ error, action }: { error: ChatError; action?: Rea
   const t = useT();
   const pathname = usePathname();
   const shownAction = LOGIN_AGAIN.has(error.code) ? (
-    <Button asChild size="sm" variant="outline">
-      <Link href={loginUrl(pathname)}>{t('session.loginAgain')}</Link>
-    </Button>
+    <LinkButton href={loginUrl(pathname)} size="sm" variant="outline">
+      {t('session.loginAgain')}
+    </LinkButton>
   ) : (
     action
   );

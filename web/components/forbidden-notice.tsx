@@ -1,9 +1,8 @@
 'use client';
 
 import { ShieldAlert } from 'lucide-react';
-import Link from 'next/link';
 import { CenteredPage } from '@/components/centered-page';
-import { Button } from '@/components/ui/button';
+import { LinkButton } from '@/components/ui/link-button';
 import { useT } from '@/lib/i18n/use-t';
 
 export function ForbiddenNotice() {
@@ -15,9 +14,7 @@ export function ForbiddenNotice() {
         <p className="font-mono text-sm text-muted-foreground">403</p>
         <h1 className="text-2xl font-semibold">{t('forbidden.title')}</h1>
         <p className="text-muted-foreground">{t('forbidden.body')}</p>
-        <Button asChild>
-          <Link href="/chat">{t('forbidden.back')}</Link>
-        </Button>
+        <LinkButton href="/chat">{t('forbidden.back')}</LinkButton>
       </div>
     </CenteredPage>
   );

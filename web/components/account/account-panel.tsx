@@ -2,12 +2,12 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { LogOut, MonitorX, SlidersHorizontal } from 'lucide-react';
-import Link from 'next/link';
 import { useState } from 'react';
 import { AuthForm } from '@/components/auth-form';
 import { ErrorMessage } from '@/components/error-message';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import { LinkButton } from '@/components/ui/link-button';
 import { api } from '@/lib/api';
 import { toDisplayError } from '@/lib/errors';
 import { useT } from '@/lib/i18n/use-t';
@@ -100,12 +100,9 @@ export function AccountPanel() {
           </Card>
         </>
       )}
-      <Button asChild variant="outline">
-        <Link href="/settings">
-          <SlidersHorizontal aria-hidden />
-          {t('settings.link')}
-        </Link>
-      </Button>
+      <LinkButton href="/settings" variant="outline" icon={SlidersHorizontal}>
+        {t('settings.link')}
+      </LinkButton>
       <DeleteAllConversations />
       <AuthForm action="/api/auth/signout" callbackUrl="/">
         {(ready) => (

@@ -1,12 +1,11 @@
 'use client';
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import Link from 'next/link';
 import { useEffect, type ReactNode } from 'react';
 import { ErrorMessage } from '@/components/error-message';
 import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader } from '@/components/ui/card';
+import { LinkButton } from '@/components/ui/link-button';
 import { api } from '@/lib/api';
 import { toDisplayError } from '@/lib/errors';
 import { formatDate, formatDateTime, formatKrw } from '@/lib/format';
@@ -40,12 +39,10 @@ function Frame({ title, children }: { title: string; children: ReactNode }) {
         <CardContent className="space-y-4">{children}</CardContent>
       </Card>
       <div className="flex flex-wrap gap-2">
-        <Button asChild variant="outline">
-          <Link href="/billing">{t('checkout.toBilling')}</Link>
-        </Button>
-        <Button asChild>
-          <Link href="/chat">{t('checkout.toChat')}</Link>
-        </Button>
+        <LinkButton href="/billing" variant="outline">
+          {t('checkout.toBilling')}
+        </LinkButton>
+        <LinkButton href="/chat">{t('checkout.toChat')}</LinkButton>
       </div>
     </div>
   );
@@ -57,11 +54,9 @@ function RetryPayment() {
   return (
     <div className="space-y-2">
       <p className="text-sm text-muted-foreground">{t('checkout.retryHint')}</p>
-      <Button asChild>
-        <Link href="/plans" data-testid="retry-payment">
-          {t('checkout.retry')}
-        </Link>
-      </Button>
+      <LinkButton href="/plans" data-testid="retry-payment">
+        {t('checkout.retry')}
+      </LinkButton>
     </div>
   );
 }

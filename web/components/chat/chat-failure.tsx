@@ -1,9 +1,9 @@
 'use client';
 
 import { RotateCcw, Sparkles } from 'lucide-react';
-import Link from 'next/link';
 import { ErrorMessage } from '@/components/error-message';
 import { Button } from '@/components/ui/button';
+import { LinkButton } from '@/components/ui/link-button';
 import { useT } from '@/lib/i18n/use-t';
 import type { ChatError } from '@/lib/stores/chat';
 
@@ -26,12 +26,9 @@ export function ChatFailure({ error, onRetry }: { error: ChatError; onRetry: (()
         </Button>
       )}
       {UPGRADE_FIXES.has(error.code) && (
-        <Button asChild size="sm">
-          <Link href="/plans">
-            <Sparkles aria-hidden />
-            {t('chat.upgrade')}
-          </Link>
-        </Button>
+        <LinkButton href="/plans" size="sm" icon={Sparkles}>
+          {t('chat.upgrade')}
+        </LinkButton>
       )}
     </div>
   );
