@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { ConfirmDialog } from '@/components/confirm-dialog';
 import { ErrorMessage, FormError } from '@/components/error-message';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
@@ -217,23 +218,18 @@ function Grants({ detail }: { detail: AdminUserDetail }) {
           </Button>
         </form>
         {add.error && <ErrorMessage error={toDisplayError(add.error)} />}
-        <Dialog open={revoking !== null} onOpenChange={(next) => !next && !revoke.isPending && setRevoking(null)}>
-          <DialogContent closeLabel={t('chat.cancel')}>
-            <DialogHeader>
-              <DialogTitle>{t('admin.user.grantRemoveTitle')}</DialogTitle>
-              <DialogDescription>{revoking ? `+${formatNumber(locale, revoking.tokens)} · ${revoking.reason}` : ''}</DialogDescription>
-            </DialogHeader>
-            {revoke.error && <ErrorMessage error={toDisplayError(revoke.error)} />}
-            <DialogFooter>
-              <Button variant="outline" onClick={() => setRevoking(null)}>
-                {t('chat.cancel')}
-              </Button>
-              <Button variant="destructive" disabled={revoke.isPending} onClick={() => revoking && revoke.mutate(revoking.id)}>
-                {t('admin.user.grantRemove')}
-              </Button>
-            </DialogFooter>
-          </DialogContent>
-        </Dialog>
+        {revoking && (
+          <ConfirmDialog
+            title={t('admin.user.grantRemoveTitle')}
+            body={`+${formatNumber(locale, revoking.tokens)} · ${revoking.reason}`}
+            confirmLabel={t('admin.user.grantRemove')}
+            onConfirm={() => revoke.mutate(revoking.id)}
+            onClose={() => (revoke.reset(), setRevoking(null))}
+            pending={revoke.isPending}
+            holdWhilePending
+            error={revoke.error && toDisplayError(revoke.error)}
+          />
+        )}
       </CardContent>
     </Card>
   );

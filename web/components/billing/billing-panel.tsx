@@ -1,12 +1,12 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import Link from 'next/link';
 import { useState } from 'react';
+import { ConfirmDialog } from '@/components/confirm-dialog';
 import { ErrorMessage } from '@/components/error-message';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
+import { LinkButton } from '@/components/ui/link-button';
 import { TableHead } from '@/components/ui/table-head';
 import { api } from '@/lib/api';
 import { toDisplayError } from '@/lib/errors';
@@ -78,23 +78,19 @@ function SubscriptionCard({ subscription }: { subscription: Subscription }) {
             {t('billing.cancel')}
           </Button>
         )}
-        <Dialog open={confirming} onOpenChange={(open) => !open && !cancel.isPending && setConfirming(false)}>
-          <DialogContent closeLabel={t('billing.keep')}>
-            <DialogHeader>
-              <DialogTitle>{t('billing.cancelTitle')}</DialogTitle>
-              <DialogDescription>{t('billing.cancelBody', { date: periodEnd })}</DialogDescription>
-            </DialogHeader>
-            {cancel.error && <ErrorMessage error={toDisplayError(cancel.error)} />}
-            <DialogFooter>
-              <Button variant="outline" onClick={() => setConfirming(false)} disabled={cancel.isPending}>
-                {t('billing.keep')}
-              </Button>
-              <Button variant="destructive" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
-                {t('billing.cancelConfirm')}
-              </Button>
-            </DialogFooter>
-          </DialogContent>
-        </Dialog>
+        {confirming && (
+          <ConfirmDialog
+            title={t('billing.cancelTitle')}
+            body={t('billing.cancelBody', { date: periodEnd })}
+            confirmLabel={t('billing.cancelConfirm')}
+            cancelLabel={t('billing.keep')}
+            onConfirm={() => cancel.mutate()}
+            onClose={() => setConfirming(false)}
+            pending={cancel.isPending}
+            holdWhilePending
+            error={cancel.error && toDisplayError(cancel.error)}
+          />
+        )}
       </CardContent>
     </Card>
   );
@@ -157,9 +153,9 @@ export function BillingPanel() {
                 {renews(state.data) ? t('billing.renews') : state.data.plan.expiresAt ? t('plans.until', { date: formatDate(locale, state.data.plan.expiresAt) }) : t('billing.noEnd')}
               </span>
             </p>
-            <Button asChild variant="outline">
-              <Link href="/plans">{t('billing.changePlan')}</Link>
-            </Button>
+            <LinkButton href="/plans" variant="outline">
+              {t('billing.changePlan')}
+            </LinkButton>
           </CardContent>
         </Card>
       )}
