@@ -8,11 +8,25 @@ import { z } from 'zod/mini';
 
 const CsrfBody = z.object({ csrfToken: z.string().check(z.minLength(1)) });
 
-/** The CSRF token Auth.js pairs with its HttpOnly csrf cookie. */
-export async function fetchCsrfToken(): Promise<string> {
+async function requestCsrfToken(): Promise<string> {
   const res = await fetch('/api/auth/csrf', { credentials: 'same-origin', cache: 'no-store' });
   if (!res.ok) throw new Error(`csrf: HTTP ${res.status}`);
   return CsrfBody.parse(await res.json()).csrfToken;
+}
+
+let inFlight: Promise<string> | null = null;
+
+/**
+ * The CSRF token Auth.js pairs with its HttpOnly csrf cookie. Calls made while one request
+ * is out share it: without a cookie yet, each request would set a cookie of its own, and
+ * whichever answer came last would leave the cookie and the token in the form apart (Auth.js
+ * then refuses the login with `MissingCSRF`), as React's double mount under `next dev` did.
+ */
+export function fetchCsrfToken(): Promise<string> {
+  inFlight ??= requestCsrfToken().finally(() => {
+    inFlight = null;
+  });
+  return inFlight;
 }
 
 /**
