@@ -158,6 +158,29 @@ describe.each(VIEWPORT_ACCOUNTS)('the chat at $name size', ({ name, viewport, us
     await expect.poll(() => page.getByRole('heading', { level: 1, name: '채팅' }).count(), { timeout: 15_000 }).toBe(1);
   });
 
+  it("answers a deep link to a missing or someone else's conversation with the HTTP status 404, and the user's own with 200", async () => {
+    await page.goto(`${stack.appUrl}/chat`);
+    await openDrawer();
+    const own = await conversationLinks().first().getAttribute('href');
+    await closeDrawer();
+    expect(own).toMatch(/^\/chat\/conv_/);
+    const ownLoad = await page.goto(`${stack.appUrl}${own}`);
+    expect(ownLoad?.status()).toBe(200);
+    await expect.poll(() => userMessages().count(), PATIENCE).toBeGreaterThan(0);
+    const deepLinks = ['conv_that_does_not_exist', ...(name === 'phone' && othersConversation ? [othersConversation] : [])];
+    if (name === 'phone') expect(deepLinks).toHaveLength(2);
+    for (const id of deepLinks) {
+      const load = await page.goto(`${stack.appUrl}/chat/${id}`);
+      expect(load?.status(), id).toBe(404);
+      expect(await page.getByRole('heading', { level: 1, name: '페이지를 찾을 수 없습니다' }).count()).toBe(1);
+      expect(await seriousViolations(page)).toEqual([]);
+    }
+    // The server's check answers the page; a link from inside the app still opens the chat.
+    await page.getByRole('link', { name: /채팅으로 가기/ }).click();
+    await page.waitForURL((url) => url.pathname === '/chat');
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: '채팅' }).count(), PATIENCE).toBe(1);
+  });
+
   it('keeps the scroll where the reader put it while an answer streams; "jump to latest" brings them down', async () => {
     await send(`길게 써 주세요 (${name}) [[fake ttft=50 gap=40 tokens=1200]]`);
     const box = scroller();

@@ -126,6 +126,37 @@ describe.each(VIEWPORT_ACCOUNTS)('never losing a message at $name size', ({ name
     expect(await page.getByTestId('composer-count').count()).toBe(0);
   });
 
+  it('re-attaches a page reloaded between Send and the Worker naming the new conversation', async () => {
+    await newChat();
+    const conversations = () => page.evaluate(async () => ((await (await fetch('/api/conversations?limit=100')).json()) as { items: { id: string }[] }).items.length);
+    const before = await conversations();
+    // The browser is kept from seeing the stream's answer (so no `meta` reaches the page) while
+    // the request itself goes on to the Worker, which stores the message and starts the answer.
+    await page.route(
+      '**/api/ai/stream',
+      async (route) => {
+        await route.fetch().catch(() => undefined);
+      },
+      { times: 1 },
+    );
+    const text = `보내자마자 새로고침해도 이어지나요? (${name}) [[fake ttft=200 gap=80 tokens=40]]`;
+    await composer().fill(text);
+    await composer().press('Enter');
+    await expect.poll(conversations, { timeout: 20_000 }).toBe(before + 1);
+    expect(new URL(page.url()).pathname).toBe('/chat');
+    await page.reload();
+
+    await page.waitForURL(/\/chat\/conv_[^/]+$/, { timeout: 20_000 });
+    await expect.poll(() => userMessages().last().textContent(), { timeout: 20_000 }).toContain('보내자마자 새로고침해도');
+    await expect.poll(async () => (await answers().count()) > 0 && (await answers().last().textContent()), { timeout: 30_000 }).toContain('You said');
+    expect(await userMessages().count()).toBe(1);
+    expect(await error().count()).toBe(0);
+    // The text is stored, so the composer let go of it; and it was sent once.
+    expect(await composer().inputValue()).toBe('');
+    expect(await conversations()).toBe(before + 1);
+    await page.screenshot({ path: join(SHOTS, `never-lose-reload-before-named-${name}.png`) });
+  });
+
   it('keeps the message when the quota is used up, with the way to a bigger plan', async () => {
     const me = await page.evaluate(async () => (await fetch('/api/me')).json());
     const userId = (me as { id: string }).id;

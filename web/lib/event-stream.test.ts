@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api';
-import { readChatStream, startPosition } from './event-stream';
+import { readChatStream } from './event-stream';
+import { startPosition } from './stream-position';
 
 function streamOf(...chunks: string[]): ReadableStream<Uint8Array> {
   const bytes = new TextEncoder().encode(chunks.join(''));

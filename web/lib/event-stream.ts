@@ -2,6 +2,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { z } from 'zod/mini';
 import { ApiError, isAbortError } from './api';
 import { StreamDelta, StreamDone, StreamError, StreamMeta, StreamUsage } from './stream-events';
+import { startPosition, type StreamPosition } from './stream-position';
 
 export type StreamMetaEvent = z.infer<typeof StreamMeta>;
 
@@ -11,16 +12,6 @@ export type ChatStreamHandlers = {
   onDelta: (text: string) => void;
   onUsage?: (usage: z.infer<typeof StreamUsage>) => void;
 };
-
-/**
- * How far a reader got in one generation's numbered events: what a resume asks to continue
- * after (`Last-Event-ID`). The reader keeps it current, so it stays valid after a failure.
- */
-export type StreamPosition = { generationId: string | null; lastEventId: number; traceId: string };
-
-export function startPosition(generationId: string | null = null): StreamPosition {
-  return { generationId, lastEventId: 0, traceId: '' };
-}
 
 /** How the answer ended (`done`): `stop`, `length`, `content_filter`, `stopped`… */
 export type StreamEnd = { finishReason: string | null };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './errors';
-import { startPosition } from './event-stream';
+import { startPosition } from './stream-position';
 import { followGeneration, reconnectDelay } from './follow-generation';
 
 const META = 'id: 1\nevent: meta\ndata: {"generationId":"gen_1","conversationId":"c1","messageId":"m1","model":"gpt-4o-mini","traceId":"trace-1"}\n\n';

@@ -1,5 +1,12 @@
 import { ApiError } from './errors';
-import { readChatStream, startPosition, type ChatStreamHandlers, type StreamEnd, type StreamPosition } from './event-stream';
+import type { ChatStreamHandlers, StreamEnd } from './event-stream';
+import { startPosition, type StreamPosition } from './stream-position';
+
+/**
+ * The stream reader (with its event parser and event schemas) is loaded with the first answer
+ * followed (or preloaded once the page is idle), not with the chat page: it is nothing the page needs to show.
+ */
+export const loadStreamReader = () => import('./event-stream');
 
 /** Reconnect attempts in a row without any new event before the loss is shown to the user. */
 export const RECONNECT_ATTEMPTS = 8;
@@ -84,7 +91,8 @@ export async function followGeneration(options: FollowOptions): Promise<StreamEn
   for (;;) {
     let connecting = true;
     try {
-      const body = await bodyOf(await connect());
+      const [response, { readChatStream }] = await Promise.all([connect(), loadStreamReader()]);
+      const body = await bodyOf(response);
       connecting = false;
       return await readChatStream(body, options.handlers, position);
     } catch (err) {

@@ -1,13 +1,13 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Keyboard, Loader2, PanelLeft } from 'lucide-react';
 import { notFound, usePathname } from 'next/navigation';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { Sheet, SheetContent, SheetDescription, SheetTitle } from '@/components/ui/sheet';
 import { ApiError } from '@/lib/api';
 import { conversationIdOf, NEW_CHAT_PATH } from '@/lib/conversation-path';
+import { useLazyPanel } from '@/lib/preload';
 import { useIsDesktop } from '@/lib/use-media-query';
 import { useT } from '@/lib/i18n/use-t';
 import { shortcutFor, type ShortcutAction } from '@/lib/shortcuts';
@@ -21,7 +21,10 @@ import { MessageList } from './message-list';
 import { ModelPicker } from './model-picker';
 import { useChatStream } from './use-chat-stream';
 
-// Loaded on first use: the help is not part of the chat page's first load.
+// Loaded on first use, so not part of the chat page's first load: the help, and the phone's
+// drawer (Radix's dialog is most of its weight; it is fetched once the page is idle).
+const loadDrawer = () => import('./conversation-drawer');
+const ConversationDrawer = lazy(() => loadDrawer().then((m) => ({ default: m.ConversationDrawer })));
 const ShortcutsDialog = lazy(() => import('./shortcuts-dialog').then((m) => ({ default: m.ShortcutsDialog })));
 
 /**
@@ -43,6 +46,7 @@ export function ChatApp() {
   const composerRef = useRef<HTMLTextAreaElement>(null);
   const desktop = useIsDesktop();
   const [drawerOpen, setDrawerOpen] = useState(false);
+  const drawerMounted = useLazyPanel(drawerOpen, loadDrawer);
   const [helpOpen, setHelpOpen] = useState(false);
   /** The drawer was opened to search the conversations: its list gets the focus, not its first button. */
   const searchOnOpen = useRef(false);
@@ -61,10 +65,18 @@ export function ChatApp() {
     if (fromUrl !== null) useChatStore.getState().nameConversation(null);
   }, [fromUrl]);
 
-  // The draft and a message not sent before a reload come back.
+  // The draft and a message not sent before a reload come back; a message sent in the moment
+  // before the Worker named its new conversation finds that conversation.
+  const queryClient = useQueryClient();
   useEffect(() => {
-    void useChatStore.persist.rehydrate();
-  }, []);
+    const page = new AbortController();
+    void Promise.resolve(useChatStore.persist.rehydrate()).then(async () => {
+      if (!useChatStore.getState().pendingSend) return;
+      const { reattachPendingSend } = await import('./pending-send');
+      await reattachPendingSend(queryClient, page.signal);
+    });
+    return () => page.abort();
+  }, [queryClient]);
 
   // The address changes at once (the router takes it in as it is, no server round trip), so
   // what is typed next is a new chat's.
@@ -112,23 +124,13 @@ export function ChatApp() {
       {desktop !== false ? (
         <ConversationSidebar activeId={activeId} onNewChat={newChat} disabled={streaming} className="hidden w-72 border-r md:flex" />
       ) : (
-        <Sheet open={drawerOpen} onOpenChange={setDrawerOpen}>
-          <SheetContent
-            side="left"
-            closeLabel={t('chat.closeConversations')}
-            aria-label={t('chat.conversations')}
-            onOpenAutoFocus={(e) => {
-              if (!searchOnOpen.current) return;
-              searchOnOpen.current = false;
-              e.preventDefault();
-              focusConversationList(e.currentTarget as HTMLElement);
-            }}
-          >
-            <SheetTitle className="flex h-14 items-center px-4">{t('app.name')}</SheetTitle>
-            <SheetDescription>{t('chat.conversations')}</SheetDescription>
-            <ConversationSidebar activeId={activeId} onNewChat={newChat} disabled={streaming} className="min-h-0 flex-1" />
-          </SheetContent>
-        </Sheet>
+        drawerMounted && (
+          <Suspense fallback={null}>
+            <ConversationDrawer open={drawerOpen} onOpenChange={setDrawerOpen} searchOnOpen={searchOnOpen}>
+              <ConversationSidebar activeId={activeId} onNewChat={newChat} disabled={streaming} className="min-h-0 flex-1" />
+            </ConversationDrawer>
+          </Suspense>
+        )
       )}
       <div className="flex min-w-0 flex-1 flex-col">
         <h1 className="sr-only">{t('chat.title')}</h1>

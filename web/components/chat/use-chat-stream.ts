@@ -5,8 +5,9 @@ import { useCallback, useEffect, useRef } from 'react';
 import { api, ApiError, type StreamRequest } from '@/lib/api';
 import { conversationIdOf, conversationPath } from '@/lib/conversation-path';
 import { toDisplayError } from '@/lib/errors';
-import { startPosition, type StreamPosition } from '@/lib/event-stream';
-import { followGeneration, reconnectDelay, waitToReconnect } from '@/lib/follow-generation';
+import { startPosition, type StreamPosition } from '@/lib/stream-position';
+import { followGeneration, loadStreamReader, reconnectDelay, waitToReconnect } from '@/lib/follow-generation';
+import { preloadWhenIdle } from '@/lib/preload';
 import type { ActiveGeneration } from '@chat/contract/api';
 import { useChatStore } from '@/lib/stores/chat';
 import { conversationQuery } from './conversation-query';
@@ -41,6 +42,8 @@ export function useChatStream(activeConversationId: string | null) {
   /** Generations this tab saw end: a conversation read a moment too early may still name one. */
   const endedRef = useRef(new Set<string>());
   const retryRef = useRef<(() => void) | null>(null);
+  /** The page is being left (a reload, a link out): the browser ends its requests, which is no failure of theirs. */
+  const leavingRef = useRef(false);
 
   const sendStop = useCallback((generationId: string) => {
     stopRef.current = 'sent';
@@ -114,6 +117,8 @@ export function useChatStream(activeConversationId: string | null) {
         phase: 'waiting',
         stopping: false,
       });
+      // Until `meta` names it, a reload would not know a new chat's conversation: see pending-send.ts.
+      if (sent !== null && follow.kind === 'start' && follow.request.conversationId === null) store.setPendingSend({ content: sent, sentAt: Date.now() });
 
       let networkLost = false;
       let finished = false;
@@ -143,7 +148,7 @@ export function useChatStream(activeConversationId: string | null) {
         finished = true;
         if (end.finishReason === 'stopped') useChatStore.getState().setStopped(true);
       } catch (err) {
-        if (signal.aborted) {
+        if (signal.aborted || leavingRef.current) {
           // This page went away: only its subscription ends; the answer goes on without it.
         } else if (err instanceof ApiError && err.status === 404 && position.generationId !== null) {
           // The generation is not there to follow (any more): the stored conversation is what there is.
@@ -189,7 +194,9 @@ export function useChatStream(activeConversationId: string | null) {
           positionRef.current = null;
           stopRef.current = 'none';
         }
-        if (!signal.aborted) {
+        if (!signal.aborted && !leavingRef.current) {
+          // Named (`meta`) or failed, the message is no longer pending; a page gone keeps it for the next load.
+          useChatStore.getState().setPendingSend(null);
           const reread = Promise.all([
             conversationId ? rereadUntilStored(conversationId, finished ? messageId : null) : undefined,
             queryClient.invalidateQueries({ queryKey: ['conversations'] }),
@@ -224,6 +231,21 @@ export function useChatStream(activeConversationId: string | null) {
     if (!running || !activeConversationId || abortRef.current || endedRef.current.has(running.id)) return;
     void run({ kind: 'attach', conversationId: activeConversationId, generation: running });
   }, [running, activeConversationId, run]);
+
+  useEffect(() => preloadWhenIdle(loadStreamReader), []);
+
+  // A page being left must not record its cut-off request as a failed message (in sessionStorage,
+  // which the next load reads): the answer goes on without it, and the next load finds it.
+  useEffect(() => {
+    const leave = () => (leavingRef.current = true);
+    const back = () => (leavingRef.current = false);
+    window.addEventListener('pagehide', leave);
+    window.addEventListener('pageshow', back);
+    return () => {
+      window.removeEventListener('pagehide', leave);
+      window.removeEventListener('pageshow', back);
+    };
+  }, []);
 
   useEffect(() => {
     const onOnline = () => {

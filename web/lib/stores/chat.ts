@@ -6,6 +6,9 @@ import type { StreamMetaEvent } from '../event-stream';
 /** A user-facing error: a Worker/BFF error code, its message, and the trace id to quote. */
 export type ChatError = DisplayError;
 
+/** A new chat's message on its way: what was sent, and when (`Date.now()`), to tell it from older conversations. */
+export type PendingSend = { content: string; sentAt: number };
+
 /** The answer being received right now, shown until the stored conversation is re-read. */
 export type LiveStream = {
   /** Which follow of an answer this is: a stream ending late never clears a newer one. */
@@ -41,6 +44,11 @@ type ChatState = {
   draft: string;
   /** A message the Worker refused or never received: it stays on screen, with `error`, until retried or edited. */
   failedMessage: string | null;
+  /**
+   * A new chat's message sent and not yet named by the Worker (no `meta`): kept across a
+   * reload in that moment, so the page can find the conversation the Worker made for it.
+   */
+  pendingSend: PendingSend | null;
   nameConversation: (id: string | null) => void;
   /** Another conversation is open: what belonged to the last one goes. */
   leaveConversation: () => void;
@@ -58,13 +66,14 @@ type ChatState = {
   setStopped: (stopped: boolean) => void;
   setDraft: (draft: string) => void;
   setFailedMessage: (content: string | null) => void;
+  setPendingSend: (pending: PendingSend | null) => void;
   /** Edit: the failed message goes back into the composer, and off the conversation. */
   editFailed: () => void;
 };
 
 /**
  * UI state of the chat page; server data (conversations, messages) lives in React Query and
- * the open conversation in the URL. The draft and a message not sent are kept in
+ * the open conversation in the URL. The draft, a message not sent and one not yet named are kept in
  * sessionStorage: a reload (or a login again) comes back to them, while every tab keeps its own.
  * Hydrated by the chat page after its first render (`useChatStore.persist.rehydrate()`),
  * so the server-rendered HTML and the first client render agree.
@@ -79,25 +88,27 @@ export const useChatStore = create<ChatState>()(
       stopped: false,
       draft: '',
       failedMessage: null,
+      pendingSend: null,
       nameConversation: (id) => set({ namedConversationId: id }),
       leaveConversation: () => set({ error: null, stopped: false, failedMessage: null }),
       setModel: (model) => set({ model }),
       setLive: (live) => set({ live }),
       // `meta` means the Worker stored the message just sent: only now is the composer emptied.
       startAnswer: (meta, naming = false) =>
-        set((s) => (s.live ? { ...(naming ? { namedConversationId: meta.conversationId } : {}), draft: s.live.userMessage !== null && s.draft.trim() === s.live.userMessage ? '' : s.draft, live: { ...s.live, conversationId: meta.conversationId, generationId: meta.generationId, messageId: meta.messageId, content: '', phase: 'waiting' } } : {})),
+        set((s) => (s.live ? { pendingSend: null, ...(naming ? { namedConversationId: meta.conversationId } : {}), draft: s.live.userMessage !== null && s.draft.trim() === s.live.userMessage ? '' : s.draft, live: { ...s.live, conversationId: meta.conversationId, generationId: meta.generationId, messageId: meta.messageId, content: '', phase: 'waiting' } } : {})),
       appendDelta: (text) => set((s) => (s.live ? { live: { ...s.live, content: s.live.content + text, phase: 'streaming' } } : {})),
       setStopping: (stopping) => set((s) => (s.live ? { live: { ...s.live, stopping } } : {})),
       setError: (error) => set({ error }),
       setStopped: (stopped) => set({ stopped }),
       setDraft: (draft) => set({ draft }),
       setFailedMessage: (failedMessage) => set({ failedMessage }),
+      setPendingSend: (pendingSend) => set({ pendingSend }),
       editFailed: () => set((s) => (s.failedMessage === null ? {} : { draft: s.failedMessage, failedMessage: null, error: null })),
     }),
     {
       name: 'chat',
       storage: createJSONStorage(() => sessionStorage),
-      partialize: (s) => ({ draft: s.draft, failedMessage: s.failedMessage }),
+      partialize: (s) => ({ draft: s.draft, failedMessage: s.failedMessage, pendingSend: s.pendingSend }),
       skipHydration: true,
     },
   ),
