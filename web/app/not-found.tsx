@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SiteFooter } from '@/components/site-footer';
 import { MAIN_ID, SkipLink } from '@/components/skip-link';
-import { translator } from '@/lib/i18n/translate';
+import { MESSAGES } from '@/lib/i18n/messages';
+import { translator } from '@/lib/i18n/translator';
 import { PreferencesProvider } from '@/lib/stores/preferences';
 
 // Static (next-on-pages prerenders it), so no cookie tells the language: both are shown, Korean first.
@@ -13,7 +14,7 @@ export const metadata: Metadata = { title: `${ko('notFound.title')} · ${ko('app
 
 export default function NotFound() {
   return (
-    <PreferencesProvider locale="ko" theme="light">
+    <PreferencesProvider locale="ko" messages={MESSAGES.ko} theme="light">
       <div className="flex min-h-dvh flex-col pt-[env(safe-area-inset-top)] pb-[env(safe-area-inset-bottom)]">
         <SkipLink />
         <header className="flex h-14 items-center border-b px-4">

@@ -4,7 +4,8 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@ta
 import { useState, type ReactNode } from 'react';
 import { ApiError } from '@/lib/api';
 import { loginUrl } from '@/lib/callback-url';
-import type { Locale } from '@/lib/i18n/messages';
+import type { Locale } from '@/lib/i18n/locales';
+import type { Messages } from '@/lib/i18n/messages';
 import { PreferencesProvider, type Theme } from '@/lib/stores/preferences';
 
 /** Retries only what a retry can fix: lost connections and 5xx, not 4xx answers. */
@@ -23,7 +24,7 @@ function onSessionExpired(error: Error): void {
   }
 }
 
-export function Providers({ locale, theme, children }: { locale: Locale; theme: Theme; children: ReactNode }) {
+export function Providers({ locale, messages, theme, children }: { locale: Locale; messages: Messages; theme: Theme; children: ReactNode }) {
   const [client] = useState(
     () =>
       new QueryClient({
@@ -35,7 +36,7 @@ export function Providers({ locale, theme, children }: { locale: Locale; theme: 
       }),
   );
   return (
-    <PreferencesProvider locale={locale} theme={theme}>
+    <PreferencesProvider locale={locale} messages={messages} theme={theme}>
       <QueryClientProvider client={client}>{children}</QueryClientProvider>
     </PreferencesProvider>
   );

@@ -4,17 +4,21 @@ import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { Menu } from 'lucide-react';
 import { usePathname } from 'next/navigation';
-import { useState, type ReactNode } from 'react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { QuotaIndicator } from '@/components/quota-indicator';
 import { SuspendedNotice } from '@/components/suspended-notice';
 import { PreferenceControls } from '@/components/preference-controls';
 import { MAIN_ID, SkipLink } from '@/components/skip-link';
 import { Button } from '@/components/ui/button';
-import { Sheet, SheetContent, SheetDescription, SheetTitle, SheetTrigger } from '@/components/ui/sheet';
 import { api, ApiError } from '@/lib/api';
 import { useT } from '@/lib/i18n/use-t';
+import { useLazyPanel } from '@/lib/preload';
 import { isAdmin } from '@/lib/roles';
 import { cn } from '@/lib/utils';
+
+const loadNavSheet = () => import('@/components/nav-sheet');
+// The phone's menu is not part of any page's first load (Radix's dialog is most of its weight).
+const NavSheet = lazy(() => loadNavSheet().then((m) => ({ default: m.NavSheet })));
 
 const LINKS = [
   { href: '/chat', key: 'nav.chat' },
@@ -53,12 +57,13 @@ function NavLinks({ links, pathname, vertical, onNavigate }: { links: readonly N
 /**
  * The frame of the signed-in pages: navigation, remaining quota, preferences. From `md` up
  * they sit in the header; on a phone the header keeps the name and the quota, and the rest
- * opens from a menu button as a sheet.
+ * opens from a menu button as a sheet, loaded when the page is idle.
  */
 export function AppShell({ children }: { children: ReactNode }) {
   const t = useT();
   const pathname = usePathname();
   const [menuOpen, setMenuOpen] = useState(false);
+  const menuMounted = useLazyPanel(menuOpen, loadNavSheet);
   const { data: me, error: meError } = useQuery({ queryKey: ['me'], queryFn: api.me });
   // The Worker refuses every request of a suspended account: the page says so, and whom to ask.
   // Not the chat: what the user typed stays on screen there, its refusal giving the same address.
@@ -82,23 +87,21 @@ export function AppShell({ children }: { children: ReactNode }) {
           <div className="hidden md:block">
             <PreferenceControls />
           </div>
-          <Sheet open={menuOpen} onOpenChange={setMenuOpen}>
-            <SheetTrigger asChild>
-              <Button variant="ghost" size="icon" className="md:hidden" aria-label={t('nav.open')}>
-                <Menu aria-hidden />
-              </Button>
-            </SheetTrigger>
-            <SheetContent side="right" closeLabel={t('nav.close')} className="gap-4 p-4">
-              <SheetTitle className="flex h-11 items-center">{t('app.name')}</SheetTitle>
-              <SheetDescription>{t('nav.main')}</SheetDescription>
-              <nav aria-label={t('nav.main')}>
-                <NavLinks links={links} pathname={pathname} vertical onNavigate={() => setMenuOpen(false)} />
-              </nav>
-              <div className="mt-auto border-t pt-4">
-                <PreferenceControls />
-              </div>
-            </SheetContent>
-          </Sheet>
+          <Button variant="ghost" size="icon" className="md:hidden" aria-label={t('nav.open')} aria-haspopup="dialog" aria-expanded={menuOpen} onClick={() => setMenuOpen(true)}>
+            <Menu aria-hidden />
+          </Button>
+          {menuMounted && (
+            <Suspense fallback={null}>
+              <NavSheet open={menuOpen} onOpenChange={setMenuOpen}>
+                <nav aria-label={t('nav.main')}>
+                  <NavLinks links={links} pathname={pathname} vertical onNavigate={() => setMenuOpen(false)} />
+                </nav>
+                <div className="mt-auto border-t pt-4">
+                  <PreferenceControls />
+                </div>
+              </NavSheet>
+            </Suspense>
+          )}
         </div>
       </header>
       <main id={MAIN_ID} tabIndex={-1} className="min-h-0 flex-1 overflow-y-auto pb-[env(safe-area-inset-bottom)] outline-none">

@@ -33,7 +33,7 @@ export function ErrorMessage({ error, action }: { error: ChatError; action?: Rea
     <Alert variant="destructive" data-error-code={error.code}>
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="space-y-1">
-          <p>{t(errorKey(error.code), { message: error.message })}</p>
+          <p>{t(errorKey(error.code, t), { message: error.message })}</p>
           {error.code === 'account_suspended' && <SupportContact className="text-sm" />}
           {error.traceId && <p className="font-mono text-xs opacity-80">{t('error.trace', { traceId: error.traceId })}</p>}
         </div>

@@ -4,7 +4,7 @@ import { Moon, Sun } from 'lucide-react';
 import { useId } from 'react';
 import { Button } from '@/components/ui/button';
 import { NativeSelect } from '@/components/ui/native-select';
-import { LOCALES } from '@/lib/i18n/messages';
+import { LOCALES } from '@/lib/i18n/locales';
 import { useT } from '@/lib/i18n/use-t';
 import { usePreferences } from '@/lib/stores/preferences';
 

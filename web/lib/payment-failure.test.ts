@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { translator } from './i18n/translate';
+import { translator } from './i18n/translator';
 import { isKnownPaymentFailure, paymentFailureMessage } from './payment-failure';
 
 describe('paymentFailureMessage', () => {

@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { AlertCircle, ArrowDown, Bot, Pencil, RefreshCw, User } from 'lucide-react';
-import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
 import { useT } from '@/lib/i18n/use-t';
 import type { PathMessage } from '@chat/contract/api';
@@ -11,8 +11,11 @@ import { cn } from '@/lib/utils';
 import { conversationQuery, useOlderMessages } from './conversation-query';
 import { CopyButton } from './copy-button';
 import { LazyMarkdown } from './lazy-markdown';
-import { MessageVersions } from './message-versions';
-import { UserMessageEditor } from './user-message-editor';
+
+// Loaded when first needed, not with the chat page: the editor when a message is edited, the
+// version switcher when a conversation has versions.
+const UserMessageEditor = lazy(() => import('./user-message-editor').then((m) => ({ default: m.UserMessageEditor })));
+const MessageVersions = lazy(() => import('./message-versions').then((m) => ({ default: m.MessageVersions })));
 
 function Bubble({ role, children, testId }: { role: 'user' | 'assistant'; children: React.ReactNode; testId: string }) {
   const t = useT();
@@ -119,19 +122,25 @@ export function MessageList({
           <Bubble key={m.id} role={m.role === 'user' ? 'user' : 'assistant'} testId={m.role === 'user' ? 'user-message' : 'assistant-message'}>
             {m.role === 'user' ? (
               editing === m.id ? (
-                <UserMessageEditor
-                  initial={m.content}
-                  onCancel={() => setEditing(null)}
-                  onSend={(content) => {
-                    setEditing(null);
-                    onEditMessage(m.id, content);
-                  }}
-                />
+                <Suspense fallback={<p className="whitespace-pre-wrap break-words">{m.content}</p>}>
+                  <UserMessageEditor
+                    initial={m.content}
+                    onCancel={() => setEditing(null)}
+                    onSend={(content) => {
+                      setEditing(null);
+                      onEditMessage(m.id, content);
+                    }}
+                  />
+                </Suspense>
               ) : (
                 <>
                   <p className="whitespace-pre-wrap break-words">{m.content}</p>
                   <div className="-mb-1 mt-1 flex items-center justify-end gap-1">
-                    {m.versions && conversationId && <MessageVersions conversationId={conversationId} versions={m.versions} disabled={streaming} />}
+                    {m.versions && conversationId && (
+                    <Suspense fallback={null}>
+                      <MessageVersions conversationId={conversationId} versions={m.versions} disabled={streaming} />
+                    </Suspense>
+                  )}
                     <Button variant="ghost" size="icon" className="size-6 text-primary-foreground/80" aria-label={t('chat.editMessage')} disabled={streaming} onClick={() => setEditing(m.id)}>
                       <Pencil aria-hidden />
                     </Button>
@@ -142,7 +151,11 @@ export function MessageList({
               <>
                 <LazyMarkdown text={m.content} />
                 <div className="-mb-1 mt-1 flex items-center justify-end gap-2">
-                  {m.versions && conversationId && <MessageVersions conversationId={conversationId} versions={m.versions} disabled={streaming} />}
+                  {m.versions && conversationId && (
+                    <Suspense fallback={null}>
+                      <MessageVersions conversationId={conversationId} versions={m.versions} disabled={streaming} />
+                    </Suspense>
+                  )}
                   <CopyButton text={() => m.content} label={t('copy.message')} className="text-muted-foreground" />
                 </div>
               </>

@@ -1,4 +1,4 @@
-import type { Locale } from '@/lib/i18n/messages';
+import type { Locale } from '@/lib/i18n/locales';
 
 /** A policy as sections of paragraphs, in each language the app speaks. */
 export type LegalDocument = { effective: string; sections: { title: string; body: string[] }[] };

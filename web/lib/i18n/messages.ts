@@ -1,3 +1,5 @@
+import type { Locale } from './locales';
+
 /** Every string of the UI, Korean first (the default); English must have the same keys. */
 export const ko = {
   'app.name': '엣지 챗',
@@ -728,13 +730,9 @@ export const en: Messages = {
   'suspended.body': 'This account cannot get new answers. For questions about the suspension, please contact support.',
 };
 
-export const LOCALES = ['ko', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
-export const DEFAULT_LOCALE: Locale = 'ko';
-
+/**
+ * Every language's messages. The server reads them here; a page's client code gets only its
+ * language's, from the server (PreferencesProvider), and loads this module only when the user
+ * switches language.
+ */
 export const MESSAGES: Record<Locale, Messages> = { ko, en };
-
-/** Reads a locale from a cookie value; anything unknown is the default. */
-export function toLocale(value: string | undefined): Locale {
-  return value === 'en' || value === 'ko' ? value : DEFAULT_LOCALE;
-}

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import { cookies } from 'next/headers';
-import { toLocale, type MessageKey } from './messages';
-import { translator } from './translate';
+import { toLocale } from './locales';
+import type { MessageKey } from './messages';
+import { translator } from './translator';
 
 /**
  * A page's `generateMetadata`: its title, most specific part first (the page, then e.g. the

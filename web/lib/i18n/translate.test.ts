@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { translator } from './translate';
+import { translator } from './translator';
 
 describe('translator', () => {
   it('fills placeholders', () => {

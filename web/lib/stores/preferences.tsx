@@ -2,12 +2,15 @@
 
 import { createContext, useContext, useState, type ReactNode } from 'react';
 import { createStore, useStore, type StoreApi } from 'zustand';
-import type { Locale } from '../i18n/messages';
+import type { Locale } from '../i18n/locales';
+import type { Messages } from '../i18n/messages';
 
 export type Theme = 'light' | 'dark';
 
 type PreferencesState = {
   locale: Locale;
+  /** The messages of `locale`: the server gives the page's; another language's are loaded when chosen. */
+  messages: Messages;
   theme: Theme;
   setLocale: (locale: Locale) => void;
   setTheme: (theme: Theme) => void;
@@ -22,13 +25,16 @@ function remember(name: string, value: string): void {
   document.cookie = `${name}=${value}; Path=/; Max-Age=${COOKIE_MAX_AGE_S}; SameSite=Lax`;
 }
 
-function createPreferencesStore(initial: { locale: Locale; theme: Theme }): StoreApi<PreferencesState> {
+function createPreferencesStore(initial: { locale: Locale; messages: Messages; theme: Theme }): StoreApi<PreferencesState> {
   return createStore<PreferencesState>()((set) => ({
     ...initial,
     setLocale: (locale) => {
       remember('locale', locale);
-      document.documentElement.lang = locale;
-      set({ locale });
+      // Every language's messages, fetched only now: a page's first load carries its own language's alone.
+      void import('../i18n/messages').then(({ MESSAGES }) => {
+        document.documentElement.lang = locale;
+        set({ locale, messages: MESSAGES[locale] });
+      });
     },
     setTheme: (theme) => {
       remember('theme', theme);
@@ -41,8 +47,8 @@ function createPreferencesStore(initial: { locale: Locale; theme: Theme }): Stor
 const PreferencesContext = createContext<StoreApi<PreferencesState> | null>(null);
 
 /** One store per page load (and per server render), seeded from the cookies the server read. */
-export function PreferencesProvider({ locale, theme, children }: { locale: Locale; theme: Theme; children: ReactNode }) {
-  const [store] = useState(() => createPreferencesStore({ locale, theme }));
+export function PreferencesProvider({ locale, messages, theme, children }: { locale: Locale; messages: Messages; theme: Theme; children: ReactNode }) {
+  const [store] = useState(() => createPreferencesStore({ locale, messages, theme }));
   return <PreferencesContext.Provider value={store}>{children}</PreferencesContext.Provider>;
 }
 
