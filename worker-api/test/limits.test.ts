@@ -2,6 +2,7 @@ import { createExecutionContext, env, SELF, waitOnExecutionContext } from 'cloud
 import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../src/index';
 import type { Bindings } from '../src/env';
+import { aroundRoundTrips } from './support/d1-round-trips';
 import { expectError } from './support/errors';
 import { backfillMessageTree } from './support/legacy';
 import { authed, makeKey, publish, type TestKey } from './support/tokens';
@@ -40,32 +41,15 @@ async function conversationOf(user: User): Promise<string> {
 /**
  * One GET through the Worker over a D1 binding that adds up the rows SQLite read for each
  * statement (D1's `meta.rows_read`; drizzle reads rows with `raw`, which carries no meta,
- * so the statement runs once more with `all` to be counted).
+ * so each statement runs once more with `all` to be counted).
  */
 async function rowsRead(token: string, path: string): Promise<{ body: unknown; rows: number }> {
   let rows = 0;
-  const wrap = (stmt: D1PreparedStatement): D1PreparedStatement =>
-    new Proxy(stmt, {
-      get(target, prop) {
-        if (prop === 'bind') return (...values: unknown[]) => wrap(target.bind(...values));
-        if (prop === 'raw' || prop === 'all' || prop === 'first' || prop === 'run') {
-          return async (...args: unknown[]) => {
-            // Read first: `rows +=` around the await would add to the value before it, losing concurrent reads.
-            const read = (await target.all()).meta.rows_read;
-            rows += read;
-            return (target[prop] as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-          };
-        }
-        const value: unknown = Reflect.get(target, prop, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-  const db = new Proxy(env.DB, {
-    get(target, prop) {
-      if (prop === 'prepare') return (query: string) => wrap(target.prepare(query));
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
+  const db = aroundRoundTrips(env.DB, async (call, statement) => {
+    if (!statement) throw new Error(`a ${call} is not counted`);
+    // Read first: `rows +=` around the await would add to the value before it, losing concurrent reads.
+    const read = (await statement.all()).meta.rows_read;
+    rows += read;
   });
   const ctx = createExecutionContext();
   const res = await worker.fetch(new Request(`https://api.test${path}`, authed(token)), { ...env, DB: db } as Bindings, ctx);
