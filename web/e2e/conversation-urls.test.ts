@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { seriousViolations } from './page-checks';
-import { signInWithKakao, VIEWPORT_ACCOUNTS } from './support/browser';
+import { VIEWPORT_ACCOUNTS } from './support/browser';
 import { SUPPORT_EMAIL, WEB_DIR, type Stack } from './support/stack';
-import { browserSuite } from './support/suite';
+import { browserSuite, viewportPage } from './support/suite';
 
 /**
  * The chat as a person reads and writes in it: every conversation at its own URL (given as
@@ -21,12 +21,11 @@ const PATIENCE = { timeout: 15_000 };
 const CONVERSATION_URL = /\/chat\/([^/?#]+)$/;
 
 let stack: Stack;
-let browser: Browser;
 /** The desktop account's first conversation: the phone's account must not be able to open it. */
 let othersConversation: string | null = null;
 
-browserSuite('conversation-urls', { shots: SHOTS }, (started) => {
-  ({ stack, browser } = started);
+const suite = browserSuite('conversation-urls', { shots: SHOTS }, (started) => {
+  ({ stack } = started);
 });
 
 function conversationIdIn(url: string): string | null {
@@ -34,7 +33,6 @@ function conversationIdIn(url: string): string | null {
 }
 
 describe.each(VIEWPORT_ACCOUNTS)('the chat at $name size', ({ name, viewport, user, nickname }) => {
-  let context: BrowserContext;
   let page: Page;
   const phone = viewport.width < 768;
   const composer = () => page.getByLabel('메시지', { exact: true });
@@ -68,20 +66,7 @@ describe.each(VIEWPORT_ACCOUNTS)('the chat at $name size', ({ name, viewport, us
     });
   }
 
-  beforeAll(async () => {
-    context = await browser.newContext({ locale: 'ko-KR', viewport });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-  });
-
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-  });
-
-  it('signs in', async () => {
-    await signInWithKakao(page, stack.appUrl, user, nickname);
-    expect(new URL(page.url()).pathname).toBe('/chat');
-  });
+  viewportPage(suite, { viewport, user, nickname }, (opened) => ({ page } = opened));
 
   it('puts a new conversation at its URL as soon as the Worker names it, under the answer being written', async () => {
     // Marks the chat as it is now: a remount would lose the mark.

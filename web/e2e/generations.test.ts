@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signInWithKakao, VIEWPORT_ACCOUNTS } from './support/browser';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { VIEWPORT_ACCOUNTS } from './support/browser';
 import { WEB_DIR, type Stack } from './support/stack';
-import { browserSuite } from './support/suite';
+import { browserSuite, viewportPage } from './support/suite';
 
 /**
  * Answers outlive the page's connection (contract section 6): a reload mid-answer comes back
@@ -14,10 +14,9 @@ import { browserSuite } from './support/suite';
 const SHOTS = join(WEB_DIR, 'test-results');
 
 let stack: Stack;
-let browser: Browser;
 
-browserSuite('generations', { shots: SHOTS }, (started) => {
-  ({ stack, browser } = started);
+const suite = browserSuite('generations', { shots: SHOTS }, (started) => {
+  ({ stack } = started);
 });
 
 /** An answer's text as the reader sees it (without the screen-reader labels and its copy button), spaces normalised. */
@@ -119,20 +118,7 @@ describe.each(VIEWPORT_ACCOUNTS)('durable answers at $name size', ({ name, viewp
     return samples.filter((sample) => sample && sample !== THINKING);
   }
 
-  beforeAll(async () => {
-    context = await browser.newContext({ locale: 'ko-KR', viewport });
-    await context.addInitScript(installDropHooks);
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-  });
-
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-  });
-
-  it('signs in', async () => {
-    await signInWithKakao(page, stack.appUrl, user, nickname);
-  });
+  viewportPage(suite, { viewport, user, nickname }, (opened) => ({ context, page } = opened), (c) => c.addInitScript(installDropHooks));
 
   it('comes back to the answer after reloads mid-answer and sees it end whole, nothing repeated', async () => {
     await ask('재접속해도 이어지나요? [[fake gap=200 tokens=60]]');

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signInWithKakao, VIEWPORT_ACCOUNTS } from './support/browser';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { VIEWPORT_ACCOUNTS } from './support/browser';
 import { WEB_DIR, type Stack } from './support/stack';
-import { browserSuite } from './support/suite';
+import { browserSuite, viewportPage } from './support/suite';
 
 /**
  * Nothing the user typed is lost: a message refused or failed before its answer stays on
@@ -14,10 +14,9 @@ import { browserSuite } from './support/suite';
 const SHOTS = join(WEB_DIR, 'test-results');
 
 let stack: Stack;
-let browser: Browser;
 
-browserSuite('never-lose', { shots: SHOTS }, (started) => {
-  ({ stack, browser } = started);
+const suite = browserSuite('never-lose', { shots: SHOTS }, (started) => {
+  ({ stack } = started);
 });
 
 /** Makes every upstream answer of the fake OpenAI fail with `status`, or (null) answer again. */
@@ -31,7 +30,6 @@ async function upstreamRequests(): Promise<number> {
 }
 
 describe.each(VIEWPORT_ACCOUNTS)('never losing a message at $name size', ({ name, viewport, user, nickname }) => {
-  let context: BrowserContext;
   let page: Page;
   const composer = () => page.getByLabel('메시지', { exact: true });
   const userMessages = () => page.getByTestId('user-message');
@@ -50,19 +48,10 @@ describe.each(VIEWPORT_ACCOUNTS)('never losing a message at $name size', ({ name
     await expect.poll(() => userMessages().count()).toBe(0);
   }
 
-  beforeAll(async () => {
-    context = await browser.newContext({ locale: 'ko-KR', viewport });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-  });
+  viewportPage(suite, { viewport, user, nickname }, (opened) => ({ page } = opened));
 
   afterAll(async () => {
-    await context?.close().catch(() => {});
     await failUpstream(null).catch(() => {});
-  });
-
-  it('signs in', async () => {
-    await signInWithKakao(page, stack.appUrl, user, nickname);
   });
 
   it('keeps the message when the provider fails, and Retry answers it', async () => {

@@ -2,6 +2,7 @@ import { createExecutionContext, env, SELF, waitOnExecutionContext } from 'cloud
 import { beforeAll, describe, expect, it } from 'vitest';
 import worker from '../src/index';
 import type { Bindings } from '../src/env';
+import { aroundRoundTrips } from './support/d1-round-trips';
 import { expectError } from './support/errors';
 import { backfillMessageTree } from './support/legacy';
 import { authed, makeKey, publish, type TestKey } from './support/tokens';
@@ -35,6 +36,26 @@ async function conversationOf(user: User): Promise<string> {
   const res = await call(user.token, 'POST', '/conversations', {});
   expect(res.status).toBe(201);
   return (await res.json<{ id: string }>()).id;
+}
+
+/**
+ * One GET through the Worker over a D1 binding that adds up the rows SQLite read for each
+ * statement (D1's `meta.rows_read`; drizzle reads rows with `raw`, which carries no meta,
+ * so each statement runs once more with `all` to be counted).
+ */
+async function rowsRead(token: string, path: string): Promise<{ body: unknown; rows: number }> {
+  let rows = 0;
+  const db = aroundRoundTrips(env.DB, async (call, statement) => {
+    if (!statement) throw new Error(`a ${call} is not counted`);
+    // Read first: `rows +=` around the await would add to the value before it, losing concurrent reads.
+    const read = (await statement.all()).meta.rows_read;
+    rows += read;
+  });
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request(`https://api.test${path}`, authed(token)), { ...env, DB: db } as Bindings, ctx);
+  await waitOnExecutionContext(ctx);
+  expect(res.status).toBe(200);
+  return { body: await res.json(), rows };
 }
 
 describe('burst guard', () => {
@@ -169,6 +190,36 @@ describe('conversation pages', () => {
     // A conversation cursor is not a message cursor.
     const notMessage = btoa(`1000:${conv}`).replace(/=+$/, '');
     await expectError(await call(user.token, 'GET', `/conversations/${conv}?before=${notMessage}`), 400, 'invalid_request', /^query\.before/);
+  });
+
+  it('reads only the page it returns, however long the conversation', async () => {
+    const user = await newUser(key);
+    const seed = async (prefix: string, length: number) => {
+      const conv = await conversationOf(user);
+      const insert = env.DB.prepare("INSERT INTO messages (id, conversation_id, role, content, created_at) VALUES (?, ?, 'user', ?, ?)");
+      await env.DB.batch(Array.from({ length }, (_, i) => insert.bind(`msg_${prefix}${String(i).padStart(6, '0')}`, conv, `m${i}`, 3_000_000 + i)));
+      return conv;
+    };
+    const short = await seed('brief', 120);
+    const long = await seed('lengthy', 3000);
+    await backfillMessageTree();
+
+    // The first page and one further back: their reads do not grow with the conversation.
+    const reads = async (conv: string) => {
+      const first = await rowsRead(user.token, `/conversations/${conv}?limit=50`);
+      const before = (first.body as Detail).olderCursor;
+      const second = await rowsRead(user.token, `/conversations/${conv}?limit=50&before=${before}`);
+      expect((second.body as Detail).messages).toHaveLength(50);
+      return [first.rows, second.rows] as const;
+    };
+    const [shortFirst, shortSecond] = await reads(short);
+    const [longFirst, longSecond] = await reads(long);
+    // 25 times as long, the same reads within a row or two (the request's own reads around the
+    // page's); a walk from the selected leaf read about 27,000 rows here against 1,100.
+    for (const [inShort, inLong] of [[shortFirst, longFirst], [shortSecond, longSecond]] as const) {
+      expect(Math.abs(inLong - inShort)).toBeLessThanOrEqual(3);
+      expect(inLong).toBeLessThan(1000);
+    }
   });
 
   it('cuts a page of long messages to its byte budget, but always returns one', async () => {

@@ -90,6 +90,37 @@ describe('messages form a tree', () => {
     await expectError(await call(alice, `/ai/stream?convId=${conv}&regenerate=1&messageId=msg_nope`), 404, 'not_found');
   });
 
+  it("stores each message at its depth in the tree: a sibling from an edit or a regenerate at its version's", async () => {
+    // Five answers: a user of its own, within the stream-start limit.
+    const carol = await newUser(key);
+    const { conversationId: conv } = await ask(carol, { content: 'tree-depth: one' });
+    await ask(carol, { convId: conv, content: 'tree-depth: two' });
+    const two = (await detail(carol, conv)).messages[2]!;
+    await ask(carol, { convId: conv, editOf: two.id, content: 'tree-depth: two, edited' });
+    await answered(await call(carol, `/ai/stream?convId=${conv}&regenerate=1`));
+    expect((await call(carol, `/conversations/${conv}/messages`, { method: 'POST', body: JSON.stringify({ content: 'tree-depth: three' }) })).status).toBe(201);
+
+    const { results } = await env.DB.prepare('SELECT role, content, depth FROM messages WHERE conversation_id = ? ORDER BY created_at, id').bind(conv).all<{ role: string; content: string; depth: number }>();
+    expect(results.map((m) => [m.role === 'user' ? m.content : m.role, m.depth])).toEqual([
+      ['tree-depth: one', 0],
+      ['assistant', 1],
+      ['tree-depth: two', 2],
+      ['assistant', 3],
+      ['tree-depth: two, edited', 2],
+      ['assistant', 3],
+      // The regenerated answer, a sibling of the one before it.
+      ['assistant', 3],
+      ['tree-depth: three', 4],
+    ]);
+    expect((await detail(carol, conv)).messages.map((m) => m.content.startsWith('tree-depth') ? m.content : m.role)).toEqual([
+      'tree-depth: one',
+      'assistant',
+      'tree-depth: two, edited',
+      'assistant',
+      'tree-depth: three',
+    ]);
+  });
+
   it('select switches the path, to the newest descendants of the chosen version, and the next prompt follows it', async () => {
     const { conversationId: conv } = await ask(alice, { content: 'tree-select: first' });
     await ask(alice, { convId: conv, content: 'tree-select: second' });
@@ -157,6 +188,8 @@ describe('messages form a tree', () => {
     const read = await detail(alice, conv.id);
     expect(read.messages.map((m) => [m.id, m.role, m.content, m.versions])).toEqual(legacy.map(([id, role, content]) => [id, role, content, null]));
     expect(read.messages.map((m) => m.parentId)).toEqual([null, ...legacy.slice(0, -1).map(([id]) => id)]);
+    const depths = await env.DB.prepare('SELECT depth FROM messages WHERE conversation_id = ? ORDER BY created_at').bind(conv.id).all<{ depth: number }>();
+    expect(depths.results.map((m) => m.depth)).toEqual([0, 1, 2, 3, 4]);
 
     await ask(alice, { convId: conv.id, content: 'legacy: and R2?' });
     expect(turns(await promptFor('legacy: and R2?'))).toEqual(['user:legacy: what is D1?', 'assistant:…', 'assistant:…', 'user:legacy: and KV?', 'assistant:…', 'user:legacy: and R2?']);

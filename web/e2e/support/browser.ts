@@ -16,8 +16,20 @@ export const VIEWPORT_ACCOUNTS = [
   { name: 'phone', viewport: { width: 390, height: 844 }, user: 'alice', nickname: 'Alice' },
 ] as const;
 
-export async function newKoreanPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale: 'ko-KR', viewport: { width: 1280, height: 800 } });
+/** One of the suites' sizes and the person who signs in at it. */
+export type ViewportAccount = (typeof VIEWPORT_ACCOUNTS)[number];
+
+/**
+ * A Korean browser context at `viewport` (desktop unless given) and its page, every wait 15 s
+ * by default; `prepare` runs on the context before the page opens (init scripts).
+ */
+export async function newKoreanPage(
+  browser: Browser,
+  viewport: { width: number; height: number } = VIEWPORT_ACCOUNTS[0].viewport,
+  prepare?: (context: BrowserContext) => Promise<unknown>,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: 'ko-KR', viewport });
+  await prepare?.(context);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   return { context, page };

@@ -143,6 +143,12 @@ export const messages = sqliteTable(
     createdAt: createdAt(),
     /** The content's token estimate (`estimateTokens`), so a prompt can be costed in SQL; null on rows older than the column. */
     contentTokens: integer('content_tokens'),
+    /**
+     * How deep in the tree: 0 for a first turn, else the parent's + 1 (`depthUnder`), so a page of
+     * a path stops where the page does. Nullable in SQL only for ALTER TABLE (migration 0015
+     * backfills every row); required here, so no insert leaves it out.
+     */
+    depth: integer('depth').notNull(),
   },
   (t) => [
     index('messages_conversation_idx').on(t.conversationId, t.createdAt, t.id),

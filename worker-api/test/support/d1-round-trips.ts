@@ -1,10 +1,10 @@
 /**
  * A D1 binding that runs `before` ahead of each round trip it makes to the database: a
- * statement's `first`, `all`, `run` or `raw`, a `batch`, an `exec`. `prepare` and `bind` cost
- * nothing. The tests count with it; the bench's simulated geography waits in it. Never used
- * by the Worker's own code.
+ * statement's `first`, `all`, `run` or `raw` (given the bound statement), a `batch`, an
+ * `exec`. `prepare` and `bind` cost nothing. The tests count with it; the bench's simulated
+ * geography waits in it. Never used by the Worker's own code.
  */
-export function aroundRoundTrips(db: D1Database, before: (call: string) => void | Promise<void>): D1Database {
+export function aroundRoundTrips(db: D1Database, before: (call: string, statement?: D1PreparedStatement) => void | Promise<void>): D1Database {
   const targets = new WeakMap<object, D1PreparedStatement>();
   const unwrap = (s: D1PreparedStatement) => targets.get(s) ?? s;
   const wrap = (stmt: D1PreparedStatement): D1PreparedStatement => {
@@ -13,7 +13,7 @@ export function aroundRoundTrips(db: D1Database, before: (call: string) => void 
         if (prop === 'bind') return (...values: unknown[]) => wrap(target.bind(...values));
         if (prop === 'first' || prop === 'all' || prop === 'run' || prop === 'raw') {
           return async (...args: unknown[]) => {
-            await before(prop);
+            await before(prop, target);
             return (target[prop] as (...a: unknown[]) => Promise<unknown>).apply(target, args);
           };
         }

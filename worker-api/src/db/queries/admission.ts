@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { d1Statement, type Db } from '../client';
-import type { CostedContent } from './messages';
+import { depthUnder, type CostedContent } from './messages';
 import type { Preferences } from './preferences';
 import type { QuotaClock } from './reservations';
 import { planInForceId } from './users';
@@ -235,8 +235,8 @@ UPDATE conversations SET current_leaf_id = (SELECT id FROM turns ${newestFirst} 
     : editOf !== null
       ? sql`(SELECT parent_id FROM messages WHERE id = ${editOf} AND conversation_id = ${t.conversationId})`
       : sql`(SELECT current_leaf_id FROM conversations WHERE id = ${t.conversationId})`;
-  const message = d1Statement(db, sql`INSERT INTO messages (id, conversation_id, parent_id, role, content, content_tokens, created_at)
-SELECT ${userMessageId}, ${t.conversationId}, ${parent}, 'user', ${turn.content}, ${turn.contentTokens}, ${now} WHERE ${admitted(t)}`);
+  const message = d1Statement(db, sql`INSERT INTO messages (id, conversation_id, parent_id, role, content, content_tokens, depth, created_at)
+SELECT ${userMessageId}, ${t.conversationId}, ${parent}, 'user', ${turn.content}, ${turn.contentTokens}, ${depthUnder(parent)}, ${now} WHERE ${admitted(t)}`);
   if (t.newConversation) {
     // The conversation exists before its first message (the foreign key) and starts with it selected.
     const conversation = d1Statement(db, sql`INSERT INTO conversations (id, user_id, title, model, current_leaf_id, created_at, updated_at)

@@ -1,15 +1,24 @@
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { TimeCursor } from '../../http/cursor';
 import type { Db } from '../client';
-import { olderThan, toPage, type Page } from '../pagination';
+import { toPage, type Page } from '../pagination';
 import { messages, type MessageRow } from '../schema';
 
 /** A message's text with its token estimate, which is stored beside it. */
 export type CostedContent = { content: string; contentTokens: number };
 
+/**
+ * The depth of a message written under `parent` (a message id, or a SQL value naming one;
+ * null or NULL for a first turn): its parent's + 1, else 0. A SQL value, so the statement that
+ * writes the message writes its depth.
+ */
+export function depthUnder(parent: SQL | string | null): SQL<number> {
+  return sql<number>`coalesce((SELECT p.depth + 1 FROM messages p WHERE p.id = ${parent}), 0)`;
+}
+
 /** A user's turn in a conversation, after `parentId` (null for a first turn); the caller batches it with the conversation's write. */
 export function userMessageInsert(db: Db, m: Pick<MessageRow, 'id' | 'conversationId' | 'parentId'> & CostedContent, now: number) {
-  return db.insert(messages).values({ ...m, role: 'user', createdAt: now });
+  return db.insert(messages).values({ ...m, role: 'user', depth: depthUnder(m.parentId), createdAt: now });
 }
 
 /** The answer to a turn (`parentId`), with what it cost and the request it came from; the caller batches it with the settle. */
@@ -18,32 +27,28 @@ export function assistantMessageInsert(
   m: Pick<MessageRow, 'id' | 'conversationId' | 'parentId' | 'content' | 'model' | 'finishReason' | 'promptTokens' | 'completionTokens' | 'traceId'> & CostedContent,
   now: number,
 ) {
-  return db.insert(messages).values({ ...m, role: 'assistant', createdAt: now });
+  return db.insert(messages).values({ ...m, role: 'assistant', depth: depthUnder(m.parentId), createdAt: now });
 }
 
 /** Where a path ends: the conversation's selected one, or a given message of it. */
 export type PathEnd = { selected: true } | { messageId: string };
 
-/**
- * The ids of the last `limit` messages on the path from the root to `end`, walking parent
- * links up in one recursive query. A message of another conversation yields nothing.
- */
-function pathIds(conversationId: string, end: PathEnd, limit: number): SQL {
-  const start = 'messageId' in end ? sql`${end.messageId}` : sql`(SELECT current_leaf_id FROM conversations WHERE id = ${conversationId})`;
-  return sql`WITH RECURSIVE path(id, parent_id, depth) AS (
-  SELECT id, parent_id, 1 FROM messages WHERE id = ${start} AND conversation_id = ${conversationId}
-  UNION ALL
-  SELECT m.id, m.parent_id, path.depth + 1 FROM messages m JOIN path ON m.id = path.parent_id WHERE path.depth < ${limit}
-) SELECT id FROM path`;
+function endOf(conversationId: string, end: PathEnd): SQL {
+  return 'messageId' in end ? sql`${end.messageId}` : sql`(SELECT current_leaf_id FROM conversations WHERE id = ${conversationId})`;
 }
 
-/** Puts the rows of one path in order, root first: each follows its parent. */
-function inPathOrder<T extends Pick<MessageRow, 'id' | 'parentId'>>(rows: T[]): T[] {
-  const ids = new Set(rows.map((r) => r.id));
-  const childOf = new Map(rows.map((r) => [r.parentId, r]));
-  const ordered: T[] = [];
-  for (let r = rows.find((row) => row.parentId === null || !ids.has(row.parentId)); r; r = childOf.get(r.id)) ordered.push(r);
-  return ordered;
+/**
+ * The ids of the last `count` messages of the path that ends at `end` (a SQL value naming a
+ * message of the conversation), walking parent links up from there: the stored depth stops the
+ * walk `count` levels up, so it reads those messages and no others, however long the path.
+ * A message of another conversation, or none, yields nothing.
+ */
+function pathIds(conversationId: string, end: SQL, count: number): SQL {
+  return sql`WITH RECURSIVE path(id, parent_id, depth, floor) AS (
+  SELECT id, parent_id, depth, depth - ${count} FROM messages WHERE id = ${end} AND conversation_id = ${conversationId}
+  UNION ALL
+  SELECT m.id, m.parent_id, m.depth, path.floor FROM messages m JOIN path ON m.id = path.parent_id WHERE m.depth > path.floor
+) SELECT id FROM path`;
 }
 
 /**
@@ -51,32 +56,34 @@ function inPathOrder<T extends Pick<MessageRow, 'id' | 'parentId'>>(rows: T[]): 
  * conversation reads as, and what an export holds. The caller checks ownership.
  */
 export async function getPath(db: Db, conversationId: string, end: PathEnd, limit: number): Promise<MessageRow[]> {
-  const rows = await db
+  return db
     .select()
     .from(messages)
-    .where(sql`${messages.id} IN (${pathIds(conversationId, end, limit)})`);
-  return inPathOrder(rows);
+    .where(sql`${messages.id} IN (${pathIds(conversationId, endOf(conversationId, end), limit)})`)
+    .orderBy(messages.depth);
 }
 
 /** A message on the selected path with its siblings (itself included), oldest first. */
 export type PathMessage = MessageRow & { siblingIds: string[] };
 
-/** The longest selected path a page is cut from; a path only grows by a user's turns and answers. */
-const MAX_PATH_DEPTH = 100_000;
-
 const encoder = new TextEncoder();
 
 /**
  * One page of the selected path going back in time, each message with the ids of its
- * versions (its siblings): the newest `limit` before `before` (all of them when absent), cut
- * to `maxBytes` of content, returned oldest first (the order a transcript reads in); `next`
- * names the page before it. A child is always written after its parent, so time order is path order.
+ * versions (its siblings): the newest `limit` (from the selected leaf, or above `before`, the
+ * oldest message of the page after), cut to `maxBytes` of content, returned oldest first (the
+ * order a transcript reads in); `next` names the page before it. A page reads only its own
+ * messages: the walk starts where the page ends. A `before` off the selected path (the path
+ * was switched since) pages on along that message's own ancestors.
  */
 export async function getSelectedPathPage(
   db: Db,
   conversationId: string,
   opts: { limit: number; maxBytes: number; before?: TimeCursor | undefined },
 ): Promise<Page<PathMessage>> {
+  const end = opts.before
+    ? sql`(SELECT parent_id FROM messages WHERE id = ${opts.before.id} AND conversation_id = ${conversationId})`
+    : endOf(conversationId, { selected: true });
   const rows = await db
     .select({
       ...getTableColumns(messages),
@@ -85,12 +92,11 @@ export async function getSelectedPathPage(
         WHERE s.conversation_id = messages.conversation_id AND s.parent_id IS messages.parent_id)`,
     })
     .from(messages)
-    .where(sql`${messages.id} IN (${pathIds(conversationId, { selected: true }, MAX_PATH_DEPTH)}) AND ${olderThan(opts.before, messages.createdAt, messages.id) ?? sql`1`}`)
-    .orderBy(sql`${messages.createdAt} DESC, ${messages.id} DESC`)
-    .limit(opts.limit + 1);
+    .where(sql`${messages.id} IN (${pathIds(conversationId, end, opts.limit + 1)})`)
+    .orderBy(sql`${messages.depth} DESC`);
   const withVersions = rows.map((r) => ({ ...r, siblingIds: JSON.parse(r.siblingIds) as string[] }));
   const page = toPage(withVersions, opts.limit, (m) => ({ at: m.createdAt, id: m.id }), { sizeOf: (m) => encoder.encode(m.content).byteLength, max: opts.maxBytes });
-  return { ...page, items: inPathOrder(page.items) };
+  return { ...page, items: page.items.toReversed() };
 }
 
 /**
