@@ -42,7 +42,8 @@ async function findConversation(pending: PendingSend, queryClient: QueryClient, 
 }
 
 /**
- * A page (re)loaded at `/chat` with a new chat's message still pending (see
+ * A page (re)loaded at `/chat` with a new chat's message still pending (sent, and no `meta`
+ * seen: the page went, or its connection was lost, a reload's cutting it off included) (see
  * `ChatState.pendingSend`) re-attaches to its conversation: the URL names it, the stored
  * message shows, the running answer is followed (the chat attaches to a conversation's
  * `activeGeneration`), and the composer lets go of the text, which is now stored.
@@ -57,6 +58,11 @@ export async function reattachPendingSend(queryClient: QueryClient, signal: Abor
   // Meanwhile the user went on (typed to another chat, opened one): that is theirs to keep.
   if (!id || store.live !== null || window.location.pathname !== NEW_CHAT_PATH) return;
   if (store.draft.trim() === pending.content) store.setDraft('');
+  // Cut off before `meta`, it was shown as not sent; it was stored, and its conversation shows it now.
+  if (store.failedMessage === pending.content) {
+    store.setFailedMessage(null);
+    store.setError(null);
+  }
   window.history.replaceState(null, '', conversationPath(id));
   void queryClient.invalidateQueries({ queryKey: ['conversations'] });
 }

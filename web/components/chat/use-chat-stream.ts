@@ -42,8 +42,6 @@ export function useChatStream(activeConversationId: string | null) {
   /** Generations this tab saw end: a conversation read a moment too early may still name one. */
   const endedRef = useRef(new Set<string>());
   const retryRef = useRef<(() => void) | null>(null);
-  /** The page is being left (a reload, a link out): the browser ends its requests, which is no failure of theirs. */
-  const leavingRef = useRef(false);
 
   const sendStop = useCallback((generationId: string) => {
     stopRef.current = 'sent';
@@ -122,6 +120,8 @@ export function useChatStream(activeConversationId: string | null) {
 
       let networkLost = false;
       let finished = false;
+      /** Lost before `meta`: whether the Worker stored the message is unknown, so it stays pending too (see pending-send.ts). */
+      let unknownIfStored = false;
       try {
         const end = await followGeneration({
           open: follow.kind === 'attach' ? () => api.followGeneration(follow.generation.id, 0, signal) : () => api.openStream(follow.request, signal),
@@ -148,7 +148,7 @@ export function useChatStream(activeConversationId: string | null) {
         finished = true;
         if (end.finishReason === 'stopped') useChatStore.getState().setStopped(true);
       } catch (err) {
-        if (signal.aborted || leavingRef.current) {
+        if (signal.aborted) {
           // This page went away: only its subscription ends; the answer goes on without it.
         } else if (err instanceof ApiError && err.status === 404 && position.generationId !== null) {
           // The generation is not there to follow (any more): the stored conversation is what there is.
@@ -158,6 +158,7 @@ export function useChatStream(activeConversationId: string | null) {
           networkLost = error.code === 'network';
           // No `meta`: the Worker never stored the message, so it stays on screen as failed.
           const unstored = sent !== null && messageId === null;
+          unknownIfStored = unstored && networkLost;
           if (RETRYABLE.has(error.code)) {
             const generationId = position.generationId;
             const known = conversationId;
@@ -194,9 +195,10 @@ export function useChatStream(activeConversationId: string | null) {
           positionRef.current = null;
           stopRef.current = 'none';
         }
-        if (!signal.aborted && !leavingRef.current) {
-          // Named (`meta`) or failed, the message is no longer pending; a page gone keeps it for the next load.
-          useChatStore.getState().setPendingSend(null);
+        if (!signal.aborted) {
+          // Named (`meta`) or refused, the message is no longer pending; a page gone, or a
+          // connection lost before `meta` (a reload cuts it off too), keeps it for the next load.
+          if (!unknownIfStored) useChatStore.getState().setPendingSend(null);
           const reread = Promise.all([
             conversationId ? rereadUntilStored(conversationId, finished ? messageId : null) : undefined,
             queryClient.invalidateQueries({ queryKey: ['conversations'] }),
@@ -233,19 +235,6 @@ export function useChatStream(activeConversationId: string | null) {
   }, [running, activeConversationId, run]);
 
   useEffect(() => preloadWhenIdle(loadStreamReader), []);
-
-  // A page being left must not record its cut-off request as a failed message (in sessionStorage,
-  // which the next load reads): the answer goes on without it, and the next load finds it.
-  useEffect(() => {
-    const leave = () => (leavingRef.current = true);
-    const back = () => (leavingRef.current = false);
-    window.addEventListener('pagehide', leave);
-    window.addEventListener('pageshow', back);
-    return () => {
-      window.removeEventListener('pagehide', leave);
-      window.removeEventListener('pageshow', back);
-    };
-  }, []);
 
   useEffect(() => {
     const onOnline = () => {
