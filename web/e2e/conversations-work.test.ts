@@ -1,10 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seriousViolations } from './page-checks';
-import { signInWithKakao, VIEWPORT_ACCOUNTS } from './support/browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectNoSidewaysScroll, seriousViolations } from './page-checks';
+import { VIEWPORT_ACCOUNTS } from './support/browser';
 import { WEB_DIR, type Stack } from './support/stack';
-import { browserSuite } from './support/suite';
+import { browserSuite, viewportPage } from './support/suite';
 
 /**
  * Working with conversations as a person does: a question edited in place gets a new answer,
@@ -21,10 +22,9 @@ const ANSWER_PATIENCE = { timeout: 30_000 };
 const CONVERSATION_URL = /\/chat\/([^/?#]+)$/;
 
 let stack: Stack;
-let browser: Browser;
 
-browserSuite('conversations-work', { shots: SHOTS }, (started) => {
-  ({ stack, browser } = started);
+const suite = browserSuite('conversations-work', { shots: SHOTS }, (started) => {
+  ({ stack } = started);
 });
 
 function conversationIdIn(url: string): string | null {
@@ -41,7 +41,6 @@ async function upstreamRequests(): Promise<UpstreamRequest[]> {
 }
 
 describe.each(VIEWPORT_ACCOUNTS)('conversations at $name size', ({ name, viewport, user, nickname }) => {
-  let context: BrowserContext;
   let page: Page;
   const phone = viewport.width < 768;
   const composer = () => page.getByLabel('메시지', { exact: true });
@@ -70,20 +69,12 @@ describe.each(VIEWPORT_ACCOUNTS)('conversations at $name size', ({ name, viewpor
     await expect.poll(() => userMessages().count(), PATIENCE).toBe(0);
   }
 
-  beforeAll(async () => {
-    context = await browser.newContext({ locale: 'ko-KR', viewport });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-  });
+  /** The conversation the edit step leaves on its edited version, with a line on its path and one off it. */
+  let editedConversation: { id: string; onPath: string; offPath: string } | undefined;
+  /** What the instructions step saved. */
+  let savedInstructions: string | undefined;
 
-  afterAll(async () => {
-    await context?.close().catch(() => {});
-  });
-
-  it('signs in', async () => {
-    await signInWithKakao(page, stack.appUrl, user, nickname);
-    expect(new URL(page.url()).pathname).toBe('/chat');
-  });
+  viewportPage(suite, { viewport, user, nickname }, (opened) => ({ page } = opened));
 
   it('edits an earlier question in place for a new answer; the version switcher goes back to the first question and its answer', async () => {
     const first = `첫 질문 사과 (${name})`;
@@ -134,6 +125,7 @@ describe.each(VIEWPORT_ACCOUNTS)('conversations at $name size', ({ name, viewpor
     await expect.poll(() => userMessages().first().textContent(), PATIENCE).toContain(edited);
     await expect.poll(() => userMessages().count(), PATIENCE).toBe(1);
     expect(await answers().first().textContent()).toContain(edited);
+    editedConversation = { id: conversationIdIn(url)!, onPath: edited, offPath: second };
   });
 
   it('finds a word inside a Korean compound from the sidebar search, highlighted, and opens its conversation', async () => {
@@ -170,6 +162,7 @@ describe.each(VIEWPORT_ACCOUNTS)('conversations at $name size', ({ name, viewpor
     await page.screenshot({ path: join(SHOTS, `conversations-instructions-${name}.png`) });
     await page.reload();
     await expect.poll(() => field.inputValue(), PATIENCE).toBe(instructions);
+    savedInstructions = instructions;
 
     await newChat();
     const question = `지침이 갔나요 (${name})`;
@@ -180,5 +173,91 @@ describe.each(VIEWPORT_ACCOUNTS)('conversations at $name size', ({ name, viewpor
     expect(sent).toHaveLength(1);
     const system = sent[0]?.prompt.find((m) => m.role === 'system')?.content ?? '';
     expect(system).toContain(instructions);
+  });
+
+  /** Opens the conversation's "…" menu in the sidebar (in the drawer on a phone, opened if it is not). */
+  async function openMenuOf(id: string): Promise<void> {
+    if (phone && (await page.getByRole('dialog').count()) === 0) await page.getByTestId('open-conversations').click();
+    const row = page.getByTestId('conversation-list').getByRole('listitem').filter({ has: page.locator(`a[href="/chat/${id}"]`) });
+    await row.getByRole('button').click();
+  }
+
+  /** Downloads one export from the menu: the file's name and text, as the browser saved them. */
+  async function exportFrom(id: string, item: string): Promise<{ name: string; text: string }> {
+    await openMenuOf(id);
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: item }).click()]);
+    const path = await file.path();
+    return { name: file.suggestedFilename(), text: await readFile(path, 'utf8') };
+  }
+
+  it("exports the conversation's selected path from its menu, as Markdown and as JSON", async () => {
+    const conversation = editedConversation!;
+    await page.goto(`${stack.appUrl}/chat/${conversation.id}`);
+    await expect.poll(() => userMessages().first().textContent(), PATIENCE).toContain(conversation.onPath);
+
+    await openMenuOf(conversation.id);
+    // The menu loads on first use.
+    await expect.poll(() => page.getByRole('menuitem', { name: 'Markdown으로 내보내기' }).isVisible(), PATIENCE).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await expectNoSidewaysScroll(page, `export menu (${name})`);
+    await page.screenshot({ path: join(SHOTS, `conversations-export-menu-${name}.png`) });
+    await page.keyboard.press('Escape');
+
+    const markdown = await exportFrom(conversation.id, 'Markdown으로 내보내기');
+    expect(markdown.name).toMatch(/\.md$/);
+    expect(markdown.text).toContain(conversation.onPath);
+    // The version not selected is not part of the path exported.
+    expect(markdown.text).not.toContain(conversation.offPath);
+    await page.keyboard.press('Escape');
+
+    const json = await exportFrom(conversation.id, 'JSON으로 내보내기');
+    expect(json.name).toMatch(/\.json$/);
+    const exported = JSON.parse(json.text) as { id: string; messages: { role: string; content: string }[] };
+    expect(exported.id).toBe(conversation.id);
+    expect(exported.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(exported.messages[0]?.content).toBe(conversation.onPath);
+    expect(exported.messages[1]?.content).toContain(conversation.onPath);
+  });
+
+  it('deletes every conversation from the account page after a confirmation, and nothing else of the account', async () => {
+    const conversations = () =>
+      page.evaluate(async () => ((await (await fetch('/api/conversations?limit=100')).json()) as { items: unknown[] }).items.length);
+    const instructions = () => page.evaluate(async () => ((await (await fetch('/api/me/preferences')).json()) as { instructions: string }).instructions);
+    await page.goto(`${stack.appUrl}/account`);
+    const plan = page.getByTestId('account-plan');
+    await expect.poll(() => plan.textContent(), PATIENCE).toMatch(/\S/);
+    const planBefore = await plan.textContent();
+    const before = await conversations();
+    expect(before).toBeGreaterThanOrEqual(3);
+
+    const deleteAll = page.getByRole('button', { name: '모든 대화 삭제' });
+    await deleteAll.click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.getByText('되돌릴 수 없습니다', { exact: false }).count(), PATIENCE).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+    await expectNoSidewaysScroll(page, `delete-all confirmation (${name})`);
+    await page.screenshot({ path: join(SHOTS, `conversations-delete-all-${name}.png`) });
+    // The footer's Cancel (the corner's close button is named the same, and comes after it).
+    await dialog.getByRole('button', { name: '취소' }).first().click();
+    await expect.poll(() => dialog.count(), PATIENCE).toBe(0);
+    expect(await conversations()).toBe(before);
+
+    await deleteAll.click();
+    await dialog.getByRole('button', { name: '모두 삭제' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: `대화 ${before}개를 삭제했습니다` }).count(), PATIENCE).toBe(1);
+    expect(await dialog.count()).toBe(0);
+    expect(await conversations()).toBe(0);
+
+    // The rest of the account stays: the plan and the instructions.
+    await page.reload();
+    await expect.poll(() => plan.textContent(), PATIENCE).toBe(planBefore);
+    expect(await instructions()).toBe(savedInstructions);
+
+    await page.goto(`${stack.appUrl}/chat`);
+    await openDrawer();
+    await expect.poll(() => page.getByText('아직 대화가 없습니다.').count(), PATIENCE).toBe(1);
+    expect(await page.getByTestId('conversation-list').getByRole('listitem').count()).toBe(0);
+    await page.goto(`${stack.appUrl}/chat/${editedConversation!.id}`);
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: '페이지를 찾을 수 없습니다' }).count(), PATIENCE).toBe(1);
   });
 });

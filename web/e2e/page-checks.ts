@@ -34,7 +34,7 @@ function overflows(page: Page): Promise<{ scrollWidth: number; innerWidth: numbe
   return page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
 }
 
-async function expectNoSidewaysScroll(page: Page, label: string): Promise<void> {
+export async function expectNoSidewaysScroll(page: Page, label: string): Promise<void> {
   const { scrollWidth, innerWidth } = await overflows(page);
   expect(scrollWidth, `${label}: page is ${scrollWidth} px wide in a ${innerWidth} px window`).toBeLessThanOrEqual(innerWidth);
 }

@@ -20,7 +20,10 @@ export function ConversationMenu({
   open: boolean; onOpenChange: (open: boolean) => void; onRename: () => void; onDelete: () => void }) {
   const t = useT();
   return (
-    <DropdownMenu open={open} onOpenChange={onOpenChange}>
+    // Not modal: a modal menu hides the rest of the page from assistive tech with aria-hidden
+    // while its links and buttons stay focusable (axe: aria-hidden-focus). It still takes focus,
+    // and closes on Escape or a click outside.
+    <DropdownMenu modal={false} open={open} onOpenChange={onOpenChange}>
       <DropdownMenuTrigger asChild>
         <MenuButton label={label} />
       </DropdownMenuTrigger>
