@@ -51,7 +51,7 @@ INSERT INTO models (id, provider_id, upstream_model, context_window, max_output_
 -- What answered and what it cost. `model` stays the model that answered (CONTRACT section 5);
 -- `requested_model` is the one the user asked for, which differs after a fallback.
 -- `cost_micros` = prompt × input price + completion × output price, per million, at the
--- prices of the moment the answer settled.
+-- prices read when the request was admitted (an edit applies to the next request).
 ALTER TABLE usage_events ADD COLUMN requested_model TEXT;
 ALTER TABLE usage_events ADD COLUMN provider_id TEXT;
 ALTER TABLE usage_events ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;

@@ -264,7 +264,7 @@ export const usageEvents = sqliteTable(
     attempts: integer('attempts').notNull().default(0),
     /** The last upstream failure seen, e.g. `503` or `timeout`, even when a later attempt answered. */
     lastUpstreamError: text('last_upstream_error'),
-    /** Tokens × the answering model's prices when it settled, in micro-units of `costCurrency`. */
+    /** Tokens × the answering model's prices as read at admission, in micro-units of `costCurrency`. */
     costMicros: integer('cost_micros').notNull().default(0),
     costCurrency: text('cost_currency'),
   },
