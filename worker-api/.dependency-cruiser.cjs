@@ -1,6 +1,6 @@
-// The Worker's layers, checked by `npm run typecheck`: routes → domain (admin, billing, chat,
+// The Worker's layers, checked by `npm run typecheck`: routes → domain (admin, billing, chat, providers,
 // policy, auth) → db; http/, config, days, env, log and version are shared leaves any layer may use.
-const DOMAIN = '^src/(admin|billing|chat|policy|auth)/';
+const DOMAIN = '^src/(admin|billing|chat|policy|auth|providers)/';
 const LEAVES = '^src/(http/|config\\.ts$|days\\.ts$|env\\.ts$|log\\.ts$|version\\.ts$|bundle/)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */

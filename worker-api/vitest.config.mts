@@ -16,6 +16,10 @@ export default defineConfig({
           HEARTBEAT_MS: '300',
           // Short enough that a silent upstream times out within a test.
           UPSTREAM_TIMEOUT_MS: '2500',
+          // Room for a 429's one-second Retry-After within a test, and short enough that a failing upstream ends one soon.
+          UPSTREAM_RETRY_BUDGET_MS: '3000',
+          // The key of the providers suite's own fakes (test/providers.test.ts), which check it.
+          PROVIDER_TEST_API_KEY: 'sk-provider-test-Zq81xK2mW',
           TOSS_API_BASE: inject('tossBaseUrl'),
           TOSS_SECRET_KEY: 'test_sk_worker_tests',
           BILLING_KEY_SECRET: 'billing-key-secret-for-tests',

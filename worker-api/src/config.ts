@@ -24,6 +24,11 @@ const ConfigSchema = z
     HEARTBEAT_MS: interval(15_000),
     /** How long the upstream may stay silent, before its first byte or between chunks. */
     UPSTREAM_TIMEOUT_MS: interval(30_000),
+    /**
+     * Time an answer may spend on retries and their waits before its first token, shared by
+     * the model and its fallbacks (src/providers/retry-policy.ts); 0: each is tried once.
+     */
+    UPSTREAM_RETRY_BUDGET_MS: count(8_000),
     OPENAI_BASE_URL: z.url().default('https://api.openai.com/v1'),
     OPENAI_API_KEY: secret,
     TOSS_API_BASE: z.url().default('https://api.tosspayments.com'),
@@ -44,6 +49,7 @@ const ConfigSchema = z
     jwksCacheTtlS: v.JWKS_CACHE_TTL_S,
     heartbeatMs: v.HEARTBEAT_MS,
     upstreamTimeoutMs: v.UPSTREAM_TIMEOUT_MS,
+    upstreamRetryBudgetMs: v.UPSTREAM_RETRY_BUDGET_MS,
     openaiBaseUrl: v.OPENAI_BASE_URL,
     openaiApiKey: v.OPENAI_API_KEY,
     tossApiBase: v.TOSS_API_BASE,

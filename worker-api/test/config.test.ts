@@ -13,6 +13,7 @@ describe('readConfig', () => {
       jwksCacheTtlS: 300,
       heartbeatMs: 15_000,
       upstreamTimeoutMs: 30_000,
+      upstreamRetryBudgetMs: 8_000,
       openaiBaseUrl: 'https://api.openai.com/v1',
       openaiApiKey: undefined,
       tossApiBase: 'https://api.tosspayments.com',

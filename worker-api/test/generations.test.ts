@@ -113,7 +113,7 @@ describe('a generation', () => {
     expect(replay).toEqual([
       { id: 1, event: 'meta', data: seen[0]?.data },
       { id: 2, event: 'delta', data: { content: stored?.content } },
-      { id: 3, event: 'done', data: { finishReason: 'stop' } },
+      { id: 3, event: 'done', data: { finishReason: 'stop', model: 'gpt-4o-mini', fallback: false } },
     ]);
     expect(numberedEventsOf(await readSse(await follow(user.token, generationId, { after: 2 })))).toEqual(replay.slice(2));
   });
@@ -168,8 +168,8 @@ describe('stopping a generation', () => {
     }
     const tabEvents = eventsOf(await tab);
     expect(tabEvents.slice(-2).map((e) => e.event)).toEqual(['usage', 'done']);
-    expect(tabEvents.at(-1)?.data).toEqual({ finishReason: 'stopped' });
-    expect(text.trimEnd().endsWith('event: done\ndata: {"finishReason":"stopped"}')).toBe(true);
+    expect(tabEvents.at(-1)?.data).toEqual({ finishReason: 'stopped', model: 'gpt-4o-mini', fallback: false });
+    expect(text.trimEnd().endsWith('event: done\ndata: {"finishReason":"stopped","model":"gpt-4o-mini","fallback":false}')).toBe(true);
 
     const meta = tabEvents[0]?.data as Meta;
     const message = await storedMessage(meta.messageId);
@@ -195,7 +195,7 @@ describe('stopping a generation', () => {
     expect(await (await stop(user.token, generationId)).json()).toEqual({ generationId, status: 'stopped' });
     const events = eventsOf(await items);
     expect(events.map((e) => e.event)).toEqual(['meta', 'usage', 'done']);
-    expect(events.at(-1)?.data).toEqual({ finishReason: 'stopped' });
+    expect(events.at(-1)?.data).toEqual({ finishReason: 'stopped', model: 'gpt-4o-mini', fallback: false });
     await eventually(async () => (await upstreamRequest(706))?.aborted, 1000);
 
     const done = metaOf(await readSse(await post(user.token, 'quick [[fake tokens=2]]', 707))).generationId;
@@ -215,7 +215,7 @@ describe('ownership', () => {
     }
     // The stranger's stop did nothing: the owner's answer runs to its end.
     const rest = eventsOf(await readSse(await follow(owner.token, generationId)));
-    expect(rest.at(-1)).toEqual({ event: 'done', data: { finishReason: 'stop' } });
+    expect(rest.at(-1)).toEqual({ event: 'done', data: { finishReason: 'stop', model: 'gpt-4o-mini', fallback: false } });
   });
 
   it('names a bad event id', async () => {

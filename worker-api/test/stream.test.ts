@@ -74,7 +74,7 @@ describe('the event stream', () => {
     const usage = events.at(-2)?.data as { promptTokens: number; completionTokens: number; totalTokens: number };
     expect(usage.completionTokens).toBe(8);
     expect(usage.totalTokens).toBe(usage.promptTokens + usage.completionTokens);
-    expect(events.at(-1)?.data).toEqual({ finishReason: 'stop' });
+    expect(events.at(-1)?.data).toEqual({ finishReason: 'stop', model: 'gpt-4o-mini', fallback: false });
 
     const conv = await (await SELF.fetch(`https://api.test/conversations/${meta.conversationId}`, authed(user.token))).json<{
       messages: { id: string; role: string; content: string; finishReason: string | null }[];

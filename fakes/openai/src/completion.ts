@@ -81,6 +81,7 @@ function describe(body: ChatRequest, knobs: Knobs): string {
   if (knobs.garbage) parts.push('garbage');
   if (knobs.holdHeaders) parts.push('hold_headers');
   if (knobs.markdown) parts.push('markdown');
+  if (knobs.retryAfter !== null) parts.push(`retry_after=${knobs.retryAfter}s`);
   return parts.join(' ');
 }
 
@@ -90,13 +91,20 @@ export async function serveCompletion(req: IncomingMessage, res: ServerResponse,
   // Only the last user message: earlier turns' directives belong to answers already given.
   const directive = knobsFromDirective(body.messages.findLast((m) => m.role === 'user')?.content ?? '');
   const knobs = deps.settings.forRequest(knobsFromHeaders(req.headers), directive.knobs);
+  if (knobs.down) {
+    // Before any record or answer: to the caller this fake is not there at all.
+    deps.stats.dropped();
+    deps.log(`dropped a ${body.model} request: down`);
+    req.socket.destroy();
+    return;
+  }
 
   const record = deps.stats.begin({ model: body.model, messages: body.messages.length, prompt: body.messages.map(({ role, content }) => ({ role, content })), max_tokens: body.maxTokens, stream: body.stream });
   deps.log(`${record.id} start ${describe(body, knobs)}`);
   const requestId = { 'x-request-id': record.id };
 
   if (knobs.status !== null) {
-    const error = simulatedError(knobs.status, body.model, knobs.limit);
+    const error = simulatedError(knobs.status, body.model, knobs.limit, knobs.retryAfter);
     record.status = error.status;
     deps.stats.end(record, 'rejected');
     deps.log(`${record.id} rejected ${error.status} ${error.code ?? error.type} (status knob)`);

@@ -48,8 +48,17 @@ export function serverError(): OpenAIHttpError {
   return new OpenAIHttpError(500, 'server_error', null, 'The server had an error while processing your request. Sorry about that!');
 }
 
-/** The answer for the `status` knob: the body OpenAI sends for that status, as far as it has one. */
-export function simulatedError(status: number, model: string, limit: RateLimitType): OpenAIHttpError {
+/**
+ * The answer for the `status` knob: the body OpenAI sends for that status, as far as it has
+ * one, with `Retry-After: retryAfter` seconds when given.
+ */
+export function simulatedError(status: number, model: string, limit: RateLimitType, retryAfter: number | null = null): OpenAIHttpError {
+  const error = errorFor(status, model, limit);
+  if (retryAfter === null) return error;
+  return new OpenAIHttpError(error.status, error.type, error.code, error.message, error.param, { ...error.headers, 'retry-after': String(retryAfter) });
+}
+
+function errorFor(status: number, model: string, limit: RateLimitType): OpenAIHttpError {
   switch (status) {
     case 401:
       return invalidApiKey(undefined);

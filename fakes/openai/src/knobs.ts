@@ -30,6 +30,18 @@ export type Knobs = {
   holdHeaders: boolean;
   /** Answer with a long Markdown document (src/markdown.ts) instead of the echo. */
   markdown: boolean;
+  /** Seconds sent as `Retry-After` with an error status (a 429 sends 1 unless set). */
+  retryAfter: number | null;
+  /**
+   * Runtime config only: fail this many of the next requests with `failStatus`, then answer
+   * again (a provider that recovers). Counts down as requests arrive; `GET /__fake/config`
+   * shows what is left.
+   */
+  failNext: number;
+  /** The status `failNext` answers with. */
+  failStatus: number;
+  /** Be down: cut every completion's connection before any answer, as a dead host or a crashed proxy would. */
+  down: boolean;
 };
 
 export const DEFAULT_KNOBS: Readonly<Knobs> = {
@@ -44,21 +56,30 @@ export const DEFAULT_KNOBS: Readonly<Knobs> = {
   garbage: false,
   holdHeaders: false,
   markdown: false,
+  retryAfter: null,
+  failNext: 0,
+  failStatus: 503,
+  down: false,
 };
 
 /** A knob value that does not parse; the caller answers 400 (or the CLI exits) rather than ignore a typo. */
 export class KnobError extends Error {}
 
 type Spec<K extends keyof Knobs> = {
-  /** The name inside a `[[fake …]]` directive. */
-  directive: string;
-  header: string;
+  /** The name inside a `[[fake …]]` directive; none for a knob of the runtime config alone. */
+  directive: string | null;
+  header: string | null;
   parse: (raw: string) => Knobs[K] | undefined;
 };
 
 function count(raw: string): number | undefined {
   const n = Number(raw);
   return raw.trim() !== '' && Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+function errorStatus(raw: string): number | undefined {
+  const n = count(raw);
+  return n !== undefined && n >= 400 && n <= 599 ? n : undefined;
 }
 
 function flag(raw: string): boolean | undefined {
@@ -75,14 +96,7 @@ const SPECS: { [K in keyof Knobs]: Spec<K> } = {
   ttftMs: { directive: 'ttft', header: 'x-fake-ttft-ms', parse: count },
   gapMs: { directive: 'gap', header: 'x-fake-gap-ms', parse: count },
   tokens: { directive: 'tokens', header: 'x-fake-tokens', parse: count },
-  status: {
-    directive: 'status',
-    header: 'x-fake-status',
-    parse: (raw) => {
-      const n = count(raw);
-      return n !== undefined && n >= 400 && n <= 599 ? n : undefined;
-    },
-  },
+  status: { directive: 'status', header: 'x-fake-status', parse: errorStatus },
   failAfter: { directive: 'fail_after', header: 'x-fake-fail-after', parse: count },
   failMode: { directive: 'fail_mode', header: 'x-fake-fail-mode', parse: oneOf('error', 'drop') },
   limit: { directive: 'limit', header: 'x-fake-limit', parse: oneOf('requests', 'tokens') },
@@ -90,6 +104,11 @@ const SPECS: { [K in keyof Knobs]: Spec<K> } = {
   garbage: { directive: 'garbage', header: 'x-fake-garbage', parse: flag },
   holdHeaders: { directive: 'hold_headers', header: 'x-fake-hold-headers', parse: flag },
   markdown: { directive: 'markdown', header: 'x-fake-markdown', parse: flag },
+  retryAfter: { directive: 'retry_after', header: 'x-fake-retry-after', parse: count },
+  // A countdown is state of the server, not of one request: every retry repeats the request's directive.
+  failNext: { directive: null, header: null, parse: count },
+  failStatus: { directive: 'fail_status', header: 'x-fake-fail-status', parse: errorStatus },
+  down: { directive: 'down', header: 'x-fake-down', parse: flag },
 };
 
 const KEYS = Object.keys(SPECS) as (keyof Knobs)[];
@@ -105,6 +124,7 @@ export function knobsFromHeaders(headers: IncomingHttpHeaders): Partial<Knobs> {
   const knobs: Partial<Knobs> = {};
   for (const key of KEYS) {
     const header = SPECS[key].header;
+    if (header === null) continue;
     const value = headers[header];
     const raw = Array.isArray(value) ? value[0] : value;
     if (raw !== undefined) set(knobs, key, raw, header);
@@ -125,7 +145,7 @@ export function knobsFromDirective(text: string): { knobs: Partial<Knobs>; text:
     for (const pair of (match[1] ?? '').trim().split(/\s+/).filter(Boolean)) {
       const [name = '', raw = '1'] = pair.split('=', 2);
       const key = KEYS.find((k) => SPECS[k].directive === name);
-      if (!key) throw new KnobError(`[[fake]]: unknown knob "${name}" (known: ${KEYS.map((k) => SPECS[k].directive).join(', ')})`);
+      if (!key) throw new KnobError(`[[fake]]: unknown knob "${name}" (known: ${KEYS.flatMap((k) => SPECS[k].directive ?? []).join(', ')})`);
       set(knobs, key, raw, `[[fake ${name}]]`);
     }
   }
@@ -183,8 +203,15 @@ export class KnobSettings {
     return { ...this.base, ...this.runtime };
   }
 
+  /** The knobs of one arriving request; it takes one of the `failNext` countdown's failures, if any are left. */
   forRequest(...layers: Partial<Knobs>[]): Knobs {
-    return Object.assign(this.defaults(), ...layers) as Knobs;
+    const knobs = Object.assign(this.defaults(), ...layers) as Knobs;
+    const left = this.runtime.failNext ?? 0;
+    if (left > 0) {
+      this.runtime = { ...this.runtime, failNext: left - 1 };
+      return { ...knobs, status: knobs.failStatus, failNext: left - 1 };
+    }
+    return knobs;
   }
 
   configure(change: { set: Partial<Knobs>; clear: (keyof Knobs)[] }): void {

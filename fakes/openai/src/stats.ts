@@ -29,6 +29,8 @@ export type FakeStats = {
   streamsAborted: number;
   /** Streams that failed on purpose (fail_after, garbage). */
   streamsFailed: number;
+  /** Requests whose connection was cut unanswered because the fake was `down` (not in `requests`). */
+  dropped: number;
   /** The latest requests, oldest first. */
   lastRequests: RequestRecord[];
 };
@@ -37,7 +39,7 @@ export type FakeStats = {
 const KEEP_RECORDS = 100;
 
 function empty(): FakeStats {
-  return { requests: 0, streamsStarted: 0, streamsCompleted: 0, streamsAborted: 0, streamsFailed: 0, lastRequests: [] };
+  return { requests: 0, streamsStarted: 0, streamsCompleted: 0, streamsAborted: 0, streamsFailed: 0, dropped: 0, lastRequests: [] };
 }
 
 /** Counts requests and how their streams ended, for tests that can only see the fake from outside. */
@@ -51,6 +53,10 @@ export class StatsBook {
     this.stats.lastRequests.push(record);
     if (this.stats.lastRequests.length > KEEP_RECORDS) this.stats.lastRequests.shift();
     return record;
+  }
+
+  dropped(): void {
+    this.stats.dropped++;
   }
 
   streamStarted(): void {

@@ -47,6 +47,53 @@ describe('/__fake/config', () => {
   });
 });
 
+describe('a provider that fails and recovers, or is down (for fallbacks through the Worker)', () => {
+  it('fails the next N requests with failStatus and Retry-After, counting down, then answers again', async () => {
+    await control(fake, 'POST', 'reset');
+    const { json } = await control(fake, 'POST', 'config', { failNext: 2, failStatus: 503, retryAfter: 3 });
+    expect(json).toMatchObject({ failNext: 2, failStatus: 503, retryAfter: 3 });
+    for (const left of [1, 0]) {
+      const refused = await chat(fake);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('3');
+      expect(((await refused.json()) as { error: { type: string } }).error.type).toBe('server_error');
+      expect((await control(fake, 'GET', 'config')).json).toMatchObject({ failNext: left });
+    }
+    const fine = await chat(fake);
+    expect(fine.status).toBe(200);
+    await fine.text();
+    expect(fake.stats().lastRequests.map((r) => r.status)).toEqual([503, 503, 200]);
+  });
+
+  it('sends a 429 with Retry-After: 1 by default, and the retry_after directive overrides it', async () => {
+    await control(fake, 'POST', 'reset');
+    await control(fake, 'POST', 'config', { failNext: 1, failStatus: 429 });
+    const limited = await chat(fake);
+    expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '1']);
+    await limited.body?.cancel();
+    const later = await chat(fake, { messages: [{ role: 'user', content: 'x [[fake status=429 retry_after=7]]' }] });
+    expect([later.status, later.headers.get('retry-after')]).toEqual([429, '7']);
+    await later.body?.cancel();
+  });
+
+  it('refuses failNext in a directive: a countdown belongs to the server, not to one request', async () => {
+    const res = await chat(fake, { messages: [{ role: 'user', content: 'x [[fake fail_next=2]]' }] });
+    expect(res.status).toBe(400);
+    await res.body?.cancel();
+  });
+
+  it('when down, cuts every completion unanswered (the caller sees a network error) but still takes control requests', async () => {
+    await control(fake, 'POST', 'reset');
+    await control(fake, 'POST', 'config', { down: true });
+    await expect(chat(fake)).rejects.toThrow();
+    expect(fake.stats()).toMatchObject({ requests: 0, dropped: 1 });
+    await control(fake, 'POST', 'config', { down: null });
+    const fine = await chat(fake);
+    expect(fine.status).toBe(200);
+    await fine.text();
+  });
+});
+
 describe('/__fake/reset and /__fake/stats', () => {
   it('records each request with the fields tests through the Worker rely on', async () => {
     await control(fake, 'POST', 'reset');
@@ -59,6 +106,7 @@ describe('/__fake/reset and /__fake/stats', () => {
       streamsCompleted: 1,
       streamsAborted: 0,
       streamsFailed: 0,
+      dropped: 0,
       lastRequests: [
         {
           id: res.headers.get('x-request-id'),
@@ -91,7 +139,7 @@ describe('/__fake/reset and /__fake/stats', () => {
     const { status, json } = await control(fake, 'POST', 'reset');
     expect(status).toBe(200);
     expect(json).toEqual({ ...DEFAULT_KNOBS, ttftMs: 5, gapMs: 1, tokens: 6 });
-    expect(fake.stats()).toEqual({ requests: 0, streamsStarted: 0, streamsCompleted: 0, streamsAborted: 0, streamsFailed: 0, lastRequests: [] });
+    expect(fake.stats()).toEqual({ requests: 0, streamsStarted: 0, streamsCompleted: 0, streamsAborted: 0, streamsFailed: 0, dropped: 0, lastRequests: [] });
     expect(await contentChunks()).toBe(6);
   });
 

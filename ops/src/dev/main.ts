@@ -17,6 +17,10 @@ const WORKER_PORT = Number(process.env.WORKER_PORT ?? 8787);
 const FAKE_OPENAI_PORT = Number(process.env.FAKE_OPENAI_PORT ?? 8790);
 const FAKE_KAKAO_PORT = Number(process.env.FAKE_KAKAO_PORT ?? 8791);
 const FAKE_TOSS_PORT = Number(process.env.FAKE_TOSS_PORT ?? 8792);
+/** A second fake OpenAI, for an operator to add as a fallback provider (README, "Providers, retries and fallbacks"). */
+const FAKE_FALLBACK_OPENAI_PORT = Number(process.env.FAKE_FALLBACK_OPENAI_PORT ?? 8793);
+/** The fallback fake's key when .dev.vars has none: it accepts only its own, so the Worker must send the one its provider row names. */
+const FALLBACK_FAKE_KEY = 'sk-local-fallback-fake';
 /** The fake's SDK stand-in accepts any `test_ck_` key; this one says where it comes from. */
 const FAKE_TOSS_CLIENT_KEY = 'test_ck_local_fake_toss';
 /** Who gets the admin role on signing in locally: Alice of the fake Kakao, unless ADMIN_EMAILS says otherwise. */
@@ -75,6 +79,11 @@ async function main(): Promise<void> {
     stops.push(() => fake.close());
     say(`fake OpenAI on ${fake.url} (OPENAI_API_KEY is unset)`);
     Object.assign(workerExtraVars, { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-local-fake' });
+    const fallbackKey = workerVars.FALLBACK_OPENAI_API_KEY || FALLBACK_FAKE_KEY;
+    const fallback = await startFakeOpenAI({ port: FAKE_FALLBACK_OPENAI_PORT, apiKey: fallbackKey, log: (line) => console.log(`[openai-fallback] ${line}`) });
+    stops.push(() => fallback.close());
+    say(`fake fallback OpenAI on ${fallback.url} (key in FALLBACK_OPENAI_API_KEY; add it as a provider in /admin to use it)`);
+    workerExtraVars.FALLBACK_OPENAI_API_KEY = fallbackKey;
   }
 
   // Toss: the fake unless web/.dev.vars names a real (test) client key, in which case the

@@ -1094,7 +1094,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The models the caller's plan allows */
+        /** The models the caller's plan allows that the registry can serve now (enabled, with an enabled provider) */
         get: {
             parameters: {
                 query?: never;
@@ -1174,7 +1174,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Server-sent events, each with `id: <seq>`: `meta`, then `delta`… as tokens arrive, `usage`, `done`; `: ping` comments while quiet, from the first moment; `error` (`upstream_error`, `upstream_rate_limited`, `upstream_timeout`) if the provider fails, then the end */
+                /** @description Server-sent events, each with `id: <seq>`: `meta` `{generationId, conversationId, messageId, model, traceId}` (`model`: the model admitted), then `delta` `{content}`… as tokens arrive, `usage` `{promptTokens, completionTokens, totalTokens}`, `done` `{finishReason, model, fallback}` (`model`: the model that answered, which after a fallback before the first token is not `meta.model`; then `fallback` is true); `: ping` comments while quiet, from the first moment, also while the provider is retried; `error` `{code, message}` (`upstream_error`, `upstream_rate_limited`, `upstream_timeout`) if every provider failed before the first token or the one answering failed after it (never retried: no text twice), then the end */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1254,7 +1254,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Server-sent events, each with `id: <seq>`: `meta`, then `delta`… as tokens arrive, `usage`, `done`; `: ping` comments while quiet, from the first moment; `error` (`upstream_error`, `upstream_rate_limited`, `upstream_timeout`) if the provider fails, then the end */
+                /** @description Server-sent events, each with `id: <seq>`: `meta` `{generationId, conversationId, messageId, model, traceId}` (`model`: the model admitted), then `delta` `{content}`… as tokens arrive, `usage` `{promptTokens, completionTokens, totalTokens}`, `done` `{finishReason, model, fallback}` (`model`: the model that answered, which after a fallback before the first token is not `meta.model`; then `fallback` is true); `: ping` comments while quiet, from the first moment, also while the provider is retried; `error` `{code, message}` (`upstream_error`, `upstream_rate_limited`, `upstream_timeout`) if every provider failed before the first token or the one answering failed after it (never retried: no text twice), then the end */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1351,7 +1351,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Server-sent events, each with `id: <seq>`: `meta`, then `delta`… as tokens arrive, `usage`, `done`; `: ping` comments while quiet, from the first moment; `error` (`upstream_error`, `upstream_rate_limited`, `upstream_timeout`) if the provider fails, then the end */
+                /** @description Server-sent events, each with `id: <seq>`: `meta` `{generationId, conversationId, messageId, model, traceId}` (`model`: the model admitted), then `delta` `{content}`… as tokens arrive, `usage` `{promptTokens, completionTokens, totalTokens}`, `done` `{finishReason, model, fallback}` (`model`: the model that answered, which after a fallback before the first token is not `meta.model`; then `fallback` is true); `: ping` comments while quiet, from the first moment, also while the provider is retried; `error` `{code, message}` (`upstream_error`, `upstream_rate_limited`, `upstream_timeout`) if every provider failed before the first token or the one answering failed after it (never retried: no text twice), then the end */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3663,6 +3663,17 @@ export interface components {
         AdminAuditedRequest: components["schemas"]["AdminUsageRow"] & {
             userEmail: string | null;
             userName: string | null;
+            /** @description The provider that answered, or was tried last; null for a request no provider was called for */
+            provider: string | null;
+            /** @description The model asked for; `model` is the one that answered, which differs after a fallback */
+            requestedModel: string | null;
+            /** @description Upstream requests made for this answer, retries and fallbacks included */
+            attempts: number;
+            /** @description The last upstream failure seen (`503`, `429`, `timeout`, `connect`, `stream`, `missing_secret`), also when a later attempt answered */
+            lastUpstreamError: string | null;
+            /** @description What the answer cost: tokens × the model prices read when it was admitted, in integer micro-units of `costCurrency` */
+            costMicros: number;
+            costCurrency: string | null;
         };
         AdminAuditedRequestPage: {
             items: components["schemas"]["AdminAuditedRequest"][];

@@ -151,6 +151,12 @@ export function MessageList({
               <>
                 <LazyMarkdown text={m.content} />
                 <div className="-mb-1 mt-1 flex items-center justify-end gap-2">
+                  {/* A fallback answered (or the conversation has moved to another model since): say which model wrote this. */}
+                  {m.model && data?.model && m.model !== data.model && (
+                    <span data-testid="answered-by" className="mr-auto text-xs text-muted-foreground">
+                      {t('chat.answeredBy', { model: m.model })}
+                    </span>
+                  )}
                   {m.versions && conversationId && (
                     <Suspense fallback={null}>
                       <MessageVersions conversationId={conversationId} versions={m.versions} disabled={streaming} />

@@ -46,6 +46,18 @@ export function toGrant(row: QuotaGrantRow): Grant {
   return { id: row.id, tokens: row.tokens, reason: row.reason, expiresAt: iso(row.expiresAt), createdAt: iso(row.createdAt), createdBy: row.createdBy };
 }
 
+/** What the audit view adds to a usage row: who answered, after how many attempts, at what cost. */
+export function toUpstreamView(row: UsageEventRow) {
+  return {
+    provider: row.providerId,
+    requestedModel: row.requestedModel,
+    attempts: row.attempts,
+    lastUpstreamError: row.lastUpstreamError,
+    costMicros: row.costMicros,
+    costCurrency: row.costCurrency,
+  };
+}
+
 export function toUsageRow(row: UsageEventRow): UsageRow {
   return {
     id: row.id,

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { d1Statement, type Db } from '../db/client';
 import { newId } from '../db/ids';
 import {
+  admissionCandidatesSelect,
   admittedModel,
   pickedHistorySelect,
   preferencesSelect,
@@ -15,6 +16,7 @@ import {
 import { getConversationForUser } from '../db/queries/conversations';
 import { generationStartStatement } from '../db/queries/generations';
 import { getPath } from '../db/queries/messages';
+import { availableModelIds, type CandidateRow } from '../db/queries/models';
 import { DEFAULT_PREFERENCES } from '../db/queries/preferences';
 import type { ConversationRow } from '../db/schema';
 import { readConfig } from '../config';
@@ -26,6 +28,7 @@ import { getEntitled, resolveModel, type Entitled } from '../policy/plans';
 import { clockAt, MIN_COMPLETION_TOKENS, quotaRefusal, RESERVATION_TTL_MS } from '../policy/quota';
 import { costedContent } from '../policy/tokens';
 import { buildPrompt, promptCosting, promptTokensOf } from './context';
+import { candidatesOf } from '../providers/candidates';
 import { withRefusalsAudited } from './refusals';
 import { settleStream } from './settle';
 
@@ -88,17 +91,20 @@ export async function admitAnswer(c: Context<AppEnv>, db: Db, r: AnswerRequest):
     startedAt,
   );
   // The history and the preferences are read before the batch stores the new turn; the
-  // generation's insert comes after the conversation's, which it references.
+  // generation's insert comes after the conversation's, which it references. The registry
+  // (who may answer, at what price) is read here too: no round trip, no isolate cache.
   const results = await db.$client.batch([
     preferencesSelect(db, terms),
     pickedHistorySelect(db, terms),
     reservationAdmit(db, terms),
+    admissionCandidatesSelect(db, terms),
     ...turnWritesIfAdmitted(db, terms, userMessageId),
     d1Statement(db, generation),
   ]);
   const stored = (results[0]?.results as PickedPreferences[] | undefined)?.[0];
   const history = (results[1]?.results ?? []) as PickedMessage[];
   const tokens = (results[2]?.results as Reserved[] | undefined)?.[0]?.tokens;
+  const candidates = candidatesOf((results[3]?.results ?? []) as CandidateRow[]);
   const model = (results.at(-1)?.results as { model: string }[] | undefined)?.[0]?.model;
   // The answer's parent: the new turn, or the stored turn answered (the newest the history kept).
   const parentId = newTurn ? userMessageId : history.at(-1)?.id;
@@ -115,6 +121,7 @@ export async function admitAnswer(c: Context<AppEnv>, db: Db, r: AnswerRequest):
     messageId,
     parentId,
     model,
+    candidates,
     prompt: buildPrompt(history, newTurn?.content ?? null, preferences),
     maxTokens: tokens - promptTokens,
     promptTokens,
@@ -134,11 +141,11 @@ async function namedMessageIsThere(db: Db, conversationId: string, messageId: st
   return message?.role === role;
 }
 
-/** A model the conversation used may have left the plan since; then the plan's default answers. */
-function modelFor(entitled: Entitled, asked: string | undefined, conversation: ConversationRow | undefined): string {
-  if (asked !== undefined) return resolveModel(entitled.plan, asked);
+/** A model the conversation used may have left the plan (or the registry) since; then the plan's default answers. */
+function modelFor(entitled: Entitled, available: ReadonlySet<string>, asked: string | undefined, conversation: ConversationRow | undefined): string {
+  if (asked !== undefined) return resolveModel(entitled.plan, available, asked);
   const previous = conversation?.model ?? undefined;
-  return resolveModel(entitled.plan, previous !== undefined && entitled.plan.models.includes(previous) ? previous : undefined);
+  return resolveModel(entitled.plan, available, previous !== undefined && entitled.plan.models.includes(previous) && available.has(previous) ? previous : undefined);
 }
 
 async function ownedConversation(db: Db, userId: string, id: string): Promise<ConversationRow> {
@@ -160,7 +167,7 @@ function answerable(history: readonly PickedMessage[]): boolean {
  */
 async function refusal(c: Context<AppEnv>, db: Db, r: AnswerRequest, terms: AdmissionTerms, startedAt: number): Promise<ApiError> {
   const { entitled, model, history, systemTokens } = await withRefusalsAudited(c, r.askedModel, async () => {
-    const [entitled, conversation, history, stored] = await Promise.all([
+    const [entitled, conversation, history, stored, , available] = await Promise.all([
       getEntitled(db, r.userId, startedAt),
       r.conversationId === undefined ? undefined : ownedConversation(db, r.userId, r.conversationId),
       terms.newConversation ? [] : pickedHistorySelect(db, terms).all<PickedMessage>().then((read) => read.results),
@@ -170,8 +177,9 @@ async function refusal(c: Context<AppEnv>, db: Db, r: AnswerRequest, terms: Admi
         conversationId: r.conversationId,
         content: r.answerTo.kind === 'new-turn' ? r.answerTo.content : undefined,
       }),
+      availableModelIds(db),
     ]);
-    return { entitled, model: modelFor(entitled, r.askedModel, conversation), history, systemTokens: stored?.system_tokens ?? terms.defaultSystemTokens };
+    return { entitled, model: modelFor(entitled, available, r.askedModel, conversation), history, systemTokens: stored?.system_tokens ?? terms.defaultSystemTokens };
   });
   const named =
     r.answerTo.kind === 'new-turn'

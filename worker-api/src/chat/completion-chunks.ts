@@ -1,5 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { ChatCompletionChunk } from '../providers/wire';
 
 /** The upstream stream broke its own framing, or said it failed: the answer cannot go on. */
 export class UpstreamStreamError extends Error {
@@ -19,11 +19,11 @@ function chunkOf(event: EventSourceMessage): ChatCompletionChunk {
 }
 
 /**
- * The chunks of a streamed chat completion, read from the body of the response the SDK
- * returned (`.asResponse()`), one batch per network read. The SDK's own `Stream` passes
- * every network chunk through four nested async generators before the relay sees it; under
- * load that decoding was the Worker's largest CPU cost, so the events are parsed here with
- * one read and a synchronous parser. Ends at `[DONE]` or at the end of the body; when
+ * The chunks of a streamed chat completion, read from the provider's response body
+ * (`providers/client.ts`), one batch per network read. The OpenAI SDK's own `Stream` passed
+ * every network chunk through four nested async generators; under load that decoding was
+ * the Worker's largest CPU cost, so the events are parsed here with one read and a
+ * synchronous parser. Ends at `[DONE]` or at the end of the body; when
  * `signal` aborts, the body is cancelled, which closes the upstream connection, and the
  * iteration ends. Throws `UpstreamStreamError` for an error event or data that is not JSON.
  */

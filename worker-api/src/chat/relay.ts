@@ -1,23 +1,19 @@
-import type { CompletionUsage } from 'openai/resources/completions';
 import type { Config } from '../config';
 import { estimateTokens } from '../policy/tokens';
-import { completionChunks } from './completion-chunks';
-import type { PromptMessage } from './context';
-import { openaiClient } from './openai';
+import { emptyReport, upstreamChunks, type UpstreamPlan, type UpstreamReport } from '../providers/upstream';
+import type { CompletionUsage } from '../providers/wire';
 import { classifyUpstreamError, type UpstreamFailure } from './upstream-errors';
 
 /** A stream is cut off after this long, well inside the reservation's lifetime. */
 export const MAX_STREAM_MS = 8 * 60_000;
 
-/** The configuration the relay reads: the provider and how long it may stay silent. */
-export type RelayConfig = Pick<Config, 'openaiApiKey' | 'openaiBaseUrl' | 'upstreamTimeoutMs'>;
+/** The configuration the relay reads: how long the upstream may stay silent once it is answering. */
+export type RelayConfig = Pick<Config, 'upstreamTimeoutMs'>;
 
 export type RelayRequest = {
   config: RelayConfig;
-  model: string;
-  prompt: PromptMessage[];
-  /** The answer budget the reservation holds. */
-  maxTokens: number;
+  /** Who may answer and what they are sent; retries and fallbacks before the first token are its own. */
+  upstream: UpstreamPlan;
   /** Our estimate of the prompt, used when the provider reports no usage. */
   promptTokens: number;
   /** When the request was accepted: time to first token and the stream's time limit count from here. */
@@ -41,6 +37,8 @@ export type RelayResult = {
   /** True when the provider gave no usage and the counts are our estimate. */
   estimated: boolean;
   ttftMs: number | null;
+  /** Which provider and model answered (or were tried last), after how many attempts. */
+  upstream: UpstreamReport;
 };
 
 /**
@@ -57,11 +55,12 @@ export async function relayCompletion(req: RelayRequest, onDelta: (content: stri
   const { upstreamTimeoutMs } = req.config;
   let timedOut = false;
   let lastChunkAt = Date.now();
-  // One watchdog for both limits: the whole answer, and silence between chunks (a stalled
-  // upstream must not hold the user's stream slot and tokens until the reservation expires).
+  // One watchdog for both limits: the whole answer, and silence between chunks once content
+  // flows (a stalled upstream must not hold the user's stream slot and tokens until the
+  // reservation expires). Silence before the first token is the upstream plan's to retry.
   const watchdog = setInterval(() => {
     const now = Date.now();
-    if (now - req.startedAt > MAX_STREAM_MS || now - lastChunkAt > upstreamTimeoutMs) {
+    if (now - req.startedAt > MAX_STREAM_MS || (ttftMs !== null && now - lastChunkAt > upstreamTimeoutMs)) {
       timedOut = true;
       abort.abort();
     }
@@ -72,21 +71,9 @@ export async function relayCompletion(req: RelayRequest, onDelta: (content: stri
   let usage: CompletionUsage | undefined;
   let ttftMs: number | null = null;
   let failure: RelayResult['failure'] = null;
+  const report = emptyReport();
   try {
-    const upstream = await openaiClient(req.config)
-      .chat.completions.create(
-        {
-          model: req.model,
-          messages: req.prompt,
-          stream: true,
-          stream_options: { include_usage: true },
-          max_completion_tokens: req.maxTokens,
-        },
-        { signal: abort.signal, timeout: upstreamTimeoutMs },
-      )
-      .asResponse();
-    lastChunkAt = Date.now();
-    for await (const batch of completionChunks(upstream.body, abort.signal)) {
+    for await (const batch of upstreamChunks(req.upstream, abort.signal, report)) {
       lastChunkAt = Date.now();
       let delta = '';
       for (const chunk of batch) {
@@ -123,5 +110,5 @@ export async function relayCompletion(req: RelayRequest, onDelta: (content: stri
   const counts = usage
     ? { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens, estimated: false }
     : { promptTokens: req.promptTokens, completionTokens: estimateTokens(text), estimated: true };
-  return { end, text, finishReason: end === 'finished' ? (finishReason ?? 'stop') : end === 'stopped' ? 'stopped' : 'error', failure, ttftMs, ...counts };
+  return { end, text, finishReason: end === 'finished' ? (finishReason ?? 'stop') : end === 'stopped' ? 'stopped' : 'error', failure, ttftMs, ...counts, upstream: report };
 }

@@ -2,7 +2,7 @@ import { runBatch, type Db, type Statement } from '../db/client';
 import { touchConversation } from '../db/queries/conversations';
 import { assistantMessageInsert } from '../db/queries/messages';
 import { reservationRelease } from '../db/queries/reservations';
-import { isUsageRecorded, usageInsert } from '../db/queries/usage-events';
+import { isUsageRecorded, usageInsert, type UsageEventInsert } from '../db/queries/usage-events';
 import { log } from '../log';
 import { costedContent } from '../policy/tokens';
 
@@ -16,7 +16,10 @@ export type StreamOutcome = {
   conversationId: string;
   /** The assistant message to store, answering the turn `parentId`, or null when there is nothing to store. */
   message: { id: string; parentId: string | null; content: string; finishReason: string } | null;
+  /** The model that answered (the stored message's), or the one asked for when none did. */
   model: string;
+  /** What the provider side did, once one was called: the model asked for, who answered, attempts, cost. */
+  upstream?: Pick<UsageEventInsert, 'requestedModel' | 'providerId' | 'attempts' | 'lastUpstreamError' | 'costMicros' | 'costCurrency'>;
   promptTokens: number;
   completionTokens: number;
   estimated: boolean;
@@ -51,6 +54,7 @@ export async function settleStream(db: Db, o: StreamOutcome, now = Date.now(), a
     errorCode: o.errorCode,
     ttftMs: o.ttftMs,
     durationMs: o.durationMs,
+    ...o.upstream,
   };
   const usage = usageInsert(db, { id: o.reservationId, ...record, createdAt: now });
   const release = reservationRelease(db, o.reservationId);
@@ -76,7 +80,8 @@ export async function settleStream(db: Db, o: StreamOutcome, now = Date.now(), a
           },
           now,
         ),
-        touchConversation(db, o.conversationId, now, o.model, o.message),
+        // The conversation keeps the model the user chose; a fallback answers only this once.
+        touchConversation(db, o.conversationId, now, o.upstream?.requestedModel ?? o.model, o.message),
         ...also,
       );
     } else {

@@ -96,6 +96,64 @@ export const plans = sqliteTable('plans', {
 
 export type PlanRow = typeof plans.$inferSelect;
 
+/** How a provider is reached: a plain OpenAI-compatible API, or one behind Cloudflare AI Gateway. */
+export const PROVIDER_KINDS = ['openai', 'ai_gateway'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+/**
+ * An OpenAI-compatible upstream. `apiKeySecret` names the Worker secret holding its key: keys
+ * never go in D1. A null `baseUrl` is the Worker's `OPENAI_BASE_URL` (the default provider).
+ */
+export const providers = sqliteTable('providers', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  baseUrl: text('base_url'),
+  apiKeySecret: text('api_key_secret').notNull(),
+  /** Header name → value sent with every request to this provider (never a secret). */
+  extraHeaders: text('extra_headers', { mode: 'json' }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
+  kind: text('kind', { enum: PROVIDER_KINDS }).notNull().default('openai'),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: integer('updated_at', { mode: 'number' })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`),
+});
+
+export type ProviderRow = typeof providers.$inferSelect;
+
+/**
+ * A model users can pick (its `id` is what plans list), the provider serving it under
+ * `upstreamModel`, its limits and prices. Prices are per million tokens in integer micro-units
+ * of `priceCurrency`; `fallbacks` is the ordered list of model ids tried when it fails before
+ * its first token.
+ */
+export const models = sqliteTable(
+  'models',
+  {
+    id: text('id').primaryKey(),
+    providerId: text('provider_id')
+      .notNull()
+      .references(() => providers.id),
+    upstreamModel: text('upstream_model').notNull(),
+    contextWindow: integer('context_window').notNull(),
+    maxOutputTokens: integer('max_output_tokens').notNull(),
+    inputPriceMicros: integer('input_price_micros').notNull().default(0),
+    outputPriceMicros: integer('output_price_micros').notNull().default(0),
+    priceCurrency: text('price_currency').notNull().default('USD'),
+    fallbacks: text('fallbacks', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    /** Usable as a fallback by every plan, not only plans that list it. */
+    fallbackForAllPlans: integer('fallback_for_all_plans', { mode: 'boolean' }).notNull().default(false),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'number' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [index('models_provider_idx').on(t.providerId)],
+);
+
+export type ModelRow = typeof models.$inferSelect;
+
 /** A chat thread, owned by one user. */
 export const conversations = sqliteTable(
   'conversations',
@@ -204,9 +262,21 @@ export const usageEvents = sqliteTable(
     ttftMs: integer('ttft_ms'),
     durationMs: integer('duration_ms').notNull(),
     createdAt: integer('created_at', { mode: 'number' }).notNull(),
+    /** The model the user asked for; `model` is the one that answered (they differ after a fallback). */
+    requestedModel: text('requested_model'),
+    /** The provider that answered (or was last tried). */
+    providerId: text('provider_id'),
+    /** Upstream requests made for this answer: retries and fallbacks included. */
+    attempts: integer('attempts').notNull().default(0),
+    /** The last upstream failure seen, e.g. `503` or `timeout`, even when a later attempt answered. */
+    lastUpstreamError: text('last_upstream_error'),
+    /** Tokens × the answering model's prices as read at admission, in micro-units of `costCurrency`. */
+    costMicros: integer('cost_micros').notNull().default(0),
+    costCurrency: text('cost_currency'),
   },
   (t) => [
     index('usage_events_user_created_idx').on(t.userId, t.createdAt),
+    index('usage_events_provider_created_idx').on(t.providerId, t.createdAt),
     index('usage_events_trace_idx').on(t.traceId),
     index('usage_events_created_idx').on(t.createdAt),
   ],

@@ -4,7 +4,7 @@ import { getGenerationForUser, type OwnedGeneration } from '../db/queries/genera
 import type { GenerationStatus } from '../db/schema';
 import { ApiError } from '../http/errors';
 import { RESERVATION_TTL_MS } from '../policy/quota';
-import { EVENT_LOG_RETENTION_MS, metaOf } from './job';
+import { doneOf, EVENT_LOG_RETENTION_MS, metaOf } from './job';
 import type { Generation } from './object';
 import { generationObject } from './start';
 
@@ -41,13 +41,13 @@ function logGone(g: OwnedGeneration, now: number): boolean {
 /**
  * The answer as three events from the stored message, numbered as a live stream would
  * number its first ones, for a resume after the event log is gone: `meta`, the whole text
- * as one `delta`, `done` with the stored finish reason.
+ * as one `delta`, `done` with the stored finish reason and the model that answered.
  */
 function storedReplay(g: OwnedGeneration, after: number): string {
   const events: [string, unknown][] = [
     ['meta', metaOf({ generationId: g.id, conversationId: g.conversationId, messageId: g.messageId, model: g.model, traceId: g.traceId })],
     ['delta', { content: g.message?.content ?? '' }],
-    ['done', { finishReason: g.message?.finishReason ?? 'aborted' }],
+    ['done', doneOf(g.message?.finishReason ?? 'aborted', g.model, g.message?.model ?? g.model)],
   ];
   return events.map(([event, data], i) => (i + 1 > after ? frameText(event, JSON.stringify(data), i + 1) : '')).join('');
 }

@@ -1,4 +1,5 @@
 import type { PromptMessage } from '../chat/context';
+import type { Candidate } from '../providers/candidates';
 
 /**
  * Everything a generation's object needs to answer and settle on its own, whoever is or is
@@ -16,7 +17,10 @@ export type GenerationJob = {
   messageId: string;
   /** The user turn being answered: the answer's parent in the conversation's tree. */
   parentId: string;
+  /** The model admitted (asked for, or the plan's default); a fallback may answer instead. */
   model: string;
+  /** Who may answer, in order, with the prices read at admission: `model` first, then its usable fallbacks. */
+  candidates: Candidate[];
   prompt: PromptMessage[];
   /** The answer budget the reservation holds. */
   maxTokens: number;
@@ -33,6 +37,15 @@ export function settledAs(job: GenerationJob) {
 /** The data of a generation's first event (seq 1): who it is and where its answer goes. */
 export function metaOf(g: Pick<GenerationJob, 'generationId' | 'conversationId' | 'messageId' | 'model' | 'traceId'>) {
   return { generationId: g.generationId, conversationId: g.conversationId, messageId: g.messageId, model: g.model, traceId: g.traceId };
+}
+
+/**
+ * The data of a generation's `done` event. `meta` goes out before any provider has answered,
+ * so this is where the client learns which model did: `fallback` when it is not the one
+ * admitted (`meta.model`).
+ */
+export function doneOf(finishReason: string, admittedModel: string, answeringModel: string) {
+  return { finishReason, model: answeringModel, fallback: answeringModel !== admittedModel };
 }
 
 /** How long an ended generation's events stay in its object for resumes; afterwards a resume is answered from the stored message. */

@@ -1,15 +1,18 @@
 import { DurableObject } from 'cloudflare:workers';
-import { relayCompletion, type RelayConfig, type RelayResult } from '../chat/relay';
+import { relayCompletion, type RelayResult } from '../chat/relay';
 import { settleStream, type StreamOutcome } from '../chat/settle';
-import { readConfig } from '../config';
+import { readConfig, type Config } from '../config';
 import { getDb } from '../db/client';
 import { generationEndStatement } from '../db/queries/generations';
 import type { GenerationStatus } from '../db/schema';
 import type { Bindings } from '../env';
 import { log } from '../log';
 import { estimateTokens } from '../policy/tokens';
+import { upstreamLedger } from '../providers/outcome';
+import { upstreamPlan } from '../providers/plan';
+import { emptyReport } from '../providers/upstream';
 import { EventLog } from './event-log';
-import { EVENT_LOG_RETENTION_MS, metaOf, settledAs, WATCHDOG_MS, type GenerationJob } from './job';
+import { doneOf, EVENT_LOG_RETENTION_MS, metaOf, settledAs, WATCHDOG_MS, type GenerationJob } from './job';
 import { Subscribers } from './subscribers';
 
 /** How a generation ended, in the terms of each record it leaves. */
@@ -40,7 +43,7 @@ function endingOf(result: RelayResult): Ending {
 export class Generation extends DurableObject<Bindings> {
   private readonly log: EventLog;
   private readonly subscribers: Subscribers;
-  private readonly relayConfig: RelayConfig;
+  private readonly config: Config;
   private readonly stopper = new AbortController();
   /** The relay this instance runs; absent in an instance that woke after the one that ran it was evicted. */
   private running: Promise<void> | undefined;
@@ -50,7 +53,7 @@ export class Generation extends DurableObject<Bindings> {
     // The watchdog is armed once the log is in storage: an alarm is a write, and nothing may be written before the upstream request has left.
     this.log = new EventLog(ctx.storage, () => void ctx.storage.setAlarm(Date.now() + WATCHDOG_MS));
     const config = readConfig(env);
-    this.relayConfig = config;
+    this.config = config;
     this.subscribers = new Subscribers(config.heartbeatMs);
   }
 
@@ -104,7 +107,7 @@ export class Generation extends DurableObject<Bindings> {
 
   private async run(job: GenerationJob): Promise<void> {
     const result = await relayCompletion(
-      { config: this.relayConfig, model: job.model, prompt: job.prompt, maxTokens: job.maxTokens, promptTokens: job.promptTokens, startedAt: job.startedAt, stop: this.stopper.signal },
+      { config: this.config, upstream: upstreamPlan(job, this.config, this.env), promptTokens: job.promptTokens, startedAt: job.startedAt, stop: this.stopper.signal },
       (content) => this.emit('delta', { content }),
     );
     await this.finish(job, endingOf(result));
@@ -125,6 +128,7 @@ export class Generation extends DurableObject<Bindings> {
       completionTokens: estimateTokens(text),
       estimated: true,
       ttftMs: null,
+      upstream: emptyReport(),
     };
     this.running = this.finish(state.job, { status, usageStatus: 'aborted', result });
     await this.running;
@@ -145,11 +149,14 @@ export class Generation extends DurableObject<Bindings> {
     if (result.failure) this.emit('error', result.failure);
     else this.emit('usage', { promptTokens: result.promptTokens, completionTokens: result.completionTokens, totalTokens: result.promptTokens + result.completionTokens });
     const db = getDb(this.env.DB);
+    const { model, ledger } = upstreamLedger(job.model, result.upstream, result.promptTokens, result.completionTokens);
     try {
       await settleStream(
         db,
         {
           ...settledAs(job),
+          model,
+          upstream: ledger,
           message: { id: job.messageId, parentId: job.parentId, content: result.text, finishReason: result.finishReason },
           promptTokens: result.promptTokens,
           completionTokens: result.completionTokens,
@@ -165,7 +172,8 @@ export class Generation extends DurableObject<Bindings> {
     } catch (err) {
       log('error', 'settle_failed', { traceId: job.traceId, error: String(err) });
     }
-    if (!result.failure) this.emit('done', { finishReason: result.finishReason });
+    // The meta event went out before any provider answered: the model that did is told here.
+    if (!result.failure) this.emit('done', doneOf(result.finishReason, job.model, model));
     // Ended only now: whoever subscribes while the settle runs still follows it live to the last event.
     this.log.end(ending.status, Date.now());
     this.subscribers.closeAll();

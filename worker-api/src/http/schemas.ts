@@ -60,7 +60,7 @@ export const bearer = [{ bearerAuth: [] }];
 export const eventStreamResponse = {
   200: {
     description:
-      'Server-sent events, each with `id: <seq>`: `meta`, then `delta`… as tokens arrive, `usage`, `done`; `: ping` comments while quiet, from the first moment; `error` (`upstream_error`, `upstream_rate_limited`, `upstream_timeout`) if the provider fails, then the end',
+      'Server-sent events, each with `id: <seq>`: `meta` `{generationId, conversationId, messageId, model, traceId}` (`model`: the model admitted), then `delta` `{content}`… as tokens arrive, `usage` `{promptTokens, completionTokens, totalTokens}`, `done` `{finishReason, model, fallback}` (`model`: the model that answered, which after a fallback before the first token is not `meta.model`; then `fallback` is true); `: ping` comments while quiet, from the first moment, also while the provider is retried; `error` `{code, message}` (`upstream_error`, `upstream_rate_limited`, `upstream_timeout`) if every provider failed before the first token or the one answering failed after it (never retried: no text twice), then the end',
     content: { 'text/event-stream': { schema: z.string() } },
   },
 };

@@ -4,7 +4,8 @@ import { requireAuth } from '../auth/verify';
 import { getDb } from '../db/client';
 import { createRouter } from '../http/app';
 import { bearer, errors } from '../http/schemas';
-import { getEntitled } from '../policy/plans';
+import { availableModelIds } from '../db/queries/models';
+import { getEntitled, servableModels } from '../policy/plans';
 
 const Models = z
   .object({
@@ -19,7 +20,7 @@ const listModels = createRoute({
   method: 'get',
   path: '/models',
   tags: ['ai'],
-  summary: "The models the caller's plan allows",
+  summary: "The models the caller's plan allows that the registry can serve now (enabled, with an enabled provider)",
   security: bearer,
   middleware: [requireAuth, requireScopes('chat:write')] as const,
   responses: {
@@ -29,13 +30,15 @@ const listModels = createRoute({
 });
 
 export const modelRoutes = createRouter().openapi(listModels, async (c) => {
-  const { plan } = await getEntitled(getDb(c.env.DB), c.get('auth').sub);
+  const db = getDb(c.env.DB);
+  const [{ plan }, available] = await Promise.all([getEntitled(db, c.get('auth').sub), availableModelIds(db)]);
+  const models = servableModels(plan, available);
   return c.json(
     {
       plan: plan.id,
-      defaultModel: plan.models[0] ?? '',
+      defaultModel: models[0] ?? '',
       maxTokensPerRequest: plan.maxTokensPerRequest,
-      models: plan.models.map((id) => ({ id })),
+      models: models.map((id) => ({ id })),
     },
     200,
   );

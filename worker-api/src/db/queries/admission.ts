@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { d1Statement, type Db } from '../client';
 import { depthUnder, type CostedContent } from './messages';
+import { candidatesSelect, modelAvailable } from './models';
 import type { Preferences } from './preferences';
 import type { QuotaClock } from './reservations';
 import { planInForceId } from './users';
@@ -125,16 +126,33 @@ picked AS (SELECT * FROM ranked WHERE ${keepNewest}${t.spentBeforeHistory} + ${s
 
 /**
  * The model the answer uses, or NULL when the plan refuses it (or the user is gone or
- * suspended): a SQL value, so the generation's insert in the same batch records it.
+ * suspended): a SQL value, so the generation's insert in the same batch records it. A model
+ * the plan names counts only while the registry can serve it (`modelAvailable`); without one
+ * asked, the conversation's model if still allowed, else the plan's first one that is.
  */
 export function admittedModel(t: AdmissionTerms): SQL {
+  const allowed = (value: SQL) => sql`${value} AND ${modelAvailable(sql`pm.value`)}`;
   const choice =
     t.askedModel !== null
-      ? sql`(SELECT value FROM json_each(plans.models) WHERE value = ${t.askedModel})`
+      ? sql`(SELECT pm.value FROM json_each(plans.models) pm WHERE ${allowed(sql`pm.value = ${t.askedModel}`)})`
       : sql`coalesce(
-      (SELECT value FROM json_each(plans.models) WHERE value = (SELECT model FROM conversations WHERE id = ${t.conversationId} AND user_id = ${t.userId})),
-      json_extract(plans.models, '$[0]'))`;
+      (SELECT pm.value FROM json_each(plans.models) pm WHERE ${allowed(sql`pm.value = (SELECT model FROM conversations WHERE id = ${t.conversationId} AND user_id = ${t.userId})`)}),
+      (SELECT pm.value FROM json_each(plans.models) pm WHERE ${allowed(sql`1`)} ORDER BY pm.key LIMIT 1))`;
   return sql`(SELECT ${choice} FROM users JOIN plans ON plans.id = ${planInForceId(t.clock.now)} WHERE users.id = ${t.userId} AND users.suspended_at IS NULL)`;
+}
+
+/** The models of the user's plan in force, as its JSON array. */
+function planModels(t: AdmissionTerms): SQL {
+  return sql`(SELECT plans.models FROM users JOIN plans ON plans.id = ${planInForceId(t.clock.now)} WHERE users.id = ${t.userId})`;
+}
+
+/**
+ * The models that may answer (the admitted one, then its usable fallbacks) with their
+ * providers and prices, read in the admission batch so the registry costs no round trip of
+ * its own and an operator's edit applies to the next request.
+ */
+export function admissionCandidatesSelect(db: Db, t: AdmissionTerms) {
+  return candidatesSelect(db, admittedModel(t), planModels(t));
 }
 
 /**
@@ -190,7 +208,9 @@ export function reservationAdmit(db: Db, t: AdmissionTerms) {
       : t.answerTo.editOf !== null
         ? sql`EXISTS (SELECT 1 FROM messages WHERE id = ${t.answerTo.editOf} AND conversation_id = ${t.conversationId} AND role = 'user')`
         : sql`1`;
-  const cap = t.requestedMaxTokens === null ? sql`plans.max_tokens_per_request` : sql`min(plans.max_tokens_per_request, ${t.requestedMaxTokens})`;
+  // The answer's budget: the plan's maximum, the model's own and what was asked for, the least of them.
+  const modelMax = sql`(SELECT max_output_tokens FROM models WHERE id = ${admittedModel(t)})`;
+  const cap = t.requestedMaxTokens === null ? sql`min(plans.max_tokens_per_request, ${modelMax})` : sql`min(plans.max_tokens_per_request, ${modelMax}, ${t.requestedMaxTokens})`;
   return d1Statement(db, sql`${historyCtes(t)},
 terms AS (
   SELECT plans.concurrent_streams AS slots, ${cap} AS cap,

@@ -36,18 +36,19 @@ export function generationEndStatement(db: Db, id: string, status: Exclude<Gener
 }
 
 /** A generation with its stored answer (null until it is stored): what a resume needs once the event log is gone. */
-export type OwnedGeneration = GenerationRow & { message: { content: string; finishReason: string | null } | null };
+/** `message.model` is the model that answered, which a fallback makes differ from the generation's. */
+export type OwnedGeneration = GenerationRow & { message: { content: string; finishReason: string | null; model: string | null } | null };
 
 /** The user's generation; a stranger's is indistinguishable from a missing one. */
 export async function getGenerationForUser(db: Db, userId: string, id: string): Promise<OwnedGeneration | undefined> {
   const [row] = await db
-    .select({ generation: generations, content: messages.content, finishReason: messages.finishReason })
+    .select({ generation: generations, content: messages.content, finishReason: messages.finishReason, answeredBy: messages.model })
     .from(generations)
     .leftJoin(messages, eq(messages.id, generations.messageId))
     .where(and(eq(generations.id, id), eq(generations.userId, userId)))
     .limit(1);
   if (!row) return undefined;
-  return { ...row.generation, message: row.content === null ? null : { content: row.content, finishReason: row.finishReason } };
+  return { ...row.generation, message: row.content === null ? null : { content: row.content, finishReason: row.finishReason, model: row.answeredBy } };
 }
 
 /**

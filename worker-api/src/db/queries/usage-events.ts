@@ -13,7 +13,11 @@ export type DailyUsage = { date: string; requests: number; promptTokens: number;
  * id of its own and keeps the caller's only in `client_trace_id`. Decided inside the insert,
  * so two requests racing with one id cannot both take it; returns the trace id the row got.
  */
-export function usageInsert(db: Db, row: UsageEventRow) {
+/** What a ledger row needs; which provider answered and what it cost are known only once one was called. */
+export type UsageEventInsert = Omit<UsageEventRow, ProviderOutcomeColumn> & Partial<Pick<UsageEventRow, ProviderOutcomeColumn>>;
+type ProviderOutcomeColumn = 'requestedModel' | 'providerId' | 'attempts' | 'lastUpstreamError' | 'costMicros' | 'costCurrency';
+
+export function usageInsert(db: Db, row: UsageEventInsert) {
   const traceId =
     row.clientTraceId === null
       ? row.traceId

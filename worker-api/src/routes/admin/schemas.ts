@@ -152,7 +152,16 @@ export const AdminUserDetail = z
   })
   .openapi('AdminUserDetail');
 
-export const AuditedRequest = UsageRow.extend({ userEmail: z.string().nullable(), userName: z.string().nullable() }).openapi('AdminAuditedRequest');
+export const AuditedRequest = UsageRow.extend({
+  userEmail: z.string().nullable(),
+  userName: z.string().nullable(),
+  provider: z.string().nullable().openapi({ description: 'The provider that answered, or was tried last; null for a request no provider was called for' }),
+  requestedModel: z.string().nullable().openapi({ description: 'The model asked for; `model` is the one that answered, which differs after a fallback' }),
+  attempts: z.number().int().openapi({ description: 'Upstream requests made for this answer, retries and fallbacks included' }),
+  lastUpstreamError: z.string().nullable().openapi({ description: 'The last upstream failure seen (`503`, `429`, `timeout`, `connect`, `stream`, `missing_secret`), also when a later attempt answered' }),
+  costMicros: z.number().int().openapi({ description: 'What the answer cost: tokens × the model prices read when it was admitted, in integer micro-units of `costCurrency`' }),
+  costCurrency: z.string().nullable(),
+}).openapi('AdminAuditedRequest');
 export const AuditedRequestList = z.object({ items: z.array(AuditedRequest) }).openapi('AdminAuditedRequestList');
 export const AuditedRequestPage = z.object({ items: z.array(AuditedRequest), nextCursor: NextCursor }).openapi('AdminAuditedRequestPage');
 

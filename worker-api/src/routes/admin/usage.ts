@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { decodeCursor, encodeCursor } from '../../http/cursor';
 import { usageReport } from '../../admin/usage-report';
-import { toUsageRow } from '../../admin/views';
+import { toUpstreamView, toUsageRow } from '../../admin/views';
 import { requireAdmin } from '../../auth/guards';
 import { requireAuth } from '../../auth/verify';
 import { getDb } from '../../db/client';
@@ -51,7 +51,7 @@ const listAudit = createRoute({
 });
 
 function toAudited({ event, email, name }: AuditedRequest) {
-  return { ...toUsageRow(event), userEmail: email, userName: name };
+  return { ...toUsageRow(event), userEmail: email, userName: name, ...toUpstreamView(event) };
 }
 
 export const adminUsageRoutes = createRouter()
