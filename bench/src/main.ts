@@ -174,7 +174,7 @@ async function main(): Promise<void> {
         runs.push(run);
         say(
           `${String(level).padStart(4)} ${path.padEnd(6)} ${run.completed}/${run.streams} ok in ${rounds} round${rounds === 1 ? '' : 's'}, TTFT p50 ${run.firstTokenMs?.p50.toFixed(1) ?? '-'} p99 ${run.firstTokenMs?.p99.toFixed(1) ?? '-'} ms, ` +
-            `drift p99 ${run.gapDriftMs?.p99.toFixed(1) ?? '-'} ms, CPU ${run.processes[path === 'reference' ? 'reference' : 'worker']?.cpuMsPerStream.toFixed(1) ?? '-'} ms/stream, ${(run.wallMs / 1000).toFixed(1)} s`,
+            `drift p99 ${run.gapDriftMs?.p99.toFixed(1) ?? '-'} ms, CPU ${path === 'direct' ? '-' : (run.processes[path === 'reference' ? 'reference' : 'worker']?.cpuMsPerStream.toFixed(1) ?? '-')} ms/stream, ${(run.wallMs / 1000).toFixed(1)} s`,
         );
       }
     }
