@@ -18,9 +18,12 @@ function openSocket(url: string): Promise<Socket> {
 
 /** One node of a V8 CPU profile (DevTools protocol `Profiler.Profile`). */
 type ProfileNode = { id: number; callFrame: { functionName: string; scriptId: string; url: string; lineNumber: number; columnNumber: number }; hitCount?: number; children?: number[] };
-type Profile = { nodes: ProfileNode[]; startTime: number; endTime: number; samples?: number[]; timeDeltas?: number[] };
+export type Profile = { nodes: ProfileNode[]; startTime: number; endTime: number; samples?: number[]; timeDeltas?: number[] };
 
 export type HotFunction = { selfMs: number; share: number; name: string; where: string; scriptId: string; line: number; source?: string };
+
+/** A function with the time of every sample it was on the stack for (itself and what it called, each sample once). */
+export type InclusiveFunction = { totalMs: number; share: number; name: string; where: string };
 
 /**
  * A CPU profile of one workerd isolate through the DevTools inspector `wrangler dev` /
@@ -29,7 +32,11 @@ export type HotFunction = { selfMs: number; share: number; name: string; where: 
  *
  * @example const hot = await profileIsolate(stack.inspectors.worker, () => runLoad())
  */
-export async function profileIsolate(inspectorPort: number, during: () => Promise<void>, intervalUs = 200): Promise<{ totalMs: number; hot: HotFunction[] }> {
+export async function profileIsolate(
+  inspectorPort: number,
+  during: () => Promise<void>,
+  intervalUs = 200,
+): Promise<{ totalMs: number; hot: HotFunction[]; inclusive: InclusiveFunction[]; profile: Profile }> {
   const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { webSocketDebuggerUrl?: string; title?: string }[];
   const url = targets.find((t) => t.webSocketDebuggerUrl)?.webSocketDebuggerUrl;
   if (!url) throw new Error(`no inspectable isolate on port ${inspectorPort}: ${JSON.stringify(targets)}`);
@@ -64,7 +71,7 @@ export async function profileIsolate(inspectorPort: number, during: () => Promis
       }
       f.source = sources.get(f.scriptId)?.[f.line]?.trim().slice(0, 110);
     }
-    return folded;
+    return { ...folded, inclusive: inclusiveOf(profile), profile };
   } finally {
     ws.close();
   }
@@ -96,4 +103,36 @@ function fold(profile: Profile): { totalMs: number; hot: HotFunction[] } {
     .sort((a, b) => b.us - a.us)
     .map((e) => ({ selfMs: e.us / 1000, share: busy ? e.us / busy : 0, name: e.name, where: e.where, scriptId: e.scriptId, line: e.line }));
   return { totalMs: busy / 1000, hot };
+}
+
+/**
+ * Time per function with its callees: a native call (an RPC to a Durable Object, a D1 batch, a
+ * stream write) shows as the self time of its JS caller or of an unnamed frame, so the cost
+ * of a whole step (admission, starting the object, settling) is read from here.
+ */
+function inclusiveOf(profile: Profile): InclusiveFunction[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const frameKey = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'}@${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}:${n.callFrame.columnNumber + 1}`;
+  const totals = new Map<string, { us: number; name: string; where: string }>();
+  let busy = 0;
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    const leaf = byId.get(samples[i] ?? 0);
+    const us = deltas[i + 1] ?? 0;
+    if (!leaf || leaf.callFrame.functionName === '(idle)' || leaf.callFrame.functionName === '(program)') continue;
+    busy += us;
+    const seen = new Set<string>();
+    for (let node: ProfileNode | undefined = leaf; node && node.callFrame.functionName !== '(root)'; node = byId.get(parent.get(node.id) ?? -1)) {
+      const key = frameKey(node);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const entry = totals.get(key) ?? { us: 0, name: node.callFrame.functionName || '(anonymous)', where: key.slice(key.indexOf('@') + 1) };
+      entry.us += us;
+      totals.set(key, entry);
+    }
+  }
+  return [...totals.values()].sort((a, b) => b.us - a.us).map((e) => ({ totalMs: e.us / 1000, share: busy ? e.us / busy : 0, name: e.name, where: e.where }));
 }

@@ -52,12 +52,20 @@ export type LevelOptions = {
   timeoutMs: number;
 };
 
+/** What one batch of streams gave: every stream as the client saw it, and what the watched processes used meanwhile. */
+export type RawRun = {
+  results: StreamResult[];
+  wallMs: number;
+  peakOpen: number;
+  processes: Record<string, { peakRssMiB: number; cpuMs: number }>;
+  clientLoopDelayP99Ms: number;
+};
+
 /**
  * Runs `streams` streams with `concurrency` open at a time (all slots start in the same
- * tick, so at 1,000 the first thousand are open together) and summarises what the client
- * saw, with the CPU and peak memory of the watched processes over the level.
+ * tick, so at 1,000 the first thousand are open together), metering the watched processes.
  */
-export async function runLevel(options: LevelOptions): Promise<LevelRun> {
+export async function runStreams(options: LevelOptions): Promise<RawRun> {
   const meters = Object.fromEntries(Object.entries(options.watch).map(([name, pids]) => [name, new ProcessMeter(pids)]));
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
@@ -82,7 +90,23 @@ export async function runLevel(options: LevelOptions): Promise<LevelRun> {
   await Promise.all(Array.from({ length: Math.min(options.concurrency, options.streams) }, slot));
   const wallMs = performance.now() - started;
   loop.disable();
+  const processes = Object.fromEntries(Object.entries(meters).map(([name, meter]) => [name, meter.finish()]));
+  return { results, wallMs, peakOpen, processes, clientLoopDelayP99Ms: loop.percentile(99) / 1e6 };
+}
 
+/** Runs one level's streams on one path in one go, and summarises them. */
+export async function runLevel(options: LevelOptions): Promise<LevelRun> {
+  return summarise(options.path, options.concurrency, options.gapMs, [await runStreams(options)]);
+}
+
+/**
+ * One path's figures at one level from its batches (rounds interleaved with other paths', so
+ * that every path meets the same load on a shared machine): times and drift over every
+ * stream, CPU per stream over all batches, the highest peak memory and client lag.
+ */
+export function summarise(path: PathName, concurrency: number, gapMs: number, raws: RawRun[]): LevelRun {
+  const results = raws.flatMap((r) => r.results);
+  const wallMs = raws.reduce((acc, r) => acc + r.wallMs, 0);
   const errorKinds: Record<string, number> = {};
   const errorSamples: Record<string, string> = {};
   const drift: number[] = [];
@@ -94,29 +118,30 @@ export async function runLevel(options: LevelOptions): Promise<LevelRun> {
       errorSamples[kind] ??= r.body.slice(0, 200);
     }
     tokens += r.tokenAt.length;
-    for (let j = 1; j < r.tokenAt.length; j++) drift.push(Math.abs((r.tokenAt[j] ?? 0) - (r.tokenAt[j - 1] ?? 0) - options.gapMs));
+    for (let j = 1; j < r.tokenAt.length; j++) drift.push(Math.abs((r.tokenAt[j] ?? 0) - (r.tokenAt[j - 1] ?? 0) - gapMs));
   }
   const ok = results.filter((r) => !r.error && r.done);
   const processes: Record<string, ProcessUse> = {};
-  for (const [name, meter] of Object.entries(meters)) {
-    const use = meter.finish();
-    processes[name] = { ...use, cpuMsPerStream: use.cpuMs / Math.max(1, results.length) };
+  for (const name of Object.keys(raws[0]?.processes ?? {})) {
+    const cpuMs = raws.reduce((acc, r) => acc + (r.processes[name]?.cpuMs ?? 0), 0);
+    const peakRssMiB = Math.max(...raws.map((r) => r.processes[name]?.peakRssMiB ?? 0));
+    processes[name] = { peakRssMiB, cpuMs, cpuMsPerStream: cpuMs / Math.max(1, results.length) };
   }
   return {
-    path: options.path,
-    concurrency: options.concurrency,
+    path,
+    concurrency,
     streams: results.length,
     completed: ok.length,
     errors: results.length - ok.length,
     errorKinds,
     errorSamples,
-    peakOpen,
+    peakOpen: Math.max(...raws.map((r) => r.peakOpen)),
     wallMs,
     ttfbMs: quantiles(ok.flatMap((r) => (r.ttfbMs === null ? [] : [r.ttfbMs]))),
     firstTokenMs: quantiles(ok.flatMap((r) => (r.firstTokenMs === null ? [] : [r.firstTokenMs]))),
     gapDriftMs: quantiles(drift),
     tokensPerSec: tokens / (wallMs / 1000),
     processes,
-    clientLoopDelayP99Ms: loop.percentile(99) / 1e6,
+    clientLoopDelayP99Ms: Math.max(...raws.map((r) => r.clientLoopDelayP99Ms)),
   };
 }

@@ -3,7 +3,7 @@
  * Worker (`wrangler dev`), the reference Worker (fetch upstream, return its body; in Miniflare)
  * and the built web app (OpenNext's Worker in Miniflare) on loopback, and measures the same
  * streams four ways — direct to the fake, through the reference Worker, through the Worker,
- * through the BFF and the Worker — one path after the other at each concurrency level; then
+ * through the BFF and the Worker — in interleaved rounds at each concurrency level; then
  * the bundle sizes. Prints a table, the Worker's and BFF's figures as multiples of the
  * reference's, and PASS/MISS per target, and writes bench/results/<date>.json.
  *
@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCommand } from '@chat/ops/stack';
 import { measurePageJs, WEB_WORKER_ENTRY, type PageJs, type WorkerBundle } from './bundle';
-import { PATHS, runLevel, type LevelRun, type PathName } from './load';
+import { PATHS, runLevel, runStreams, summarise, type LevelRun, type PathName, type RawRun } from './load';
 import { workerdIn } from './procfs';
 import { geographyTable, runGeography } from './geography';
 import { startReferenceWorker, type ReferenceWorker } from './reference';
@@ -155,13 +155,26 @@ async function main(): Promise<void> {
     for (const level of levels) {
       // Fresh per level: a long run outlives tokens and the session's 5-minute claims.
       const auth = await scenario.credentials();
+      const streams = Math.max(level, samples);
+      // Interleaved rounds of `level` streams, each path once per round in a rotating order:
+      // on a shared machine the load moves by the minute, and every path must meet the same
+      // load for the multiples of the reference to mean anything.
+      const rounds = Math.ceil(streams / level);
+      const raws = new Map<PathName, RawRun[]>(paths.map((p) => [p, []]));
+      for (let round = 0; round < rounds; round++) {
+        const count = Math.min(level, streams - round * level);
+        for (let i = 0; i < paths.length; i++) {
+          const path = paths[(round + i) % paths.length] as PathName;
+          const offset = round * level;
+          raws.get(path)?.push(await runStreams({ path, concurrency: level, streams: count, gapMs: pace.gapMs, agent, request: (index) => scenario.request(path, auth)(offset + index), watch, timeoutMs }));
+        }
+      }
       for (const path of paths) {
-        const streams = Math.max(level, samples);
-        const run = await runLevel({ path, concurrency: level, streams, gapMs: pace.gapMs, agent, request: scenario.request(path, auth), watch, timeoutMs });
+        const run = summarise(path, level, pace.gapMs, raws.get(path) ?? []);
         runs.push(run);
         say(
-          `${String(level).padStart(4)} ${path.padEnd(6)} ${run.completed}/${run.streams} ok, TTFT p50 ${run.firstTokenMs?.p50.toFixed(1) ?? '-'} p99 ${run.firstTokenMs?.p99.toFixed(1) ?? '-'} ms, ` +
-            `drift p99 ${run.gapDriftMs?.p99.toFixed(1) ?? '-'} ms, ${(run.wallMs / 1000).toFixed(1)} s`,
+          `${String(level).padStart(4)} ${path.padEnd(6)} ${run.completed}/${run.streams} ok in ${rounds} round${rounds === 1 ? '' : 's'}, TTFT p50 ${run.firstTokenMs?.p50.toFixed(1) ?? '-'} p99 ${run.firstTokenMs?.p99.toFixed(1) ?? '-'} ms, ` +
+            `drift p99 ${run.gapDriftMs?.p99.toFixed(1) ?? '-'} ms, CPU ${path === 'direct' ? '-' : (run.processes[path === 'reference' ? 'reference' : 'worker']?.cpuMsPerStream.toFixed(1) ?? '-')} ms/stream, ${(run.wallMs / 1000).toFixed(1)} s`,
         );
       }
     }

@@ -5,8 +5,9 @@
  * inspector `wrangler dev` / Miniflare expose, and prints self time per function.
  * Needs a WebSocket client: Node 20 runs it with --experimental-websocket (the script does).
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { profileIsolate, type HotFunction } from './cpu-profile';
+import { profileIsolate, type HotFunction, type InclusiveFunction } from './cpu-profile';
 import { runLevel, type LevelRun } from './load';
 import { prepareScenario } from './scenario';
 import { streamAgent } from './sse-client';
@@ -23,16 +24,21 @@ const { values: args } = parseArgs({
     users: { type: 'string', default: '10' },
     top: { type: 'string', default: '25' },
     'worker-runtime': { type: 'string', default: 'miniflare' },
+    save: { type: 'string' },
   },
 });
 const path = args.path === 'bff' ? 'bff' : 'worker';
 const pace = { ttftMs: Number(args.ttft), gapMs: Number(args.gap), tokens: Number(args.tokens) };
 const say = (line: string) => console.log(`[profile] ${line}`);
 
-function print(title: string, profile: { totalMs: number; hot: HotFunction[] }, streams: number): void {
+function print(title: string, profile: { totalMs: number; hot: HotFunction[]; inclusive: InclusiveFunction[] }, streams: number): void {
   console.log(`\n${title}: ${profile.totalMs.toFixed(0)} ms of JS on the isolate thread (${(profile.totalMs / streams).toFixed(2)} ms per stream)`);
   for (const f of profile.hot.slice(0, Number(args.top))) {
     console.log(`${f.selfMs.toFixed(1).padStart(9)} ms ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.name}  ${f.where}${f.source ? `  | ${f.source}` : ''}`);
+  }
+  console.log(`\n${title}, with callees (a step's whole cost: native calls count to their caller)`);
+  for (const f of profile.inclusive.slice(0, Number(args.top))) {
+    console.log(`${f.totalMs.toFixed(1).padStart(9)} ms ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.name}  ${f.where}`);
   }
 }
 
@@ -62,6 +68,10 @@ try {
     say(`${run.completed}/${run.streams} ok at ${run.concurrency}${errors ? ` (${errors})` : ''}; TTFT p50 ${run.firstTokenMs?.p50.toFixed(1)} p99 ${run.firstTokenMs?.p99.toFixed(1)} ms; TTFB p50 ${run.ttfbMs?.p50.toFixed(1)} ms`);
   }
   print('Worker isolate', workerProfile, streams);
+  if (args.save) {
+    writeFileSync(args.save, JSON.stringify(workerProfile.profile));
+    say(`wrote the Worker isolate's profile to ${args.save} (open it in DevTools' Performance panel)`);
+  }
   if (webProfile) print('BFF isolate', webProfile, streams);
 } finally {
   await stack.stop();
