@@ -88,6 +88,8 @@ describe('providers', () => {
       [{ ...valid, extraHeaders: { 'X-Ok': 'two\r\nlines' } }, /^body\.extraHeaders\.X-Ok/],
       [{ ...valid, extraHeaders: ['X-Ok'] }, /^body\.extraHeaders/],
       [{ ...valid, baseUrl: 'ftp://example.com/v1' }, /^body\.baseUrl/],
+      [{ ...valid, baseUrl: 'not a url' }, /^body\.baseUrl: must be an http\(s\) URL/],
+      [{ ...valid, baseUrl: `https://example.com/${'v'.repeat(600)}` }, /^body\.baseUrl/],
       [{ ...valid, baseUrl: 'https://user:sk-secret@example.com/v1' }, /^body\.baseUrl: must not carry credentials/],
       [{ ...valid, baseUrl: 'https://example.com/v1?key=sk-1' }, /^body\.baseUrl/],
       [{ ...valid, kind: 'anthropic' }, /^body\.kind/],

@@ -127,7 +127,12 @@ const ProviderFields = {
   baseUrl: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
     .max(500)
-    .refine((u) => { const url = new URL(u); return url.username === '' && url.password === '' && url.search === '' && url.hash === ''; }, 'must not carry credentials, a query or a fragment')
+    // zod runs this even after the URL check failed, so an unparsable string is left to that check's message.
+    .refine((u) => {
+      if (!URL.canParse(u)) return true;
+      const url = new URL(u);
+      return url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+    }, 'must not carry credentials, a query or a fragment')
     .nullable()
     .openapi({ description: "OpenAI-compatible base URL (…/v1), or an AI Gateway endpoint; null: the Worker's OPENAI_BASE_URL" }),
   apiKeySecret: z
