@@ -2,17 +2,15 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { ErrorMessage, FormError } from '@/components/error-message';
-import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
 import { adminApi } from '@/lib/admin-api';
 import type { AdminCreateModelRequest as ModelInput, AdminModel, AdminProvider } from '@chat/contract/api';
-import { toDisplayError } from '@/lib/errors';
 import type { MessageKey } from '@/lib/i18n/messages';
 import { useT } from '@/lib/i18n/use-t';
+import { EditorPage, SaveRow } from './editor-layout';
 import { EnabledToggle } from './enabled-toggle';
 
 const MICROS = 1_000_000;
@@ -138,17 +136,13 @@ function ModelForm({ model, providers }: { model: AdminModel | null; providers: 
             <input type="checkbox" className="size-4" checked={draft.fallbackForAllPlans} onChange={(e) => setDraft({ ...draft, fallbackForAllPlans: e.target.checked })} />
             {t('admin.models.fallbackForAll')}
           </label>
-          <div className="flex flex-wrap items-center gap-3 sm:col-span-3">
-            <Button type="submit" disabled={save.isPending}>
-              {model ? t('admin.models.save') : t('admin.models.create')}
-            </Button>
-            {save.isSuccess && (
-              <span role="status" className="text-sm text-muted-foreground">
-                {t('admin.models.saved', { model: save.data.id })}
-              </span>
-            )}
-          </div>
-          <FormError error={save.error} className="sm:col-span-3" />
+          <SaveRow
+            label={model ? t('admin.models.save') : t('admin.models.create')}
+            pending={save.isPending}
+            saved={save.isSuccess ? t('admin.models.saved', { model: save.data.id }) : null}
+            error={save.error}
+            span="sm:col-span-3"
+          />
         </form>
       </CardContent>
     </Card>
@@ -157,14 +151,10 @@ function ModelForm({ model, providers }: { model: AdminModel | null; providers: 
 
 /** Every model: its provider, limits, prices per million tokens and fallbacks, editable, and a form for a new one. */
 export function ModelsEditor() {
-  const t = useT();
   const models = useQuery({ queryKey: ['admin', 'models'], queryFn: adminApi.models });
   const providers = useQuery({ queryKey: ['admin', 'providers'], queryFn: adminApi.providers });
-  const error = models.error ?? providers.error;
   return (
-    <div className="mx-auto max-w-5xl space-y-6 p-4 md:p-6">
-      {error && <ErrorMessage error={toDisplayError(error)} />}
-      {(models.isLoading || providers.isLoading) && <p className="text-muted-foreground">{t('chat.loading')}</p>}
+    <EditorPage error={models.error ?? providers.error} loading={models.isLoading || providers.isLoading}>
       {models.data && providers.data && (
         <>
           {models.data.items.map((model) => (
@@ -173,6 +163,6 @@ export function ModelsEditor() {
           <ModelForm key={providers.data.items.map((p) => p.id).join()} model={null} providers={providers.data.items} />
         </>
       )}
-    </div>
+    </EditorPage>
   );
 }

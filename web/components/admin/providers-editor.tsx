@@ -2,8 +2,6 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { ErrorMessage, FormError } from '@/components/error-message';
-import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
@@ -11,9 +9,9 @@ import { NativeSelect } from '@/components/ui/native-select';
 import { Textarea } from '@/components/ui/textarea';
 import { adminApi } from '@/lib/admin-api';
 import type { AdminCreateProviderRequest as ProviderInput, AdminProvider } from '@chat/contract/api';
-import { toDisplayError } from '@/lib/errors';
 import type { MessageKey } from '@/lib/i18n/messages';
 import { useT } from '@/lib/i18n/use-t';
+import { EditorPage, SaveRow } from './editor-layout';
 import { EnabledToggle } from './enabled-toggle';
 
 const KINDS = ['openai', 'ai_gateway'] as const satisfies readonly ProviderInput['kind'][];
@@ -117,17 +115,13 @@ function ProviderForm({ provider }: { provider: AdminProvider | null }) {
             <Label htmlFor={`${prefix}-headers`}>{t('admin.providers.headers')}</Label>
             <Textarea id={`${prefix}-headers`} rows={2} value={draft.headers} onChange={(e) => setDraft({ ...draft, headers: e.target.value })} spellCheck={false} placeholder="OpenAI-Project: proj_…" />
           </div>
-          <div className="flex flex-wrap items-center gap-3 sm:col-span-2">
-            <Button type="submit" disabled={save.isPending}>
-              {provider ? t('admin.providers.save') : t('admin.providers.create')}
-            </Button>
-            {save.isSuccess && (
-              <span role="status" className="text-sm text-muted-foreground">
-                {t('admin.providers.saved', { name: save.data.name })}
-              </span>
-            )}
-          </div>
-          <FormError error={save.error} className="sm:col-span-2" />
+          <SaveRow
+            label={provider ? t('admin.providers.save') : t('admin.providers.create')}
+            pending={save.isPending}
+            saved={save.isSuccess ? t('admin.providers.saved', { name: save.data.name }) : null}
+            error={save.error}
+            span="sm:col-span-2"
+          />
         </form>
       </CardContent>
     </Card>
@@ -136,14 +130,11 @@ function ProviderForm({ provider }: { provider: AdminProvider | null }) {
 
 /** Every provider (a Worker secret's name, never a key), editable, and a form for a new one; changes apply to the next request. */
 export function ProvidersEditor() {
-  const t = useT();
   const providers = useQuery({ queryKey: ['admin', 'providers'], queryFn: adminApi.providers });
   return (
-    <div className="mx-auto max-w-5xl space-y-6 p-4 md:p-6">
-      {providers.error && <ErrorMessage error={toDisplayError(providers.error)} />}
-      {providers.isLoading && <p className="text-muted-foreground">{t('chat.loading')}</p>}
+    <EditorPage error={providers.error} loading={providers.isLoading}>
       {providers.data?.items.map((provider) => <ProviderForm key={`${provider.id}-${provider.updatedAt}`} provider={provider} />)}
       <ProviderForm provider={null} />
-    </div>
+    </EditorPage>
   );
 }
