@@ -224,7 +224,16 @@ describe('every page on a phone and a laptop', () => {
     await admin.waitForURL('**/admin/users/usr_*');
     titles.set('admin-user', await checkPage(admin, 'admin-user', SHOTS));
     await visit(admin, '/admin/plans', 'admin-plans');
+    await visit(admin, '/admin/providers', 'admin-providers', async (p) => {
+      await expect.poll(() => p.getByTestId('provider-openai').count(), { timeout: 15_000 }).toBe(1);
+    });
+    await visit(admin, '/admin/models', 'admin-models', async (p) => {
+      await expect.poll(() => p.getByTestId('model-gpt-4o-mini').count(), { timeout: 15_000 }).toBe(1);
+    });
     await visit(admin, '/admin/usage', 'admin-usage');
+    await visit(admin, '/admin/margin', 'admin-margin', async (p) => {
+      await expect.poll(() => p.getByTestId('margin-plans').count(), { timeout: 15_000 }).toBe(1);
+    });
     await visit(admin, '/admin/audit', 'admin-audit');
   });
 

@@ -1,5 +1,14 @@
 /** The browser's client of the Worker's `/admin/*` routes, through the BFF, typed from its OpenAPI document. */
-import type { AdminCreatePlanRequest, AdminGrantRequest, AdminUpdatePlanRequest, AdminUpdateUserRequest } from '@chat/contract/api';
+import type {
+  AdminCreateModelRequest,
+  AdminCreatePlanRequest,
+  AdminCreateProviderRequest,
+  AdminGrantRequest,
+  AdminUpdateModelRequest,
+  AdminUpdatePlanRequest,
+  AdminUpdateProviderRequest,
+  AdminUpdateUserRequest,
+} from '@chat/contract/api';
 import { answer, client } from './api';
 
 const user = (id: string) => ({ path: { id } });
@@ -17,6 +26,13 @@ export const adminApi = {
   plans: () => answer(client.GET('/admin/plans')),
   createPlan: (body: AdminCreatePlanRequest) => answer(client.POST('/admin/plans', { body })),
   updatePlan: (planId: string, body: AdminUpdatePlanRequest) => answer(client.PATCH('/admin/plans/{id}', { params: { path: { id: planId } }, body })),
+  providers: () => answer(client.GET('/admin/providers')),
+  createProvider: (body: AdminCreateProviderRequest) => answer(client.POST('/admin/providers', { body })),
+  updateProvider: (providerId: string, body: AdminUpdateProviderRequest) => answer(client.PATCH('/admin/providers/{id}', { params: { path: { id: providerId } }, body })),
+  models: () => answer(client.GET('/admin/models')),
+  createModel: (body: AdminCreateModelRequest) => answer(client.POST('/admin/models', { body })),
+  updateModel: (modelId: string, body: AdminUpdateModelRequest) => answer(client.PATCH('/admin/models/{id}', { params: { path: { id: modelId } }, body })),
+  margin: (month: string) => answer(client.GET('/admin/margin', { params: { query: { month } } })),
   usage: ({ from, to, userId }: { from: string; to: string; userId?: string }) =>
     answer(client.GET('/admin/usage', { params: { query: { from, to, ...(userId ? { userId } : {}) } } })),
   trace: (traceId: string) => answer(client.GET('/admin/audit/requests/{traceId}', { params: { path: { traceId } } })),

@@ -15,6 +15,23 @@ const secret = z
   .optional()
   .transform((s) => (s === undefined || s === '' ? undefined : s));
 
+/**
+ * KRW per unit of each price currency, for the margin report: a JSON object like
+ * `{"USD":1400}`. A currency left out is shown unconverted, never dropped.
+ */
+const fxRatesKrw = z
+  .string()
+  .default('{}')
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object like {"USD":1400}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like USD'), z.number().positive()));
+
 /** The Worker's vars and secrets (wrangler.toml `[vars]`, `.dev.vars`, `wrangler secret put`), each default given once here. */
 const ConfigSchema = z
   .object({
@@ -42,6 +59,7 @@ const ConfigSchema = z
     MAX_STORED_BYTES_PER_USER: cap(50 * 1024 * 1024),
     /** One-time orders still waiting for payment, opened within the last day. */
     MAX_OPEN_ORDERS_PER_USER: cap(10),
+    FX_RATES_KRW: fxRatesKrw,
   })
   .transform((v) => ({
     jwtIssuer: v.JWT_ISSUER,
@@ -65,6 +83,7 @@ const ConfigSchema = z
       storedBytesPerUser: v.MAX_STORED_BYTES_PER_USER,
       openOrdersPerUser: v.MAX_OPEN_ORDERS_PER_USER,
     },
+    fxRatesKrw: v.FX_RATES_KRW,
   }));
 
 export type Config = z.output<typeof ConfigSchema>;

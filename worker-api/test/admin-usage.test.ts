@@ -75,6 +75,54 @@ describe('GET /admin/usage', () => {
     expect(one.ttft).toEqual({ p50: 200, p95: 400 });
   });
 
+  it('sums cost per currency by day, model, provider and user; answers that cost nothing are left out', async () => {
+    const tag = unique();
+    const big = await newNamedUser(key, `big.${tag}@example.com`, 'Big');
+    const small = await newNamedUser(key, `small.${tag}@example.com`, 'Small');
+    const day1 = Date.parse('2021-04-01T08:00:00Z');
+    const day2 = Date.parse('2021-04-02T08:00:00Z');
+    await insertUsage({ userId: big.id, createdAt: day1, model: 'gpt-4o', providerId: 'openai', promptTokens: 1000, completionTokens: 1000, costMicros: 12_500, costCurrency: 'USD' });
+    await insertUsage({ userId: big.id, createdAt: day2, model: 'gpt-4o', providerId: 'backup', promptTokens: 10, completionTokens: 10, costMicros: 125, costCurrency: 'USD' });
+    await insertUsage({ userId: small.id, createdAt: day1, model: 'gpt-4o-mini', providerId: 'openai', promptTokens: 100, completionTokens: 100, costMicros: 75, costCurrency: 'USD' });
+    await insertUsage({ userId: small.id, createdAt: day2, model: 'local', providerId: 'seoul', promptTokens: 100, completionTokens: 100, costMicros: 30_000, costCurrency: 'KRW' });
+    // Refused before any upstream call: no cost, no currency.
+    await insertUsage({ userId: small.id, createdAt: day2, status: 'rejected', errorCode: 'quota_exceeded' });
+
+    const report = await ok<Report & { cost: unknown }>(await call(admin.token, 'GET', '/admin/usage?from=2021-04-01&to=2021-04-02'));
+    expect(report.cost).toEqual({
+      totals: [
+        { currency: 'KRW', costMicros: 30_000 },
+        { currency: 'USD', costMicros: 12_700 },
+      ],
+      byDay: [
+        { date: '2021-04-01', currency: 'USD', costMicros: 12_575 },
+        { date: '2021-04-02', currency: 'KRW', costMicros: 30_000 },
+        { date: '2021-04-02', currency: 'USD', costMicros: 125 },
+      ],
+      byModel: [
+        { model: 'local', currency: 'KRW', costMicros: 30_000, requests: 1 },
+        { model: 'gpt-4o', currency: 'USD', costMicros: 12_625, requests: 2 },
+        { model: 'gpt-4o-mini', currency: 'USD', costMicros: 75, requests: 1 },
+      ],
+      byProvider: [
+        { providerId: 'seoul', currency: 'KRW', costMicros: 30_000, requests: 1 },
+        { providerId: 'openai', currency: 'USD', costMicros: 12_575, requests: 2 },
+        { providerId: 'backup', currency: 'USD', costMicros: 125, requests: 1 },
+      ],
+      topUsers: [
+        { userId: small.id, email: `small.${tag}@example.com`, name: 'Small', currency: 'KRW', costMicros: 30_000, requests: 1 },
+        { userId: big.id, email: `big.${tag}@example.com`, name: 'Big', currency: 'USD', costMicros: 12_625, requests: 2 },
+        { userId: small.id, email: `small.${tag}@example.com`, name: 'Small', currency: 'USD', costMicros: 75, requests: 1 },
+      ],
+    });
+    const one = await ok<Report & { cost: { totals: unknown } }>(await call(admin.token, 'GET', `/admin/usage?from=2021-04-01&to=2021-04-02&userId=${big.id}`));
+    expect(one.cost.totals).toEqual([{ currency: 'USD', costMicros: 12_625 }]);
+
+    // The user's own usage stays tokens and requests only.
+    const own = await ok<{ days: Record<string, unknown>[] }>(await call(small.token, 'GET', '/usage?from=2021-04-01&to=2021-04-02'));
+    expect(JSON.stringify(own)).not.toMatch(/cost|micros|currency/i);
+  });
+
   it("narrows the report to one user's requests for the user detail chart", async () => {
     const tag = unique();
     const one = await newNamedUser(key, `one.${tag}@example.com`, 'One');
@@ -102,6 +150,7 @@ describe('GET /admin/usage', () => {
       errorsByCode: [],
       totals: { requests: 0, errors: 0, totalTokens: 0, errorRate: 0 },
       ttft: { p50: null, p95: null },
+      cost: { totals: [], byDay: [], byModel: [], byProvider: [], topUsers: [] },
     });
     const today = new Date().toISOString().slice(0, 10);
     const fallback = await ok<Report>(await call(admin.token, 'GET', '/admin/usage'));

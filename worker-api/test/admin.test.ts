@@ -80,7 +80,14 @@ describe('who may use the admin API', () => {
       ['GET', '/admin/plans'],
       ['POST', '/admin/plans', { id: 'sneaky', name: 'x', models: ['gpt-4o'], maxTokensPerRequest: 1, dailyTokenQuota: 1, monthlyTokenQuota: 1, concurrentStreams: 1, priceKrw: 0 }],
       ['PATCH', '/admin/plans/free', { dailyTokenQuota: 999_999_999 }],
+      ['GET', '/admin/providers'],
+      ['POST', '/admin/providers', { id: 'sneaky', name: 'x', apiKeySecret: 'SNEAKY_KEY' }],
+      ['PATCH', '/admin/providers/openai', { enabled: false }],
+      ['GET', '/admin/models'],
+      ['POST', '/admin/models', { id: 'sneaky', providerId: 'openai', upstreamModel: 'x', contextWindow: 10, maxOutputTokens: 10, inputPriceMicros: 0, outputPriceMicros: 0 }],
+      ['PATCH', '/admin/models/gpt-4o-mini', { inputPriceMicros: 0 }],
       ['GET', '/admin/usage'],
+      ['GET', '/admin/margin'],
       ['GET', '/admin/audit/requests/trace-admin-guard-1'],
       ['GET', '/admin/audit/requests'],
       ['GET', '/admin/actions'],
@@ -88,11 +95,11 @@ describe('who may use the admin API', () => {
   }
 
   it('lists every /admin route in this test, and documents each in /openapi.json', async () => {
-    const tested = new Set(everyAdminRoute('usr_x').map(([method, path]) => `${method} ${path.replace('usr_x', ':id').replace(/grt_\w+/, ':grantId').replace('/free', '/:id').replace(/requests\/trace-[\w-]+/, 'requests/:traceId')}`));
+    const tested = new Set(everyAdminRoute('usr_x').map(([method, path]) => `${method} ${path.replace('usr_x', ':id').replace(/grt_\w+/, ':grantId').replace(/\/(free|openai|gpt-4o-mini)$/, '/:id').replace(/requests\/trace-[\w-]+/, 'requests/:traceId')}`));
     const mounted = app.routes.filter((r) => r.path.startsWith('/admin') && r.method !== 'ALL').map((r) => `${r.method} ${r.path}`);
     expect(new Set(mounted)).toEqual(tested);
     const doc = await ok<{ paths: Record<string, unknown> }>(await call(null, 'GET', '/openapi.json'));
-    for (const path of ['/admin/users', '/admin/users/{id}', '/admin/users/{id}/grants/{grantId}', '/admin/plans/{id}', '/admin/usage', '/admin/audit/requests/{traceId}', '/admin/actions']) {
+    for (const path of ['/admin/users', '/admin/users/{id}', '/admin/users/{id}/grants/{grantId}', '/admin/plans/{id}', '/admin/providers/{id}', '/admin/models/{id}', '/admin/usage', '/admin/margin', '/admin/audit/requests/{traceId}', '/admin/actions']) {
       expect(doc.paths).toHaveProperty([path]);
     }
   });
@@ -109,6 +116,8 @@ describe('who may use the admin API', () => {
     expect(row).toEqual({ roles: '["user"]', suspended_at: null });
     const free = await env.DB.prepare("SELECT daily_token_quota FROM plans WHERE id = 'free'").first<{ daily_token_quota: number }>();
     expect(free?.daily_token_quota).toBe(20_000);
+    const registry = await env.DB.prepare("SELECT (SELECT enabled FROM providers WHERE id = 'openai') AS provider, (SELECT input_price_micros FROM models WHERE id = 'gpt-4o-mini') AS price, (SELECT count(*) FROM providers WHERE id = 'sneaky') AS added").first();
+    expect(registry).toEqual({ provider: 1, price: 150_000, added: 0 });
   });
 
   it('refuses a token that claims admin when D1 no longer does, and needs admin:write to change things', async () => {

@@ -21,6 +21,7 @@ describe('readConfig', () => {
       billingKeySecret: undefined,
       adminEmails: [],
       caps: { conversationsPerUser: 2_000, messagesPerConversation: 5_000, storedBytesPerUser: 50 * 1024 * 1024, openOrdersPerUser: 10 },
+      fxRatesKrw: {},
     });
   });
 
@@ -47,5 +48,12 @@ describe('readConfig', () => {
     expect(error.code).toBe('config_invalid');
     expect(error.message).toContain('HEARTBEAT_MS');
     expect(error.message).toContain('OPENAI_BASE_URL');
+  });
+
+  it('parses FX_RATES_KRW as a JSON map of currency to KRW, and names it when it is not one', () => {
+    expect(readConfig({ ...env, FX_RATES_KRW: '{"USD":1400,"EUR":1500.5}' }).fxRatesKrw).toEqual({ USD: 1400, EUR: 1500.5 });
+    for (const bad of ['1400', '{"USD":0}', '{"usd":1400}', 'not json']) {
+      expect(() => readConfig({ ...env, FX_RATES_KRW: bad }), bad).toThrow(/FX_RATES_KRW/);
+    }
   });
 });

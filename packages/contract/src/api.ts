@@ -2838,6 +2838,390 @@ export interface paths {
         };
         trace?: never;
     };
+    "/admin/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every provider: base URL, the name of its key secret, extra headers, kind, enabled */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Providers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminProviderList"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Token lacks the scope or role (`insufficient_scope`), or the account is suspended (`account_suspended`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a provider (its key stays a Worker secret; this names the secret) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AdminCreateProviderRequest"];
+                };
+            };
+            responses: {
+                /** @description The new provider */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminProvider"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`, naming the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Token lacks the scope or role (`insufficient_scope`), or the account is suspended (`account_suspended`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The id is taken (`conflict`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/providers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit, enable or disable a provider; applies to the next request */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AdminUpdateProviderRequest"];
+                };
+            };
+            responses: {
+                /** @description The provider as it now stands */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminProvider"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`, naming the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Token lacks the scope or role (`insufficient_scope`), or the account is suspended (`account_suspended`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/admin/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every model in the registry: provider, upstream name, limits, prices, fallbacks */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Models */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminModelList"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Token lacks the scope or role (`insufficient_scope`), or the account is suspended (`account_suspended`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a model */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AdminCreateModelRequest"];
+                };
+            };
+            responses: {
+                /** @description The new model */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminModel"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`, naming the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Token lacks the scope or role (`insufficient_scope`), or the account is suspended (`account_suspended`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The id is taken (`conflict`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/models/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a model's provider, limits, prices or fallbacks, or enable or disable it; applies to the next request */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AdminUpdateModelRequest"];
+                };
+            };
+            responses: {
+                /** @description The model as it now stands */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminModel"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`, naming the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Token lacks the scope or role (`insufficient_scope`), or the account is suspended (`account_suspended`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found, or not yours (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/admin/usage": {
         parameters: {
             query?: never;
@@ -2845,7 +3229,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Requests, tokens, errors and time to first token over UTC days [from, to], of every user or of one */
+        /** Requests, tokens, errors, time to first token and cost over UTC days [from, to], of every user or of one */
         get: {
             parameters: {
                 query?: {
@@ -3013,6 +3397,72 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["AdminAuditedRequestPage"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`, naming the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid token (`invalid_token`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Token lacks the scope or role (`insufficient_scope`), or the account is suspended (`account_suspended`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/margin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each plan's revenue in a UTC month (Toss, KRW, net of refunds) next to its users' provider cost (converted with FX_RATES_KRW), and the users who cost more than they paid */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A UTC month; default: the current one */
+                    month?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The report */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminMarginReport"];
                     };
                 };
                 /** @description Invalid request (`invalid_request`, naming the field) */
@@ -3615,6 +4065,142 @@ export interface components {
             priceKrw?: number;
             sortOrder?: number;
         };
+        AdminProviderList: {
+            items: components["schemas"]["AdminProvider"][];
+        };
+        AdminProvider: {
+            id: string;
+            name: string;
+            baseUrl: string | null;
+            /** @description The name of the Worker secret; never the key */
+            apiKeySecret: string;
+            extraHeaders: {
+                [key: string]: string;
+            };
+            /** @enum {string} */
+            kind: "openai" | "ai_gateway";
+            enabled: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AdminCreateProviderRequest: {
+            id: string;
+            name: string;
+            /**
+             * Format: uri
+             * @description OpenAI-compatible base URL (…/v1), or an AI Gateway endpoint; null: the Worker's OPENAI_BASE_URL
+             * @default null
+             */
+            baseUrl: string | null;
+            /**
+             * @description The name of the Worker secret holding the key; the key never goes in D1
+             * @example OPENAI_API_KEY
+             */
+            apiKeySecret: string;
+            /**
+             * @description Sent with every request to this provider; never a key
+             * @default {}
+             */
+            extraHeaders: {
+                [key: string]: string;
+            };
+            /**
+             * @description `openai`: an OpenAI-compatible API; `ai_gateway`: one behind Cloudflare AI Gateway (cf-aig-metadata per request)
+             * @default openai
+             * @enum {string}
+             */
+            kind: "openai" | "ai_gateway";
+            /** @default true */
+            enabled: boolean;
+        };
+        AdminUpdateProviderRequest: {
+            name?: string;
+            /**
+             * Format: uri
+             * @description OpenAI-compatible base URL (…/v1), or an AI Gateway endpoint; null: the Worker's OPENAI_BASE_URL
+             */
+            baseUrl?: string | null;
+            /**
+             * @description The name of the Worker secret holding the key; the key never goes in D1
+             * @example OPENAI_API_KEY
+             */
+            apiKeySecret?: string;
+            /** @description Sent with every request to this provider; never a key */
+            extraHeaders?: {
+                [key: string]: string;
+            };
+            /**
+             * @description `openai`: an OpenAI-compatible API; `ai_gateway`: one behind Cloudflare AI Gateway (cf-aig-metadata per request)
+             * @enum {string}
+             */
+            kind?: "openai" | "ai_gateway";
+            enabled?: boolean;
+        };
+        AdminModelList: {
+            items: components["schemas"]["AdminModel"][];
+        };
+        AdminModel: {
+            id: string;
+            providerId: string;
+            upstreamModel: string;
+            contextWindow: number;
+            maxOutputTokens: number;
+            inputPriceMicros: number;
+            outputPriceMicros: number;
+            priceCurrency: string;
+            fallbacks: string[];
+            fallbackForAllPlans: boolean;
+            enabled: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AdminCreateModelRequest: {
+            id: string;
+            providerId: string;
+            /** @description The name the provider knows the model by */
+            upstreamModel: string;
+            contextWindow: number;
+            maxOutputTokens: number;
+            /** @description Price per million prompt tokens, in micro-units of priceCurrency */
+            inputPriceMicros: number;
+            /** @description Price per million completion tokens, in micro-units of priceCurrency */
+            outputPriceMicros: number;
+            /** @default USD */
+            priceCurrency: string;
+            /**
+             * @description Model ids tried in order when this one fails before its first token
+             * @default []
+             */
+            fallbacks: string[];
+            /**
+             * @description Usable as a fallback by every plan, not only plans that list it
+             * @default false
+             */
+            fallbackForAllPlans: boolean;
+            /** @default true */
+            enabled: boolean;
+        };
+        AdminUpdateModelRequest: {
+            providerId?: string;
+            /** @description The name the provider knows the model by */
+            upstreamModel?: string;
+            contextWindow?: number;
+            maxOutputTokens?: number;
+            /** @description Price per million prompt tokens, in micro-units of priceCurrency */
+            inputPriceMicros?: number;
+            /** @description Price per million completion tokens, in micro-units of priceCurrency */
+            outputPriceMicros?: number;
+            priceCurrency?: string;
+            /** @description Model ids tried in order when this one fails before its first token */
+            fallbacks?: string[];
+            /** @description Usable as a fallback by every plan, not only plans that list it */
+            fallbackForAllPlans?: boolean;
+            enabled?: boolean;
+        };
         AdminUsageReport: {
             from: string;
             to: string;
@@ -3656,6 +4242,35 @@ export interface components {
                 p50: number | null;
                 p95: number | null;
             };
+            cost: components["schemas"]["AdminUsageCost"];
+        };
+        /** @description Sums of cost_micros by cost_currency; requests that cost nothing (no currency) are left out */
+        AdminUsageCost: {
+            /** @description One entry per currency; costs in different currencies are never added */
+            totals: components["schemas"]["AdminCurrencyCost"][];
+            byDay: (components["schemas"]["AdminCurrencyCost"] & {
+                date: string;
+            })[];
+            byModel: (components["schemas"]["AdminCurrencyCost"] & {
+                model: string;
+                requests: number;
+            })[];
+            byProvider: (components["schemas"]["AdminCurrencyCost"] & {
+                providerId: string | null;
+                requests: number;
+            })[];
+            topUsers: (components["schemas"]["AdminCurrencyCost"] & {
+                userId: string;
+                email: string | null;
+                name: string | null;
+                requests: number;
+            })[];
+        };
+        AdminCurrencyCost: {
+            /** @example USD */
+            currency: string;
+            /** @description Micro-units of `currency`: 12300 is US$0.0123 */
+            costMicros: number;
         };
         AdminAuditedRequestList: {
             items: components["schemas"]["AdminAuditedRequest"][];
@@ -3680,6 +4295,68 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
         };
+        AdminMarginReport: {
+            /** @example 2026-11 */
+            month: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @description KRW per unit of each currency (FX_RATES_KRW) */
+            ratesKrw: {
+                [key: string]: number;
+            };
+            plans: components["schemas"]["AdminPlanMargin"][];
+            totals: {
+                /** @description Users who paid or had a costed answer in the month */
+                users: number;
+                payments: number;
+                /** @description Payments approved in the month, as charged */
+                grossKrw: number;
+                /** @description What has been refunded of those payments since */
+                refundedKrw: number;
+                /** @description grossKrw - refundedKrw */
+                revenueKrw: number;
+                /** @description KRW; costs carry fractions of a won (to the hundredth) */
+                costKrw: number;
+                /** @description Cost in currencies FX_RATES_KRW has no rate for: not in costKrw or marginKrw */
+                unconverted: components["schemas"]["AdminCurrencyCost"][];
+                /** @description KRW; costs carry fractions of a won (to the hundredth) */
+                marginKrw: number;
+            };
+            /** @description Users whose cost exceeds what they paid in the month, or whose cost has no rate; biggest excess first, at most 100 */
+            flagged: components["schemas"]["AdminFlaggedUser"][];
+            flaggedTotal: number;
+        };
+        AdminPlanMargin: {
+            planId: string;
+            name: string;
+            /** @description Users who paid or had a costed answer in the month */
+            users: number;
+            payments: number;
+            /** @description Payments approved in the month, as charged */
+            grossKrw: number;
+            /** @description What has been refunded of those payments since */
+            refundedKrw: number;
+            /** @description grossKrw - refundedKrw */
+            revenueKrw: number;
+            /** @description KRW; costs carry fractions of a won (to the hundredth) */
+            costKrw: number;
+            /** @description Cost in currencies FX_RATES_KRW has no rate for: not in costKrw or marginKrw */
+            unconverted: components["schemas"]["AdminCurrencyCost"][];
+            /** @description KRW; costs carry fractions of a won (to the hundredth) */
+            marginKrw: number;
+        };
+        AdminFlaggedUser: {
+            userId: string;
+            email: string | null;
+            name: string | null;
+            planId: string;
+            paidKrw: number;
+            /** @description KRW; costs carry fractions of a won (to the hundredth) */
+            costKrw: number;
+            unconverted: components["schemas"]["AdminCurrencyCost"][];
+        };
         AdminActionPage: {
             items: components["schemas"]["AdminAction"][];
             /** @description Pass as `cursor` for the next page; null on the last page */
@@ -3691,7 +4368,7 @@ export interface components {
             /** @example user.suspend */
             action: string;
             /** @enum {string} */
-            targetType: "user" | "plan";
+            targetType: "user" | "plan" | "provider" | "model";
             targetId: string;
             before?: unknown;
             after?: unknown;
@@ -3761,10 +4438,23 @@ export type AdminPlanList = components['schemas']['AdminPlanList'];
 export type AdminPlan = components['schemas']['AdminPlan'];
 export type AdminCreatePlanRequest = components['schemas']['AdminCreatePlanRequest'];
 export type AdminUpdatePlanRequest = components['schemas']['AdminUpdatePlanRequest'];
+export type AdminProviderList = components['schemas']['AdminProviderList'];
+export type AdminProvider = components['schemas']['AdminProvider'];
+export type AdminCreateProviderRequest = components['schemas']['AdminCreateProviderRequest'];
+export type AdminUpdateProviderRequest = components['schemas']['AdminUpdateProviderRequest'];
+export type AdminModelList = components['schemas']['AdminModelList'];
+export type AdminModel = components['schemas']['AdminModel'];
+export type AdminCreateModelRequest = components['schemas']['AdminCreateModelRequest'];
+export type AdminUpdateModelRequest = components['schemas']['AdminUpdateModelRequest'];
 export type AdminUsageReport = components['schemas']['AdminUsageReport'];
+export type AdminUsageCost = components['schemas']['AdminUsageCost'];
+export type AdminCurrencyCost = components['schemas']['AdminCurrencyCost'];
 export type AdminAuditedRequestList = components['schemas']['AdminAuditedRequestList'];
 export type AdminAuditedRequest = components['schemas']['AdminAuditedRequest'];
 export type AdminAuditedRequestPage = components['schemas']['AdminAuditedRequestPage'];
+export type AdminMarginReport = components['schemas']['AdminMarginReport'];
+export type AdminPlanMargin = components['schemas']['AdminPlanMargin'];
+export type AdminFlaggedUser = components['schemas']['AdminFlaggedUser'];
 export type AdminActionPage = components['schemas']['AdminActionPage'];
 export type AdminAction = components['schemas']['AdminAction'];
 export type $defs = Record<string, never>;

@@ -8,7 +8,10 @@ import { cn } from '@/lib/utils';
 const LINKS = [
   { href: '/admin/users', key: 'admin.nav.users' },
   { href: '/admin/plans', key: 'admin.nav.plans' },
+  { href: '/admin/providers', key: 'admin.nav.providers' },
+  { href: '/admin/models', key: 'admin.nav.models' },
   { href: '/admin/usage', key: 'admin.nav.usage' },
+  { href: '/admin/margin', key: 'admin.nav.margin' },
   { href: '/admin/audit', key: 'admin.nav.audit' },
 ] as const;
 

@@ -2,16 +2,14 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { ErrorMessage, FormError } from '@/components/error-message';
-import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { adminApi } from '@/lib/admin-api';
 import type { AdminCreatePlanRequest as PlanInput, AdminPlan } from '@chat/contract/api';
-import { toDisplayError } from '@/lib/errors';
 import type { MessageKey } from '@/lib/i18n/messages';
 import { useT } from '@/lib/i18n/use-t';
+import { EditorPage, SaveRow } from './editor-layout';
 
 const NUMBER_FIELDS = [
   ['maxTokensPerRequest', 'admin.plans.maxTokens'],
@@ -93,13 +91,13 @@ function PlanForm({ plan }: { plan: AdminPlan | null }) {
           {NUMBER_FIELDS.map(([name, label]) => (
             <div key={name}>{field(name, label, 'number')}</div>
           ))}
-          <div className="flex items-center gap-3 sm:col-span-3">
-            <Button type="submit" disabled={save.isPending}>
-              {plan ? t('admin.plans.save') : t('admin.plans.create')}
-            </Button>
-            {save.isSuccess && <span role="status" className="text-sm text-muted-foreground">{t('admin.plans.saved', { plan: save.data.name })}</span>}
-          </div>
-          <FormError error={save.error} className="sm:col-span-3" />
+          <SaveRow
+            label={plan ? t('admin.plans.save') : t('admin.plans.create')}
+            pending={save.isPending}
+            saved={save.isSuccess ? t('admin.plans.saved', { plan: save.data.name }) : null}
+            error={save.error}
+            span="sm:col-span-3"
+          />
         </form>
       </CardContent>
     </Card>
@@ -108,14 +106,11 @@ function PlanForm({ plan }: { plan: AdminPlan | null }) {
 
 /** Every plan's limits and price, editable (applies to the next request), and a form for a new one. */
 export function PlansEditor() {
-  const t = useT();
   const plans = useQuery({ queryKey: ['admin', 'plans'], queryFn: adminApi.plans });
   return (
-    <div className="mx-auto max-w-5xl space-y-6 p-4 md:p-6">
-      {plans.error && <ErrorMessage error={toDisplayError(plans.error)} />}
-      {plans.isLoading && <p className="text-muted-foreground">{t('chat.loading')}</p>}
+    <EditorPage error={plans.error} loading={plans.isLoading}>
       {plans.data?.items.map((plan) => <PlanForm key={`${plan.id}-${plan.updatedAt}`} plan={plan} />)}
       <PlanForm plan={null} />
-    </div>
+    </EditorPage>
   );
 }

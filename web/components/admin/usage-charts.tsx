@@ -2,7 +2,7 @@
 
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { AdminUsageReport as UsageReport } from '@chat/contract/api';
-import { formatNumber } from '@/lib/format';
+import { formatMicros, formatMoney, formatNumber } from '@/lib/format';
 import { usePreferences } from '@/lib/stores/preferences';
 
 const PALETTE = ['oklch(0.6 0.15 250)', 'oklch(0.7 0.15 150)', 'oklch(0.7 0.16 60)', 'oklch(0.6 0.2 20)', 'oklch(0.6 0.15 300)', 'oklch(0.65 0.1 200)'];
@@ -58,6 +58,48 @@ export function TokensByModelChart({ rows, label }: { rows: Day[]; label: string
               <td>{r.date}</td>
               <td>{r.model}</td>
               <td>{r.totalTokens}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+}
+
+type CostDay = UsageReport['cost']['byDay'][number];
+
+/** Cost per day in currency units, a bar per currency (costs in different currencies are never stacked). */
+export function CostByDayChart({ rows, label }: { rows: CostDay[]; label: string }) {
+  const locale = usePreferences((s) => s.locale);
+  const currencies = [...new Set(rows.map((r) => r.currency))].sort();
+  const byDate = new Map<string, Record<string, string | number>>();
+  for (const row of rows) {
+    const day = byDate.get(row.date) ?? { date: row.date };
+    day[row.currency] = row.costMicros / 1_000_000;
+    byDate.set(row.date, day);
+  }
+  const days = [...byDate.values()].sort((a, b) => String(a.date).localeCompare(String(b.date)));
+  return (
+    <figure aria-label={label} className="h-60 w-full" data-testid="cost-chart">
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={days} margin={{ left: 8, right: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" className="stroke-border" />
+          <XAxis dataKey="date" tickFormatter={(d: string) => d.slice(5)} fontSize={12} />
+          <YAxis fontSize={12} />
+          <Tooltip formatter={(value, currency) => formatMoney(locale, String(currency), Number(value))} />
+          <Legend />
+          {currencies.map((currency, i) => (
+            <Bar key={currency} dataKey={currency} fill={PALETTE[(i + 1) % PALETTE.length]} isAnimationActive={false} />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+      <table className="sr-only">
+        <caption>{label}</caption>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={`${r.date}-${r.currency}`}>
+              <td>{r.date}</td>
+              <td>{formatMicros(locale, r.currency, r.costMicros)}</td>
             </tr>
           ))}
         </tbody>

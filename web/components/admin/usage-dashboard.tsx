@@ -2,17 +2,18 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { ErrorMessage } from '@/components/error-message';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { NativeSelect } from '@/components/ui/native-select';
 import { adminApi } from '@/lib/admin-api';
 import { lastDays } from '@/lib/date-range';
 import { toDisplayError } from '@/lib/errors';
-import { formatNumber } from '@/lib/format';
+import type { AdminCurrencyCost } from '@chat/contract/api';
+import { formatMicros, formatNumber } from '@/lib/format';
 import { useT } from '@/lib/i18n/use-t';
 import { usePreferences } from '@/lib/stores/preferences';
-import { RequestsChart, TokensByModelChart } from './usage-charts';
+import { CostByDayChart, RequestsChart, TokensByModelChart } from './usage-charts';
 
 const RANGES = [7, 30, 90] as const;
 
@@ -21,10 +22,35 @@ function Stat({ label, value, testId }: { label: string; value: string; testId?:
     <Card>
       <CardHeader className="pb-2">
         <CardDescription>{label}</CardDescription>
-        <CardTitle className="text-2xl tabular-nums" data-testid={testId}>
+        <CardTitle className="break-words text-2xl tabular-nums" data-testid={testId}>
           {value}
         </CardTitle>
       </CardHeader>
+    </Card>
+  );
+}
+
+/** Rows of a cost breakdown: a name, what it cost in its currency, and the requests behind it. */
+function CostList({ title, rows, testId }: { title: string; rows: (AdminCurrencyCost & { key: string; label: ReactNode; requests: number })[]; testId: string }) {
+  const t = useT();
+  const locale = usePreferences((s) => s.locale);
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>{title}</CardTitle>
+      </CardHeader>
+      <CardContent>
+        <ul className="space-y-1 text-sm" data-testid={testId}>
+          {rows.map((row) => (
+            <li key={row.key} className="flex flex-wrap justify-between gap-x-3">
+              <span className="min-w-0 break-all">{row.label}</span>
+              <span className="tabular-nums">
+                {formatMicros(locale, row.currency, row.costMicros)} · {formatNumber(locale, row.requests)} {t('admin.usage.requests')}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </CardContent>
     </Card>
   );
 }
@@ -54,13 +80,18 @@ export function UsageDashboard() {
       {usage.error && <ErrorMessage error={toDisplayError(usage.error)} />}
       {usage.data && (
         <>
-          <div className="grid gap-4 sm:grid-cols-3 lg:grid-cols-6">
+          <div className="grid gap-4 sm:grid-cols-3 lg:grid-cols-4">
             <Stat label={t('admin.usage.requests')} value={n(usage.data.totals.requests)} testId="usage-requests" />
             <Stat label={t('admin.usage.tokens')} value={n(usage.data.totals.totalTokens)} />
             <Stat label={t('admin.usage.errors')} value={n(usage.data.totals.errors)} />
             <Stat label={t('admin.usage.errorRate')} value={`${(usage.data.totals.errorRate * 100).toFixed(1)}%`} />
             <Stat label={t('admin.usage.ttftP50')} value={ms(usage.data.ttft.p50)} />
             <Stat label={t('admin.usage.ttftP95')} value={ms(usage.data.ttft.p95)} />
+            <Stat
+              label={t('admin.usage.cost')}
+              value={usage.data.cost.totals.length === 0 ? '—' : usage.data.cost.totals.map((c) => formatMicros(locale, c.currency, c.costMicros)).join(' + ')}
+              testId="usage-cost"
+            />
           </div>
           {usage.data.byDay.length === 0 && <p className="text-muted-foreground">{t('admin.usage.noData')}</p>}
           <Card>
@@ -79,6 +110,39 @@ export function UsageDashboard() {
               <RequestsChart rows={usage.data.byDay} label={t('admin.usage.requestsAndErrors')} requestsLabel={t('admin.usage.requests')} errorsLabel={t('admin.usage.errors')} />
             </CardContent>
           </Card>
+          <Card>
+            <CardHeader>
+              <CardTitle>{t('admin.usage.costByDay')}</CardTitle>
+            </CardHeader>
+            <CardContent>
+              {usage.data.cost.byDay.length === 0 ? <p className="text-muted-foreground">{t('admin.usage.noCost')}</p> : <CostByDayChart rows={usage.data.cost.byDay} label={t('admin.usage.costByDay')} />}
+            </CardContent>
+          </Card>
+          <div className="grid gap-6 lg:grid-cols-3">
+            <CostList
+              title={t('admin.usage.costByModel')}
+              testId="cost-by-model"
+              rows={usage.data.cost.byModel.map((m) => ({ ...m, key: `${m.model}-${m.currency}`, label: m.model }))}
+            />
+            <CostList
+              title={t('admin.usage.costByProvider')}
+              testId="cost-by-provider"
+              rows={usage.data.cost.byProvider.map((p) => ({ ...p, key: `${p.providerId ?? ''}-${p.currency}`, label: p.providerId ?? t('admin.usage.unknownProvider') }))}
+            />
+            <CostList
+              title={t('admin.usage.costTopUsers')}
+              testId="cost-top-users"
+              rows={usage.data.cost.topUsers.map((u) => ({
+                ...u,
+                key: `${u.userId}-${u.currency}`,
+                label: (
+                  <Link className="underline-offset-2 hover:underline" href={`/admin/users/${u.userId}`}>
+                    {u.name ?? u.email ?? u.userId}
+                  </Link>
+                ),
+              }))}
+            />
+          </div>
           <div className="grid gap-6 lg:grid-cols-3">
             <Card className="lg:col-span-2">
               <CardHeader>

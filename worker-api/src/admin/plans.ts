@@ -1,19 +1,24 @@
-import { runBatch, type Db } from '../db/client';
+import { runBatch, violatesUnique, type Db } from '../db/client';
 import { adminActionInsert } from '../db/queries/admin-actions';
+import { existingModelIds } from '../db/queries/models';
 import { getPlanById, listPlans, planInsert, planUpdate, type NewPlan, type PlanChanges } from '../db/queries/plans';
 import { ApiError } from '../http/errors';
+import { beforeAfter } from './audit-diff';
 import { toAdminPlan, type AdminPlan } from './views';
 
 function planNotFound(): ApiError {
   return new ApiError(404, 'not_found', 'No plan with that id');
 }
 
-/** drizzle wraps D1's error, so the constraint that failed is found down the `cause` chain. */
-function isDuplicateKey(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    if (e.message.includes('UNIQUE constraint failed: plans.id')) return true;
-  }
-  return false;
+/**
+ * Plans keep naming the models they allow, so each must be in the registry (enabled or not:
+ * a disabled model is refused per request, and enabling it again restores the plan).
+ */
+async function requireKnownModels(db: Db, ids: readonly string[] | undefined): Promise<void> {
+  if (ids === undefined) return;
+  const known = await existingModelIds(db, ids);
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new ApiError(400, 'invalid_request', `body.models: not in the model registry: ${unknown.join(', ')}`);
 }
 
 async function readBack(db: Db, id: string): Promise<AdminPlan> {
@@ -29,11 +34,12 @@ export async function listAdminPlans(db: Db): Promise<AdminPlan[]> {
 
 /** Adds a plan; 409 `conflict` when the id is taken. */
 export async function createPlan(db: Db, actorId: string, plan: NewPlan, now = Date.now()): Promise<AdminPlan> {
+  await requireKnownModels(db, plan.models);
   const after = toAdminPlan({ ...plan, createdAt: now, updatedAt: now });
   try {
     await runBatch(db, planInsert(db, plan, now), adminActionInsert(db, { actorId, action: 'plan.create', targetType: 'plan', targetId: plan.id, before: null, after }, now));
   } catch (err) {
-    if (isDuplicateKey(err)) throw new ApiError(409, 'conflict', `A plan with the id ${plan.id} already exists`);
+    if (violatesUnique(err, 'plans.id')) throw new ApiError(409, 'conflict', `A plan with the id ${plan.id} already exists`);
     throw err;
   }
   return readBack(db, plan.id);
@@ -46,9 +52,8 @@ export async function createPlan(db: Db, actorId: string, plan: NewPlan, now = D
 export async function updatePlan(db: Db, actorId: string, id: string, changes: PlanChanges, now = Date.now()): Promise<AdminPlan> {
   const current = await getPlanById(db, id);
   if (!current) throw planNotFound();
-  const keys = (Object.keys(changes) as (keyof PlanChanges)[]).filter((k) => changes[k] !== undefined);
-  const before = Object.fromEntries(keys.map((k) => [k, current[k]]));
-  const after = Object.fromEntries(keys.map((k) => [k, changes[k]]));
+  await requireKnownModels(db, changes.models);
+  const { before, after } = beforeAfter(current, changes);
   await runBatch(db, planUpdate(db, id, changes, now), adminActionInsert(db, { actorId, action: 'plan.update', targetType: 'plan', targetId: id, before, after }, now));
   return readBack(db, id);
 }

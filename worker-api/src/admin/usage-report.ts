@@ -1,5 +1,5 @@
 import type { Db } from '../db/client';
-import { usageAggregates, type DayModelUsage, type ErrorCount, type ModelUsage, type TopUser, type TtftPercentiles } from '../db/queries/usage-events';
+import { usageAggregates, type CostAggregates, type DayModelUsage, type ErrorCount, type ModelUsage, type TopUser, type TtftPercentiles } from '../db/queries/usage-events';
 import { DAY_MS, isoDay } from '../days';
 
 const TOP_USERS = 10;
@@ -13,9 +13,11 @@ export type UsageReport = {
   errorsByCode: ErrorCount[];
   totals: { requests: number; errors: number; totalTokens: number; errorRate: number };
   ttft: TtftPercentiles;
+  /** What the answers cost, summed per currency (the user's own GET /usage shows tokens only). */
+  cost: CostAggregates;
 };
 
-/** Requests, tokens, errors and time to first token over the UTC days [fromDay, toDay], of every user or of one. */
+/** Requests, tokens, errors, time to first token and cost over the UTC days [fromDay, toDay], of every user or of one. */
 export async function usageReport(db: Db, fromDay: number, toDay: number, userId: string | null = null): Promise<UsageReport> {
   const a = await usageAggregates(db, fromDay, toDay + DAY_MS, TOP_USERS, userId);
   const totals = a.byModel.reduce(
@@ -31,5 +33,6 @@ export async function usageReport(db: Db, fromDay: number, toDay: number, userId
     errorsByCode: a.errorsByCode,
     totals: { ...totals, errorRate: totals.requests === 0 ? 0 : totals.errors / totals.requests },
     ttft: a.ttft,
+    cost: a.cost,
   };
 }

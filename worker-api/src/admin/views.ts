@@ -1,11 +1,11 @@
-import type { AdminGrant, AdminPlan, AdminPlanInForce, AdminUsageRow, AdminUser } from '@chat/contract/api';
-import type { PlanRow, QuotaGrantRow, UsageEventRow, UserRow } from '../db/schema';
+import type { AdminGrant, AdminModel, AdminPlan, AdminPlanInForce, AdminProvider, AdminUsageRow, AdminUser } from '@chat/contract/api';
+import type { ModelRow, PlanRow, ProviderRow, QuotaGrantRow, UsageEventRow, UserRow } from '../db/schema';
 
 /*
  * What the admin API answers, typed from the route schemas (routes/admin/schemas.ts) through
  * the generated contract, so a view that drifts from its schema fails the type check.
  */
-export type { AdminPlan, AdminUser };
+export type { AdminModel, AdminPlan, AdminProvider, AdminUser };
 export type PlanView = AdminPlanInForce;
 export type Grant = AdminGrant;
 export type UsageRow = AdminUsageRow;
@@ -40,6 +40,30 @@ export function toPlan(row: PlanRow): PlanView {
 
 export function toAdminPlan(row: PlanRow): AdminPlan {
   return { ...toPlan(row), sortOrder: row.sortOrder, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
+}
+
+export function toAdminProvider(row: ProviderRow): AdminProvider {
+  const { id, name, baseUrl, apiKeySecret, extraHeaders, kind, enabled } = row;
+  return { id, name, baseUrl, apiKeySecret, extraHeaders, kind, enabled, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) };
+}
+
+export function toAdminModel(row: ModelRow): AdminModel {
+  const { id, providerId, upstreamModel, contextWindow, maxOutputTokens, inputPriceMicros, outputPriceMicros, priceCurrency, fallbacks, fallbackForAllPlans, enabled } = row;
+  return {
+    id,
+    providerId,
+    upstreamModel,
+    contextWindow,
+    maxOutputTokens,
+    inputPriceMicros,
+    outputPriceMicros,
+    priceCurrency,
+    fallbacks,
+    fallbackForAllPlans,
+    enabled,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
 }
 
 export function toGrant(row: QuotaGrantRow): Grant {

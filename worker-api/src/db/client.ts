@@ -24,6 +24,17 @@ export async function runBatch<First extends Statement>(db: Db, first: First, ..
   return result;
 }
 
+/**
+ * Whether a write failed on the unique key `column` (e.g. `plans.id`): an id already taken.
+ * drizzle wraps D1's error, so the constraint is found down the `cause` chain.
+ */
+export function violatesUnique(err: unknown, column: string): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (e.message.includes(`UNIQUE constraint failed: ${column}`)) return true;
+  }
+  return false;
+}
+
 const dialect = new SQLiteAsyncDialect();
 
 /** A statement as drizzle renders it: raw SQL, or a query builder. */

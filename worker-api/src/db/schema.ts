@@ -425,15 +425,18 @@ export const quotaGrants = sqliteTable(
 export type QuotaGrantRow = typeof quotaGrants.$inferSelect;
 
 /** The audit log of admin changes: who did what to which target, and the state before and after. */
+/** What an admin change can be about. */
+export const ADMIN_TARGET_TYPES = ['user', 'plan', 'provider', 'model'] as const;
+
 export const adminActions = sqliteTable(
   'admin_actions',
   {
     id: text('id').primaryKey(),
     /** The admin's user id, or `config:ADMIN_EMAILS` for the first-admin promotion at sign-in. */
     actorId: text('actor_id').notNull(),
-    /** e.g. `user.update`, `user.suspend`, `grant.create`, `plan.update`. */
+    /** e.g. `user.update`, `user.suspend`, `grant.create`, `plan.update`, `provider.update`, `model.create`. */
     action: text('action').notNull(),
-    targetType: text('target_type', { enum: ['user', 'plan'] }).notNull(),
+    targetType: text('target_type', { enum: ADMIN_TARGET_TYPES }).notNull(),
     targetId: text('target_id').notNull(),
     before: text('before', { mode: 'json' }).$type<unknown>(),
     after: text('after', { mode: 'json' }).$type<unknown>(),

@@ -29,6 +29,9 @@ export type UsageInsert = {
   errorCode?: string | null;
   ttftMs?: number | null;
   traceId?: string;
+  providerId?: string | null;
+  costMicros?: number;
+  costCurrency?: string | null;
 };
 
 let usageRows = 0;
@@ -39,10 +42,25 @@ export async function insertUsage(row: UsageInsert): Promise<string> {
   const prompt = row.promptTokens ?? 0;
   const completion = row.completionTokens ?? 0;
   await env.DB.prepare(
-    `INSERT INTO usage_events (id, user_id, trace_id, conversation_id, message_id, model, prompt_tokens, completion_tokens, total_tokens, estimated, status, error_code, ttft_ms, duration_ms, created_at)
-     VALUES (?, ?, ?, NULL, NULL, ?, ?, ?, ?, 0, ?, ?, ?, 100, ?)`,
+    `INSERT INTO usage_events (id, user_id, trace_id, conversation_id, message_id, model, prompt_tokens, completion_tokens, total_tokens, estimated, status, error_code, ttft_ms, duration_ms, created_at, provider_id, cost_micros, cost_currency)
+     VALUES (?, ?, ?, NULL, NULL, ?, ?, ?, ?, 0, ?, ?, ?, 100, ?, ?, ?, ?)`,
   )
-    .bind(id, row.userId, row.traceId ?? `trace-${id}`, row.model ?? 'gpt-4o-mini', prompt, completion, prompt + completion, row.status ?? 'ok', row.errorCode ?? null, row.ttftMs ?? null, row.createdAt)
+    .bind(
+      id,
+      row.userId,
+      row.traceId ?? `trace-${id}`,
+      row.model ?? 'gpt-4o-mini',
+      prompt,
+      completion,
+      prompt + completion,
+      row.status ?? 'ok',
+      row.errorCode ?? null,
+      row.ttftMs ?? null,
+      row.createdAt,
+      row.providerId ?? null,
+      row.costMicros ?? 0,
+      row.costCurrency ?? null,
+    )
     .run();
   return id;
 }

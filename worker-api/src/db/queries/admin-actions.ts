@@ -5,6 +5,9 @@ import { adminActions, users, type AdminActionRow } from '../schema';
 import type { TimeCursor } from '../../http/cursor';
 import { olderThan, toPage, type Page } from '../pagination';
 
+/** What an admin change can be about, for inputs checked outside db/ (the schema module stays here). */
+export { ADMIN_TARGET_TYPES } from '../schema';
+
 export type AdminActionInput = {
   actorId: string;
   action: string;

@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db, Statement } from '../client';
-import { orders, payments, type OrderRow, type PaymentRow } from '../schema';
+import { orders, payments, users, type OrderRow, type PaymentRow } from '../schema';
 
 /** Toss statuses of a payment that was approved (money taken, held for a deposit, or refunded since). */
 const APPROVED_STATUSES = ['WAITING_FOR_DEPOSIT', 'DONE', 'CANCELED', 'PARTIAL_CANCELED'];
@@ -65,4 +65,45 @@ export function paymentUpsert(db: Db, userId: string, payment: ProviderPayment, 
     .insert(payments)
     .values({ paymentKey: payment.paymentKey, orderId: payment.orderId, userId, secret: secret ?? null, ...values })
     .onConflictDoUpdate({ target: payments.paymentKey, set: values });
+}
+
+/** Statuses of a payment whose money was taken: held for a deposit is not yet revenue. */
+const TAKEN_STATUSES = ['DONE', 'CANCELED', 'PARTIAL_CANCELED'];
+
+/** What one user paid for one plan over a period (KRW), net of refunds, and when they last paid for it. */
+export type PeriodUserRevenue = {
+  userId: string;
+  email: string | null;
+  name: string | null;
+  planId: string;
+  payments: number;
+  grossKrw: number;
+  refundedKrw: number;
+  lastApprovedAt: number;
+};
+
+/**
+ * Every user's payments approved in [fromMs, toMs), summed per plan bought. A refund is netted
+ * against the payment it refunds (Toss's `balanceAmount`: what is left of it), whenever it
+ * happened; a payment canceled whole nets to zero.
+ */
+export async function revenuePerUser(db: Db, fromMs: number, toMs: number): Promise<PeriodUserRevenue[]> {
+  const kept = sql<number>`CASE WHEN ${payments.status} = 'CANCELED' THEN 0 ELSE coalesce(json_extract(${payments.raw}, '$.balanceAmount'), ${payments.amount}) END`;
+  return db
+    .select({
+      userId: payments.userId,
+      email: users.email,
+      name: users.name,
+      planId: orders.planId,
+      payments: sql<number>`count(*)`,
+      grossKrw: sql<number>`sum(${payments.amount})`,
+      refundedKrw: sql<number>`sum(${payments.amount} - ${kept})`,
+      lastApprovedAt: sql<number>`max(${payments.approvedAt})`,
+    })
+    .from(payments)
+    .innerJoin(orders, eq(orders.id, payments.orderId))
+    .leftJoin(users, eq(users.id, payments.userId))
+    .where(and(inArray(payments.status, TAKEN_STATUSES), gte(payments.approvedAt, fromMs), lt(payments.approvedAt, toMs)))
+    .groupBy(payments.userId, orders.planId)
+    .orderBy(payments.userId, orders.planId);
 }

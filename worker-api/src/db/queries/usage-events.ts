@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
 import type { TimeCursor } from '../../http/cursor';
 import type { Db } from '../client';
 import { olderThan, toPage, type Page } from '../pagination';
 import { usageEvents, users, type UsageEventRow } from '../schema';
+import { planInForceId } from './users';
 
 export type DailyUsage = { date: string; requests: number; promptTokens: number; completionTokens: number; totalTokens: number };
 
@@ -64,7 +65,23 @@ export type TopUser = { userId: string; email: string | null; name: string | nul
 export type ErrorCount = { code: string; count: number };
 export type TtftPercentiles = { p50: number | null; p95: number | null };
 
-export type UsageAggregates = { byDay: DayModelUsage[]; byModel: ModelUsage[]; topUsers: TopUser[]; errorsByCode: ErrorCount[]; ttft: TtftPercentiles };
+/** A sum of `cost_micros` in one currency: costs in different currencies are never added together. */
+export type CurrencyCost = { currency: string; costMicros: number };
+export type DayCost = CurrencyCost & { date: string };
+export type ModelCost = CurrencyCost & { model: string; requests: number };
+export type ProviderCost = CurrencyCost & { providerId: string | null; requests: number };
+export type UserCost = CurrencyCost & { userId: string; email: string | null; name: string | null; requests: number };
+
+export type CostAggregates = { totals: CurrencyCost[]; byDay: DayCost[]; byModel: ModelCost[]; byProvider: ProviderCost[]; topUsers: UserCost[] };
+
+export type UsageAggregates = {
+  byDay: DayModelUsage[];
+  byModel: ModelUsage[];
+  topUsers: TopUser[];
+  errorsByCode: ErrorCount[];
+  ttft: TtftPercentiles;
+  cost: CostAggregates;
+};
 
 const BY_DAY_SQL = `
 SELECT strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS date, model,
@@ -102,6 +119,39 @@ SELECT
   (SELECT v FROM t ORDER BY v LIMIT 1 OFFSET (SELECT max(0, (c * 50 + 99) / 100 - 1) FROM n)) AS p50,
   (SELECT v FROM t ORDER BY v LIMIT 1 OFFSET (SELECT max(0, (c * 95 + 99) / 100 - 1) FROM n)) AS p95`;
 
+// Rows without a currency are those settled before prices existed (or refused before any
+// upstream call): they cost nothing, so they are left out rather than shown as a blank currency.
+const COSTED = `${IN_RANGE} AND cost_currency IS NOT NULL`;
+
+const COST_TOTALS_SQL = `
+SELECT cost_currency AS currency, sum(cost_micros) AS costMicros
+FROM usage_events WHERE ${COSTED}
+GROUP BY currency ORDER BY costMicros DESC, currency`;
+
+const COST_BY_DAY_SQL = `
+SELECT strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS date, cost_currency AS currency, sum(cost_micros) AS costMicros
+FROM usage_events WHERE ${COSTED}
+GROUP BY date, currency ORDER BY date, currency`;
+
+const COST_BY_MODEL_SQL = `
+SELECT model, cost_currency AS currency, sum(cost_micros) AS costMicros, count(*) AS requests
+FROM usage_events WHERE ${COSTED}
+GROUP BY model, currency ORDER BY costMicros DESC, model, currency`;
+
+const COST_BY_PROVIDER_SQL = `
+SELECT provider_id AS providerId, cost_currency AS currency, sum(cost_micros) AS costMicros, count(*) AS requests
+FROM usage_events WHERE ${COSTED}
+GROUP BY provider_id, currency ORDER BY costMicros DESC, providerId, currency`;
+
+const COST_TOP_USERS_SQL = `
+SELECT t.userId, users.email AS email, users.name AS name, t.currency, t.costMicros, t.requests
+FROM (
+  SELECT user_id AS userId, cost_currency AS currency, sum(cost_micros) AS costMicros, count(*) AS requests
+  FROM usage_events WHERE ${COSTED}
+  GROUP BY user_id, currency ORDER BY costMicros DESC, user_id LIMIT ?4
+) AS t LEFT JOIN users ON users.id = t.userId
+ORDER BY t.costMicros DESC, t.userId, t.currency`;
+
 function rowsOf<T>(result: D1Result<unknown> | undefined): T[] {
   return (result?.results ?? []) as T[];
 }
@@ -110,12 +160,17 @@ function rowsOf<T>(result: D1Result<unknown> | undefined): T[] {
 export async function usageAggregates(db: Db, fromMs: number, toMs: number, topUsers: number, userId: string | null = null): Promise<UsageAggregates> {
   const d1 = db.$client;
   const range = [fromMs, toMs, userId] as const;
-  const [byDay, byModel, top, errors, ttft] = await d1.batch([
+  const [byDay, byModel, top, errors, ttft, costTotals, costByDay, costByModel, costByProvider, costTopUsers] = await d1.batch([
     d1.prepare(BY_DAY_SQL).bind(...range),
     d1.prepare(BY_MODEL_SQL).bind(...range),
     d1.prepare(TOP_USERS_SQL).bind(...range, topUsers),
     d1.prepare(ERRORS_SQL).bind(...range),
     d1.prepare(TTFT_SQL).bind(...range),
+    d1.prepare(COST_TOTALS_SQL).bind(...range),
+    d1.prepare(COST_BY_DAY_SQL).bind(...range),
+    d1.prepare(COST_BY_MODEL_SQL).bind(...range),
+    d1.prepare(COST_BY_PROVIDER_SQL).bind(...range),
+    d1.prepare(COST_TOP_USERS_SQL).bind(...range, topUsers),
   ]);
   return {
     byDay: rowsOf<DayModelUsage>(byDay),
@@ -123,7 +178,49 @@ export async function usageAggregates(db: Db, fromMs: number, toMs: number, topU
     topUsers: rowsOf<TopUser>(top),
     errorsByCode: rowsOf<ErrorCount>(errors),
     ttft: rowsOf<TtftPercentiles>(ttft)[0] ?? { p50: null, p95: null },
+    cost: {
+      totals: rowsOf<CurrencyCost>(costTotals),
+      byDay: rowsOf<DayCost>(costByDay),
+      byModel: rowsOf<ModelCost>(costByModel),
+      byProvider: rowsOf<ProviderCost>(costByProvider),
+      topUsers: rowsOf<UserCost>(costTopUsers),
+    },
   };
+}
+
+/** What one user's answers cost over a period, in one currency, with who they are and the plan in force at `now`. */
+export type PeriodUserCost = CurrencyCost & { userId: string; email: string | null; name: string | null; planInForce: string | null; requests: number };
+
+/**
+ * Every user's cost over [fromMs, toMs), one row per user and currency, with the plan in force
+ * at `now` (null when the user is gone): the margin report's cost side.
+ */
+export async function costPerUser(db: Db, fromMs: number, toMs: number, now: number): Promise<PeriodUserCost[]> {
+  const t = db
+    .select({
+      userId: usageEvents.userId,
+      currency: sql<string>`${usageEvents.costCurrency}`.as('currency'),
+      costMicros: sql<number>`sum(${usageEvents.costMicros})`.as('cost_micros'),
+      requests: sql<number>`count(*)`.as('requests'),
+    })
+    .from(usageEvents)
+    .where(and(gte(usageEvents.createdAt, fromMs), lt(usageEvents.createdAt, toMs), isNotNull(usageEvents.costCurrency)))
+    .groupBy(usageEvents.userId, usageEvents.costCurrency)
+    .as('t');
+  return db
+    .select({
+      userId: t.userId,
+      email: users.email,
+      name: users.name,
+      // Null for a user who is gone: plan_id and plan_expires_at are both null then.
+      planInForce: sql<string | null>`${planInForceId(now)}`,
+      currency: t.currency,
+      costMicros: t.costMicros,
+      requests: t.requests,
+    })
+    .from(t)
+    .leftJoin(users, eq(users.id, t.userId))
+    .orderBy(t.userId, sql`currency`);
 }
 
 /** A usage row with who made the request (null fields when the user is gone). */

@@ -1,6 +1,9 @@
 import { createRouter } from '../../http/app';
 import { adminActionRoutes } from './actions';
+import { adminMarginRoutes } from './margin';
+import { adminModelRoutes } from './models';
 import { adminPlanRoutes } from './plans';
+import { adminProviderRoutes } from './providers';
 import { adminUsageRoutes } from './usage';
 import { adminUserRoutes } from './users';
 
@@ -8,5 +11,8 @@ import { adminUserRoutes } from './users';
 export const adminRoutes = createRouter()
   .route('/', adminUserRoutes)
   .route('/', adminPlanRoutes)
+  .route('/', adminProviderRoutes)
+  .route('/', adminModelRoutes)
   .route('/', adminUsageRoutes)
+  .route('/', adminMarginRoutes)
   .route('/', adminActionRoutes);

@@ -19,7 +19,7 @@ const getUsage = createRoute({
   method: 'get',
   path: '/admin/usage',
   tags: ['admin'],
-  summary: "Requests, tokens, errors and time to first token over UTC days [from, to], of every user or of one",
+  summary: "Requests, tokens, errors, time to first token and cost over UTC days [from, to], of every user or of one",
   security: bearer,
   middleware: [requireAuth, requireAdmin('admin:read')] as const,
   request: {
