@@ -13,9 +13,13 @@ export function formatMoney(locale: string, currency: string, amount: number, fr
   return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: fractions }).format(amount);
 }
 
-/** A cost the Worker gives in micro-units of its currency (12300 USD micros is US$0.0123). */
+/**
+ * A cost the Worker gives in micro-units of its currency (12300 USD micros is US$0.0123). Shown
+ * to the micro-unit: one short answer costs a few dozen micros, which four decimals would round
+ * to nothing.
+ */
 export function formatMicros(locale: string, currency: string, micros: number): string {
-  return formatMoney(locale, currency, micros / 1_000_000);
+  return formatMoney(locale, currency, micros / 1_000_000, 6);
 }
 
 export function formatDate(locale: string, iso: string): string {
