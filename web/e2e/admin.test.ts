@@ -207,4 +207,35 @@ describe('the operators console', () => {
     await flagged.getByRole('link').click();
     await admin.waitForURL(`**/admin/users/${me.id}`);
   });
+
+  it('answers from the fallback when the first provider fails before its first token, and says which model answered', async () => {
+    // The default model's provider names a secret the Worker lacks: it fails at once, and the
+    // operator's fallback (another model, open to every plan) answers instead.
+    await stack.sql(
+      `INSERT INTO providers (id, name, base_url, api_key_secret) VALUES ('keyless', 'Keyless', '${stack.openaiUrl}/v1', 'NO_SUCH_SECRET'); ` +
+        `INSERT INTO models (id, provider_id, upstream_model, context_window, max_output_tokens, input_price_micros, output_price_micros, fallback_for_all_plans) VALUES ('rescue-mini', 'openai', 'gpt-4o-mini', 128000, 16384, 150000, 600000, 1); ` +
+        `UPDATE models SET provider_id = 'keyless', fallbacks = '["rescue-mini"]' WHERE id = 'gpt-4o-mini'`,
+    );
+    try {
+      await admin.goto(`${stack.appUrl}/chat`);
+      const box = admin.getByLabel('메시지', { exact: true });
+      await box.fill('누가 답하나요?');
+      await box.press('Enter');
+      await admin.waitForURL(/\/chat\/conv_/);
+      await expect.poll(() => admin.getByTestId('answered-by').textContent(), { timeout: 30_000 }).toContain('rescue-mini');
+      await admin.reload();
+      await expect.poll(() => admin.getByTestId('answered-by').textContent(), { timeout: 30_000 }).toContain('rescue-mini');
+      const audit = await admin.evaluate(
+        async () =>
+          (await (await fetch('/api/admin/audit/requests?limit=1')).json()) as {
+            items: { model: string; requestedModel: string | null; provider: string | null; attempts: number; lastUpstreamError: string | null; costMicros: number }[];
+          },
+      );
+      expect(audit.items[0]).toMatchObject({ model: 'rescue-mini', requestedModel: 'gpt-4o-mini', provider: 'openai', attempts: 2, lastUpstreamError: 'missing_secret' });
+      expect(audit.items[0]?.costMicros).toBeGreaterThan(0);
+      await checkPage(admin, 'chat-answered-by-fallback', SHOTS);
+    } finally {
+      await stack.sql(`UPDATE models SET provider_id = 'openai', fallbacks = '[]' WHERE id = 'gpt-4o-mini'`);
+    }
+  });
 });
