@@ -184,20 +184,10 @@ describe.each(VIEWPORT_ACCOUNTS)('conversations at $name size', ({ name, viewpor
 
   /** Downloads one export from the menu: the file's name and text, as the browser saved them. */
   async function exportFrom(id: string, item: string): Promise<{ name: string; text: string }> {
-    // A download Chromium gives up on before the response arrives (seen once under CI load) is
-    // reported as a file named "download"; such a failed attempt is clicked again, once, and
-    // its reason is kept in the log.
-    for (let attempt = 1; ; attempt++) {
-      await openMenuOf(id);
-      const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: item }).click()]);
-      const failure = await file.failure();
-      const name = file.suggestedFilename();
-      if (failure === null && name !== 'download') return { name, text: await readFile(await file.path(), 'utf8') };
-      const body = failure === null ? (await readFile(await file.path(), 'utf8')).slice(0, 300) : '';
-      console.warn(`export download failed (${failure ?? `named "${name}": ${body}`}), attempt ${attempt}`);
-      if (attempt === 2) throw new Error(`the export download failed twice: ${failure}`);
-      await page.keyboard.press('Escape');
-    }
+    await openMenuOf(id);
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: item }).click()]);
+    const path = await file.path();
+    return { name: file.suggestedFilename(), text: await readFile(path, 'utf8') };
   }
 
   it("exports the conversation's selected path from its menu, as Markdown and as JSON", async () => {

@@ -7,6 +7,10 @@ export function launchBrowser(): Promise<Browser> {
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'],
+    // Chromium names a download from its Content-Disposition only when the name fits the
+    // locale's encoding: under CI's bare environment (no LANG) a Korean file name became
+    // "download". Users' browsers run in a UTF-8 locale; so does this one.
+    env: { ...process.env, LANG: 'C.UTF-8' },
   });
 }
 
