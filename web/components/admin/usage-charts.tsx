@@ -2,7 +2,7 @@
 
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { AdminUsageReport as UsageReport } from '@chat/contract/api';
-import { formatMicros, formatMoney, formatNumber } from '@/lib/format';
+import { formatMicros, formatNumber } from '@/lib/format';
 import { usePreferences } from '@/lib/stores/preferences';
 
 const PALETTE = ['oklch(0.6 0.15 250)', 'oklch(0.7 0.15 150)', 'oklch(0.7 0.16 60)', 'oklch(0.6 0.2 20)', 'oklch(0.6 0.15 300)', 'oklch(0.65 0.1 200)'];
@@ -86,7 +86,7 @@ export function CostByDayChart({ rows, label }: { rows: CostDay[]; label: string
           <CartesianGrid strokeDasharray="3 3" className="stroke-border" />
           <XAxis dataKey="date" tickFormatter={(d: string) => d.slice(5)} fontSize={12} />
           <YAxis fontSize={12} />
-          <Tooltip formatter={(value, currency) => formatMoney(locale, String(currency), Number(value))} />
+          <Tooltip formatter={(value, currency) => formatMicros(locale, String(currency), Math.round(Number(value) * 1_000_000))} />
           <Legend />
           {currencies.map((currency, i) => (
             <Bar key={currency} dataKey={currency} fill={PALETTE[(i + 1) % PALETTE.length]} isAnimationActive={false} />
