@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import getPort from 'get-port';
@@ -25,7 +25,7 @@ function startDetached(command: string, args: string[], options: StartOptions) {
 type Subprocess = ReturnType<typeof startDetached>;
 
 /** A started process: its id (the leader of its own group) and when it ended. */
-export type Child = { name: string; pid: number | undefined; exited: Promise<void>; done: boolean };
+export type Child = { name: string; pid: number | undefined; exited: Promise<void>; done: boolean; exitCode: number | null };
 
 function prefixed(prefix: string, out: NodeJS.WritableStream) {
   return (chunk: Buffer) => out.write(prefix + chunk.toString('utf8').replace(/\n(?!$)/g, `\n${prefix}`));
@@ -38,6 +38,7 @@ function prefixed(prefix: string, out: NodeJS.WritableStream) {
  */
 export class ProcessSet {
   private readonly children: Child[] = [];
+  private readonly stopped = new WeakSet<Child>();
   private stopping = false;
 
   constructor(
@@ -62,9 +63,11 @@ export class ProcessSet {
       name,
       pid: subprocess.pid,
       done: false,
+      exitCode: null,
       exited: subprocess.then((result) => {
         child.done = true;
-        if (!this.stopping) this.onUnexpectedExit?.(name, result.exitCode ?? null);
+        child.exitCode = result.exitCode ?? null;
+        if (!this.stopping && !this.stopped.has(child)) this.onUnexpectedExit?.(name, child.exitCode);
       }),
     };
     this.children.push(child);
@@ -76,25 +79,46 @@ export class ProcessSet {
     return this.children.flatMap((child) => (child.pid === undefined ? [] : [child.pid]));
   }
 
+  /** The last `lines` lines of a process's log ('' when its output goes to the terminal). */
+  logTail(child: Child, lines = 40): string {
+    if (this.output === 'terminal') return '';
+    try {
+      return readFileSync(join(this.output.logDir, `${child.name}.log`), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '';
+    }
+  }
+
+  /** Stops one process's group (TERM, then KILL after `graceMs`); its exit is expected, not reported. */
+  async stop(child: Child, graceMs = 3000): Promise<void> {
+    this.stopped.add(child);
+    await this.terminate([child], graceMs);
+  }
+
   /** TERM to every group, then KILL to whatever is left after `graceMs`. */
   async stopAll(graceMs = 3000): Promise<void> {
     this.stopping = true;
-    this.killNow('SIGTERM');
-    await Promise.race([
-      Promise.all(this.children.map((child) => child.exited)),
-      new Promise((r) => setTimeout(r, graceMs)),
-    ]);
-    this.killNow('SIGKILL');
+    await this.terminate(this.children, graceMs);
+  }
+
+  private async terminate(children: Child[], graceMs: number): Promise<void> {
+    killGroups(children, 'SIGTERM');
+    await Promise.race([Promise.all(children.map((child) => child.exited)), new Promise((r) => setTimeout(r, graceMs))]);
+    killGroups(children, 'SIGKILL');
   }
 
   private killNow(signal: NodeJS.Signals): void {
-    for (const { pid } of this.children.filter((child) => !child.done && child.pid !== undefined)) {
-      if (pid === undefined) continue;
-      try {
-        process.kill(-pid, signal);
-      } catch {
-        // Already gone.
-      }
+    killGroups(this.children, signal);
+  }
+}
+
+function killGroups(children: Child[], signal: NodeJS.Signals): void {
+  for (const { pid } of children.filter((child) => !child.done)) {
+    if (pid === undefined) continue;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // Already gone.
     }
   }
 }
@@ -116,11 +140,15 @@ export function freePort(): Promise<number> {
   return getPort({ host: '127.0.0.1' });
 }
 
-/** Polls `url` until it answers (any status below 500), or throws after `timeoutMs`. */
-export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
+/**
+ * Polls `url` until it answers (any status below 500), or throws after `timeoutMs`, or at
+ * once when `child` (the process meant to serve it) has exited.
+ */
+export async function waitForHttp(url: string, timeoutMs = 60_000, child?: Child): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
+    if (child?.done) throw new Error(`${child.name} exited with code ${child.exitCode} before ${url} answered (${last || 'never reached'})`);
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(5000), redirect: 'manual' });
       if (res.status < 500) return;

@@ -22,33 +22,54 @@ export type WranglerDevOptions = LocalState & {
   testScheduled?: boolean;
 };
 
-/** Starts `wrangler dev` on loopback as process `name` and waits until `readyPath` answers. */
+/**
+ * How many times `startWranglerDev` starts wrangler before it gives up. On a loaded 2-core CI
+ * machine a start was once seen never to answer within 90 s while every other start of the
+ * same run took seconds; a second start on the same port is cheaper than a red run, and the
+ * first one's log is printed so the cause is not lost.
+ */
+const WRANGLER_STARTS = 2;
+
+/**
+ * Starts `wrangler dev` on loopback as process `name` and waits until `readyPath` answers.
+ * A start that exits or does not answer in time is stopped and made once more (its log as
+ * `<name>-2`); the error of the last one carries the tail of its log.
+ */
 export async function startWranglerDev(
   processes: ProcessSet,
   name: string,
   options: WranglerDevOptions & { cwd: string; readyPath: string; readyTimeoutMs?: number },
 ): Promise<{ url: string; child: Child; inspectorPort: number }> {
-  const inspectorPort = options.inspectorPort ?? (await freePort());
-  const child = processes.start(
-    name,
-    WRANGLER,
-    [
-      'dev',
-      ...(options.config === undefined ? [] : ['--config', options.config]),
-      ...(options.noBundle ? ['--no-bundle'] : []),
-      '--port', String(options.port),
-      '--ip', '127.0.0.1',
-      '--inspector-port', String(inspectorPort),
-      ...(options.persistTo === undefined ? [] : ['--persist-to', options.persistTo]),
-      '--show-interactive-dev-session=false',
-      ...(options.testScheduled ? ['--test-scheduled'] : []),
-      ...varArgs(options.vars ?? {}),
-    ],
-    { cwd: options.cwd },
-  );
   const url = `http://127.0.0.1:${options.port}`;
-  await waitForHttp(`${url}${options.readyPath}`, options.readyTimeoutMs ?? 90_000);
-  return { url, child, inspectorPort };
+  for (let start = 1; ; start++) {
+    const inspectorPort = options.inspectorPort ?? (await freePort());
+    const child = processes.start(start === 1 ? name : `${name}-${start}`, WRANGLER, wranglerDevArgs(options, inspectorPort), { cwd: options.cwd });
+    try {
+      await waitForHttp(`${url}${options.readyPath}`, options.readyTimeoutMs ?? 90_000, child);
+      return { url, child, inspectorPort };
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      const log = processes.logTail(child);
+      await processes.stop(child);
+      if (start >= WRANGLER_STARTS) throw new Error(`${reason}\n--- the end of ${child.name}'s log ---\n${log}`);
+      console.warn(`[${name}] wrangler dev did not come up (${reason}); starting it once more. The end of its log:\n${log}`);
+    }
+  }
+}
+
+function wranglerDevArgs(options: WranglerDevOptions, inspectorPort: number): string[] {
+  return [
+    'dev',
+    ...(options.config === undefined ? [] : ['--config', options.config]),
+    ...(options.noBundle ? ['--no-bundle'] : []),
+    '--port', String(options.port),
+    '--ip', '127.0.0.1',
+    '--inspector-port', String(inspectorPort),
+    ...(options.persistTo === undefined ? [] : ['--persist-to', options.persistTo]),
+    '--show-interactive-dev-session=false',
+    ...(options.testScheduled ? ['--test-scheduled'] : []),
+    ...varArgs(options.vars ?? {}),
+  ];
 }
 
 /**
