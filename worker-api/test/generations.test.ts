@@ -1,5 +1,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { EVENT_LOG_RETENTION_MS } from '../src/generations/job';
+import { generationObject } from '../src/generations/start';
 import { type ErrorBody } from './support/errors';
 import { eventsOf, numberedEventsOf, readSse, type SseItem } from './support/sse';
 import { authed, makeKey, publish, type TestKey } from './support/tokens';
@@ -67,8 +69,16 @@ async function storedMessage(id: string) {
   return env.DB.prepare('SELECT content, finish_reason FROM messages WHERE id = ?').bind(id).first<{ content: string; finish_reason: string }>();
 }
 
-function generationStub(id: string) {
-  return env.GENERATIONS.get(env.GENERATIONS.idFromName(id));
+/** The object holding a user's generations. */
+function generationStub(userId: string) {
+  return generationObject(env.GENERATIONS, userId);
+}
+
+/** Moves every ended generation of the user's object back past its log's retention, as if that time had passed. */
+async function outliveRetention(userId: string) {
+  await runInDurableObject(generationStub(userId), (_, state) => {
+    state.storage.sql.exec('UPDATE generations SET ended_at = ended_at - ? WHERE ended_at IS NOT NULL', EVENT_LOG_RETENTION_MS + 1000);
+  });
 }
 
 describe('a generation', () => {
@@ -107,8 +117,11 @@ describe('a generation', () => {
     expect(tail).toEqual(whole.slice(-2));
     expect(numberedEventsOf(await readSse(await follow(user.token, generationId, { after: whole.length })))).toEqual([]);
 
-    // The retention alarm deletes the log; the stored message answers as meta, one delta, done.
-    expect(await runDurableObjectAlarm(generationStub(generationId))).toBe(true);
+    // Before its retention ends the alarm keeps the log; after it, the log is deleted and the stored message answers as meta, one delta, done.
+    expect(await runDurableObjectAlarm(generationStub(user.id))).toBe(true);
+    expect(numberedEventsOf(await readSse(await follow(user.token, generationId)))).toEqual(whole);
+    await outliveRetention(user.id);
+    expect(await runDurableObjectAlarm(generationStub(user.id))).toBe(true);
     const replay = numberedEventsOf(await readSse(await follow(user.token, generationId)));
     expect(replay).toEqual([
       { id: 1, event: 'meta', data: seen[0]?.data },
@@ -259,8 +272,8 @@ describe('an object evicted mid-answer', () => {
     const meta = metaOf(items);
     // Let the log reach storage (it is first written a second after the start), then lose the object with its relay.
     await new Promise((r) => setTimeout(r, 1300));
-    await runInDurableObject(generationStub(meta.generationId), (_, state) => state.abort('evicted by the test')).catch(() => undefined);
-    expect(await runDurableObjectAlarm(generationStub(meta.generationId))).toBe(true);
+    await runInDurableObject(generationStub(user.id), (_, state) => state.abort('evicted by the test')).catch(() => undefined);
+    expect(await runDurableObjectAlarm(generationStub(user.id))).toBe(true);
 
     expect(await generationRow(meta.generationId)).toMatchObject({ status: 'aborted' });
     const message = await storedMessage(meta.messageId);
@@ -273,5 +286,41 @@ describe('an object evicted mid-answer', () => {
     const resumed = eventsOf(await readSse(await follow(user.token, meta.generationId, { after: 1 })));
     expect(resumed.at(-1)).toMatchObject({ event: 'error', data: { code: 'upstream_error' } });
     expect(textOf(resumed)).toBe(message?.content);
+  });
+});
+
+describe("one user's answers at once, in the user's one object", () => {
+  it('each has its own numbered events and end; stopping one leaves the other to finish; the alarm keeps both logs until their retention ends', async () => {
+    const user = await newUser(key, 'pro');
+    const [long, short] = await Promise.all([post(user.token, 'the long one [[fake tokens=60 gap=30]]', 721), post(user.token, 'the short one [[fake tokens=8 gap=30]]', 722)]);
+    const longSeen = await readSse(long, deltas(2));
+    const longMeta = metaOf(longSeen);
+    const shortEvents = numberedEventsOf(await readSse(short));
+    const shortMeta = shortEvents[0]?.data as Meta;
+    expect(shortMeta.generationId).not.toBe(longMeta.generationId);
+    expect(shortEvents.map((e) => e.id)).toEqual(shortEvents.map((_, i) => i + 1));
+    expect(shortEvents.at(-1)).toMatchObject({ event: 'done', data: { finishReason: 'stop' } });
+    expect(textOf(shortEvents)).toBe((await storedMessage(shortMeta.messageId))?.content);
+
+    expect(await (await stop(user.token, longMeta.generationId)).json()).toEqual({ generationId: longMeta.generationId, status: 'stopped' });
+    expect(await generationRow(shortMeta.generationId)).toMatchObject({ status: 'done' });
+    const longEvents = numberedEventsOf(await readSse(await follow(user.token, longMeta.generationId)));
+    expect(longEvents.map((e) => e.id)).toEqual(longEvents.map((_, i) => i + 1));
+    expect(longEvents.at(-1)).toMatchObject({ event: 'done', data: { finishReason: 'stopped' } });
+    expect(textOf(longEvents)).toBe((await storedMessage(longMeta.messageId))?.content);
+    expect((await upstreamRequest(721))?.aborted).toBe(true);
+
+    // Both ended moments ago: an alarm now keeps both logs whole.
+    expect(await runDurableObjectAlarm(generationStub(user.id))).toBe(true);
+    expect(numberedEventsOf(await readSse(await follow(user.token, shortMeta.generationId)))).toEqual(shortEvents);
+    expect(numberedEventsOf(await readSse(await follow(user.token, longMeta.generationId)))).toEqual(longEvents);
+    // Past their retention both are deleted, with the object's storage; the stored messages answer.
+    await outliveRetention(user.id);
+    expect(await runDurableObjectAlarm(generationStub(user.id))).toBe(true);
+    const tables = await runInDurableObject(generationStub(user.id), (_, state) => state.storage.sql.exec(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'generation%'`).toArray());
+    expect(tables).toEqual([]);
+    const replay = numberedEventsOf(await readSse(await follow(user.token, shortMeta.generationId)));
+    expect(replay.map((e) => e.event)).toEqual(['meta', 'delta', 'done']);
+    expect(replay[1]?.data).toEqual({ content: textOf(shortEvents) });
   });
 });

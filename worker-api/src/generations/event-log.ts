@@ -2,11 +2,14 @@ import { frameText } from '../chat/sse';
 import type { GenerationStatus } from '../db/schema';
 import type { GenerationJob } from './job';
 
-type StateRow = { job: string; status: GenerationStatus; ended_at: number | null };
-
 /** A generation's state as its object keeps it. */
 export type GenerationState = { job: GenerationJob; status: GenerationStatus; endedAt: number | null };
 
+/** A stored generation as the object's alarm sees it, without its job or events. */
+export type StoredGeneration = { id: string; status: GenerationStatus; endedAt: number | null };
+
+type StateRow = { job: string; status: GenerationStatus; ended_at: number | null };
+type IndexRow = { id: string; status: GenerationStatus; ended_at: number | null };
 type EventRow = { seq: number; event: string; data: string };
 
 /**
@@ -23,7 +26,7 @@ type EventRow = { seq: number; event: string; data: string };
  * Each flush is one row holding every event since the last one, not a row per event (a
  * second of tokens was dozens of statements, now it is one). While the instance that wrote
  * them lives, resumes read the events from memory; storage is read only by an instance that
- * woke after an eviction, once, as it starts.
+ * woke after an eviction, once per generation asked for.
  */
 export const FLUSH_MS = 1000;
 
@@ -32,50 +35,102 @@ type BatchRow = { events: string };
 type StoredEvent = [seq: number, event: string, data: string];
 
 /**
- * The numbered events of one generation, with its job and status, in its object's SQLite
- * storage: enough to replay the answer to anyone who resumes after any seq, and to end the
- * generation from what was stored if the object is evicted mid-answer. The state and every
- * event live in memory too; new ones reach storage at the next flush, and reads never wait for it.
+ * The SQLite storage of one object's generations: a row per generation (its job and how it
+ * ended) and its flushed event batches. The tables are made by the first flush, never
+ * before: a fresh object writes nothing until its first answer's upstream request has left.
+ */
+export class EventStore {
+  private readonly sql: SqlStorage;
+  private tables: boolean;
+
+  constructor(private readonly storage: DurableObjectStorage) {
+    this.sql = storage.sql;
+    this.tables = this.sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'generation_events'`).toArray().length > 0;
+  }
+
+  /** The stored log of generation `id`, or null when this object holds none. */
+  load(id: string, onStored: () => void): EventLog | null {
+    if (!this.tables) return null;
+    const row = this.sql.exec<StateRow>('SELECT job, status, ended_at FROM generations WHERE id = ?', id).toArray()[0];
+    if (!row) return null;
+    const rows: EventRow[] = [];
+    for (const batch of this.sql.exec<BatchRow>('SELECT events FROM generation_events WHERE generation_id = ? ORDER BY last_seq', id)) {
+      for (const [seq, event, data] of JSON.parse(batch.events) as StoredEvent[]) rows.push({ seq, event, data });
+    }
+    return new EventLog(this, { job: JSON.parse(row.job) as GenerationJob, status: row.status, endedAt: row.ended_at }, rows, true, onStored);
+  }
+
+  /** Every stored generation, for the alarm. */
+  index(): StoredGeneration[] {
+    if (!this.tables) return [];
+    return this.sql.exec<IndexRow>('SELECT id, status, ended_at FROM generations').toArray().map((r) => ({ id: r.id, status: r.status, endedAt: r.ended_at }));
+  }
+
+  /** Deletes one generation's log; the object's whole storage once it holds none. */
+  async delete(id: string): Promise<void> {
+    if (!this.tables) return;
+    this.storage.transactionSync(() => {
+      this.sql.exec('DELETE FROM generation_events WHERE generation_id = ?', id);
+      this.sql.exec('DELETE FROM generations WHERE id = ?', id);
+    });
+    if (this.sql.exec('SELECT 1 FROM generations LIMIT 1').toArray().length > 0) return;
+    await this.storage.deleteAll();
+    this.tables = false;
+  }
+
+  /** Writes a flush in one transaction: the job the first time, later at most how it ended, and the new events. */
+  write(state: GenerationState, first: boolean, batch: StoredEvent[], lastSeq: number): void {
+    this.storage.transactionSync(() => {
+      if (!this.tables) {
+        this.sql.exec(`CREATE TABLE IF NOT EXISTS generations (id TEXT PRIMARY KEY, job TEXT NOT NULL, status TEXT NOT NULL, ended_at INTEGER)`);
+        this.sql.exec(`CREATE TABLE IF NOT EXISTS generation_events (generation_id TEXT NOT NULL, last_seq INTEGER NOT NULL, events TEXT NOT NULL, PRIMARY KEY (generation_id, last_seq))`);
+      }
+      const id = state.job.generationId;
+      if (first) {
+        this.sql.exec('INSERT INTO generations (id, job, status, ended_at) VALUES (?, ?, ?, ?)', id, JSON.stringify(state.job), state.status, state.endedAt);
+      } else if (state.status !== 'running') {
+        this.sql.exec('UPDATE generations SET status = ?, ended_at = ? WHERE id = ?', state.status, state.endedAt, id);
+      }
+      if (batch.length > 0) this.sql.exec('INSERT INTO generation_events (generation_id, last_seq, events) VALUES (?, ?, ?)', id, lastSeq, JSON.stringify(batch));
+    });
+    this.tables = true;
+  }
+}
+
+/**
+ * The numbered events of one generation, with its job and status: enough to replay the
+ * answer to anyone who resumes after any seq, and to end the generation from what was stored
+ * if the object is evicted mid-answer. The state and every event live in memory too; new
+ * ones reach storage (EventStore) at the next flush, and reads never wait for it.
  */
 export class EventLog {
-  private readonly sql: SqlStorage;
-  private current: GenerationState | null = null;
-  private stored = false;
-  /** Every event, in seq order (seq n at index n - 1); those from `flushed` on are not yet in storage. */
-  private rows: EventRow[] = [];
-  private flushed = 0;
+  private flushed: number;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly storage: DurableObjectStorage,
+    private readonly store: EventStore,
+    private current: GenerationState,
+    /** Every event, in seq order (seq n at index n - 1); those from `flushed` on are not yet in storage. */
+    private readonly rows: EventRow[],
+    private stored: boolean,
     /** Runs after the first flush: the log exists in storage from then on. */
     private readonly onStored: () => void,
   ) {
-    this.sql = storage.sql;
-    // A read only: a fresh object writes nothing until its first flush.
-    this.stored = this.sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'generation'`).toArray().length > 0;
-    if (!this.stored) return;
-    const row = this.sql.exec<StateRow>('SELECT job, status, ended_at FROM generation').toArray()[0];
-    this.current = row ? { job: JSON.parse(row.job) as GenerationJob, status: row.status, endedAt: row.ended_at } : null;
-    for (const batch of this.sql.exec<BatchRow>('SELECT events FROM event_batches ORDER BY last_seq')) {
-      for (const [seq, event, data] of JSON.parse(batch.events) as StoredEvent[]) this.rows.push({ seq, event, data });
-    }
-    this.flushed = this.rows.length;
+    this.flushed = rows.length;
+    if (!stored) this.scheduleFlush();
   }
 
-  /** The generation, or null before it began and after its log was forgotten. */
-  state(): GenerationState | null {
+  /** A new generation's log, first written a flush after now. */
+  static begin(store: EventStore, job: GenerationJob, onStored: () => void): EventLog {
+    return new EventLog(store, { job, status: 'running', endedAt: null }, [], false, onStored);
+  }
+
+  state(): GenerationState {
     return this.current;
-  }
-
-  begin(job: GenerationJob): void {
-    this.current = { job, status: 'running', endedAt: null };
-    this.scheduleFlush();
   }
 
   /** Records the end, with every event still in memory, in one transaction. */
   end(status: Exclude<GenerationStatus, 'running'>, now: number): void {
-    if (!this.current) return;
     this.current = { ...this.current, status, endedAt: now };
     this.flush();
   }
@@ -105,14 +160,10 @@ export class EventLog {
     return text;
   }
 
-  /** Deletes the whole log (and the object's storage with it) once nobody may resume any more. */
-  async forget(): Promise<void> {
-    this.current = null;
-    this.rows = [];
-    this.flushed = 0;
+  /** Stops writing: the log is being deleted. */
+  close(): void {
     clearTimeout(this.flushTimer);
-    await this.storage.deleteAll();
-    this.stored = false;
+    this.flushTimer = undefined;
   }
 
   private scheduleFlush(): void {
@@ -120,27 +171,10 @@ export class EventLog {
   }
 
   private flush(): void {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    const state = this.current;
-    if (!state) return;
+    this.close();
     const first = !this.stored;
-    this.storage.transactionSync(() => {
-      if (first) {
-        this.sql.exec(`CREATE TABLE IF NOT EXISTS generation (id INTEGER PRIMARY KEY CHECK (id = 1), job TEXT NOT NULL, status TEXT NOT NULL, ended_at INTEGER)`);
-        this.sql.exec(`CREATE TABLE IF NOT EXISTS event_batches (last_seq INTEGER PRIMARY KEY, events TEXT NOT NULL)`);
-      }
-      // The job (with its prompt) is written once; later flushes change at most how it ended.
-      if (first) {
-        this.sql.exec('INSERT INTO generation (id, job, status, ended_at) VALUES (1, ?, ?, ?)', JSON.stringify(state.job), state.status, state.endedAt);
-      } else if (state.status !== 'running') {
-        this.sql.exec('UPDATE generation SET status = ?, ended_at = ? WHERE id = 1', state.status, state.endedAt);
-      }
-      if (this.flushed < this.rows.length) {
-        const batch = this.rows.slice(this.flushed).map((row): StoredEvent => [row.seq, row.event, row.data]);
-        this.sql.exec('INSERT INTO event_batches (last_seq, events) VALUES (?, ?)', this.rows.length, JSON.stringify(batch));
-      }
-    });
+    const batch = this.rows.slice(this.flushed).map((row): StoredEvent => [row.seq, row.event, row.data]);
+    this.store.write(this.current, first, batch, this.rows.length);
     this.flushed = this.rows.length;
     this.stored = true;
     if (first) this.onStored();

@@ -59,7 +59,7 @@ function storedReplay(g: OwnedGeneration, after: number): string {
 export async function followGeneration(ref: GenerationRef, after: number, traceId: string): Promise<Response> {
   const g = await ownedGeneration(ref);
   const now = Date.now();
-  const live = logGone(g, now) ? null : await generationObject(ref.generations, g.id).subscribe(after);
+  const live = logGone(g, now) ? null : await generationObject(ref.generations, ref.userId).subscribe(g.id, after);
   return new Response(live ?? storedReplay(g, after), { status: 200, headers: { ...SSE_HEADERS, 'X-Trace-Id': traceId } });
 }
 
@@ -68,7 +68,7 @@ export async function stopGeneration(ref: GenerationRef): Promise<Exclude<Genera
   const g = await ownedGeneration(ref);
   const status = statusOf(g, Date.now());
   if (status !== 'running') return status;
-  const ended = await generationObject(ref.generations, g.id).stop();
+  const ended = await generationObject(ref.generations, ref.userId).stop(g.id);
   // No log in the object: it never began there, or forgot it long after it ended.
   return ended === null || ended === 'running' ? 'aborted' : ended;
 }

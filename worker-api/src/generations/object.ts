@@ -11,7 +11,7 @@ import { estimateTokens } from '../policy/tokens';
 import { upstreamLedger } from '../providers/outcome';
 import { upstreamPlan } from '../providers/plan';
 import { emptyReport } from '../providers/upstream';
-import { EventLog } from './event-log';
+import { EventLog, EventStore } from './event-log';
 import { doneOf, EVENT_LOG_RETENTION_MS, metaOf, settledAs, WATCHDOG_MS, type GenerationJob } from './job';
 import { Subscribers } from './subscribers';
 
@@ -29,113 +29,156 @@ function endingOf(result: RelayResult): Ending {
   return { status: 'error', usageStatus: 'error', result };
 }
 
+/** One generation this object holds: its log, its followers and, while this instance runs it, its relay. */
+type Run = {
+  log: EventLog;
+  subscribers: Subscribers;
+  stopper: AbortController;
+  /** The relay this instance runs; absent in an instance that woke after the one that ran it was evicted. */
+  running: Promise<void> | undefined;
+};
+
 /**
- * One answer being generated: it makes the provider call, numbers every event, keeps them
- * (event-log.ts), fans them out to every client following it (subscribers.ts) and settles
- * usage exactly once when the answer ends, whoever is or is not listening.
+ * The answers of one user: for each, it makes the provider call, numbers every event, keeps
+ * them (event-log.ts), fans them out to every client following it (subscribers.ts) and
+ * settles usage exactly once when the answer ends, whoever is or is not listening.
  *
- * Keyed per generation (`idFromName(generationId)`): the event log is the state that must
- * be strongly consistent, and it belongs to one answer. One object per answer also spreads
- * the load: the platform's guidance is a few hundred requests per second per object, and one
- * answer writes a few dozen events a second, where one object per user or per conversation
- * would carry every answer of its tabs and retries. Quotas and the ledger stay in D1.
+ * Keyed per user (`idFromName(userId)`). The state that must be strongly consistent is one
+ * answer's event log, which any key holds whole. Per user, the object a user's next answer
+ * needs is already running: one object per answer meant a new object with a new SQLite
+ * database for every answer, and starting them was most of the wait before the first byte
+ * at 100 answers at once. The load stays far under the platform's few hundred requests per
+ * second per object: a user runs at most their plan's `concurrent_streams` answers at once,
+ * each a few dozen events a second, plus the tabs following them. Per conversation would
+ * start an object for every new chat. Quotas and the ledger stay in D1.
  */
 export class Generation extends DurableObject<Bindings> {
-  private readonly log: EventLog;
-  private readonly subscribers: Subscribers;
+  private readonly store: EventStore;
   private readonly config: Config;
-  private readonly stopper = new AbortController();
-  /** The relay this instance runs; absent in an instance that woke after the one that ran it was evicted. */
-  private running: Promise<void> | undefined;
+  private readonly runs = new Map<string, Run>();
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
-    // The watchdog is armed once the log is in storage: an alarm is a write, and nothing may be written before the upstream request has left.
-    this.log = new EventLog(ctx.storage, () => void ctx.storage.setAlarm(Date.now() + WATCHDOG_MS));
-    const config = readConfig(env);
-    this.config = config;
-    this.subscribers = new Subscribers(config.heartbeatMs);
+    this.store = new EventStore(ctx.storage);
+    this.config = readConfig(env);
   }
 
   /** Starts the generation (once; a repeat just subscribes) and returns its stream from the first event. */
   async begin(job: GenerationJob): Promise<ReadableStream<Uint8Array>> {
-    if (!this.log.state()) {
-      this.log.begin(job);
-      this.log.append('meta', metaOf(job));
-      this.running = this.run(job);
+    let run = this.runOf(job.generationId);
+    if (!run) {
+      run = this.newRun(EventLog.begin(this.store, job, () => void this.armAlarm(Date.now() + WATCHDOG_MS)));
+      run.log.append('meta', metaOf(job));
+      run.running = this.relay(run, job);
     }
-    return this.subscribers.open(this.log.framesAfter(0), this.log.state()?.status === 'running');
+    return run.subscribers.open(run.log.framesAfter(0), run.log.state().status === 'running');
   }
 
   /**
-   * Every event after seq `after`, then the live ones until the end. Null when this object
-   * holds no generation (never begun here, or its log is gone): the caller answers from D1.
+   * Every event of generation `generationId` after seq `after`, then the live ones until the
+   * end. Null when this object holds no such generation (never begun here, or its log is
+   * gone): the caller answers from D1.
    */
-  async subscribe(after: number): Promise<ReadableStream<Uint8Array> | null> {
-    if (this.isLost()) await this.endLost('aborted');
-    const state = this.log.state();
-    if (!state) return null;
-    return this.subscribers.open(this.log.framesAfter(after), state.status === 'running');
+  async subscribe(generationId: string, after: number): Promise<ReadableStream<Uint8Array> | null> {
+    const run = this.runOf(generationId);
+    if (!run) return null;
+    if (isLost(run)) await this.endLost(run, 'aborted');
+    return run.subscribers.open(run.log.framesAfter(after), run.log.state().status === 'running');
   }
 
   /**
    * Ends the generation: the upstream request is aborted at once, the partial answer stored
    * as `stopped` and settled. Idempotent: an ended generation just reports how it ended.
-   * Null when this object holds no generation.
+   * Null when this object holds no such generation.
    */
-  async stop(): Promise<GenerationStatus | null> {
-    if (this.isLost()) await this.endLost('stopped');
-    if (this.running && this.log.state()?.status === 'running') {
-      this.stopper.abort();
-      await this.running;
+  async stop(generationId: string): Promise<GenerationStatus | null> {
+    const run = this.runOf(generationId);
+    if (!run) return null;
+    if (isLost(run)) await this.endLost(run, 'stopped');
+    if (run.running && run.log.state().status === 'running') {
+      run.stopper.abort();
+      await run.running;
     }
-    return this.log.state()?.status ?? null;
+    return run.log.state().status;
   }
 
-  /** The watchdog while running (see WATCHDOG_MS); once ended, the end of the log's retention. */
+  /**
+   * One alarm for every generation here: the watchdog of those running (see WATCHDOG_MS),
+   * and the end of the retention of those ended, whichever comes first.
+   */
   override async alarm(): Promise<void> {
-    const state = this.log.state();
-    if (!state) return;
-    if (state.status !== 'running') return this.log.forget();
-    if (this.running) return this.ctx.storage.setAlarm(Date.now() + WATCHDOG_MS);
-    await this.endLost('aborted');
+    const now = Date.now();
+    let next = Infinity;
+    for (const stored of this.store.index()) {
+      if (stored.status === 'running') {
+        const run = this.runOf(stored.id);
+        if (run && isLost(run)) await this.endLost(run, 'aborted');
+        next = Math.min(next, run?.running && run.log.state().status === 'running' ? now + WATCHDOG_MS : now + EVENT_LOG_RETENTION_MS);
+      } else if (stored.endedAt === null || stored.endedAt + EVENT_LOG_RETENTION_MS <= now) {
+        await this.forget(stored.id);
+      } else {
+        next = Math.min(next, stored.endedAt + EVENT_LOG_RETENTION_MS);
+      }
+    }
+    if (next !== Infinity) await this.ctx.storage.setAlarm(next);
+    // Nothing left to keep (this also clears an object of the earlier one-per-answer layout, whose tables these are not).
+    else if (this.runs.size === 0) await this.ctx.storage.deleteAll();
   }
 
-  private isLost(): boolean {
-    return !this.running && this.log.state()?.status === 'running';
+  /** The generation from memory, or from storage in an instance that woke after an eviction. */
+  private runOf(generationId: string): Run | undefined {
+    const run = this.runs.get(generationId);
+    if (run) return run;
+    const log = this.store.load(generationId, () => undefined);
+    return log ? this.newRun(log) : undefined;
   }
 
-  private async run(job: GenerationJob): Promise<void> {
+  private newRun(log: EventLog): Run {
+    const run: Run = { log, subscribers: new Subscribers(this.config.heartbeatMs), stopper: new AbortController(), running: undefined };
+    this.runs.set(log.state().job.generationId, run);
+    return run;
+  }
+
+  private async forget(generationId: string): Promise<void> {
+    const run = this.runs.get(generationId);
+    run?.log.close();
+    run?.subscribers.closeAll();
+    this.runs.delete(generationId);
+    await this.store.delete(generationId);
+  }
+
+  /** Moves the alarm earlier to `at` (never later: another generation may need it sooner). */
+  private async armAlarm(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  private async relay(run: Run, job: GenerationJob): Promise<void> {
     const result = await relayCompletion(
-      { config: this.config, upstream: upstreamPlan(job, this.config, this.env), promptTokens: job.promptTokens, startedAt: job.startedAt, stop: this.stopper.signal },
-      (content) => this.emit('delta', { content }),
+      { config: this.config, upstream: upstreamPlan(job, this.config, this.env), promptTokens: job.promptTokens, startedAt: job.startedAt, stop: run.stopper.signal },
+      (content) => emit(run, 'delta', { content }),
     );
-    await this.finish(job, endingOf(result));
+    await this.finish(run, endingOf(result));
   }
 
   /** Ends a generation whose relay died with an evicted instance, with the answer as far as it was stored. */
-  private async endLost(status: 'stopped' | 'aborted'): Promise<void> {
-    const state = this.log.state();
-    if (!state) return;
-    const text = this.log.answerText();
+  private async endLost(run: Run, status: 'stopped' | 'aborted'): Promise<void> {
+    const { job } = run.log.state();
+    const text = run.log.answerText();
     const stopped = status === 'stopped';
     const result: RelayResult = {
       end: stopped ? 'stopped' : 'failed',
       text,
       finishReason: status,
       failure: stopped ? null : { code: 'upstream_error', message: 'The answer was interrupted on our side; it ends with what had arrived' },
-      promptTokens: state.job.promptTokens,
+      promptTokens: job.promptTokens,
       completionTokens: estimateTokens(text),
       estimated: true,
       ttftMs: null,
       upstream: emptyReport(),
     };
-    this.running = this.finish(state.job, { status, usageStatus: 'aborted', result });
-    await this.running;
-  }
-
-  private emit(event: string, data: unknown): void {
-    this.subscribers.broadcast(this.log.append(event, data));
+    run.running = this.finish(run, { status, usageStatus: 'aborted', result });
+    await run.running;
   }
 
   /**
@@ -143,11 +186,12 @@ export class Generation extends DurableObject<Bindings> {
    * batch (usage row, reservation released, message stored, generation row ended), then
    * every stream closed. The usage row's key makes a second settle fail, so it happens once.
    */
-  private async finish(job: GenerationJob, ending: Ending): Promise<void> {
+  private async finish(run: Run, ending: Ending): Promise<void> {
+    const { job } = run.log.state();
     const { result } = ending;
     const now = Date.now();
-    if (result.failure) this.emit('error', result.failure);
-    else this.emit('usage', { promptTokens: result.promptTokens, completionTokens: result.completionTokens, totalTokens: result.promptTokens + result.completionTokens });
+    if (result.failure) emit(run, 'error', result.failure);
+    else emit(run, 'usage', { promptTokens: result.promptTokens, completionTokens: result.completionTokens, totalTokens: result.promptTokens + result.completionTokens });
     const db = getDb(this.env.DB);
     const { model, ledger } = upstreamLedger(job.model, result.upstream, result.promptTokens, result.completionTokens);
     try {
@@ -173,10 +217,18 @@ export class Generation extends DurableObject<Bindings> {
       log('error', 'settle_failed', { traceId: job.traceId, error: String(err) });
     }
     // The meta event went out before any provider answered: the model that did is told here.
-    if (!result.failure) this.emit('done', doneOf(result.finishReason, job.model, model));
+    if (!result.failure) emit(run, 'done', doneOf(result.finishReason, job.model, model));
     // Ended only now: whoever subscribes while the settle runs still follows it live to the last event.
-    this.log.end(ending.status, Date.now());
-    this.subscribers.closeAll();
-    await this.ctx.storage.setAlarm(now + EVENT_LOG_RETENTION_MS);
+    run.log.end(ending.status, Date.now());
+    run.subscribers.closeAll();
+    await this.armAlarm(now + EVENT_LOG_RETENTION_MS);
   }
+}
+
+function isLost(run: Run): boolean {
+  return !run.running && run.log.state().status === 'running';
+}
+
+function emit(run: Run, event: string, data: unknown): void {
+  run.subscribers.broadcast(run.log.append(event, data));
 }

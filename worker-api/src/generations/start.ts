@@ -12,9 +12,9 @@ export type GenerationStart = {
   job: GenerationJob;
 };
 
-/** The object that owns a generation: one per answer (see object.ts for why). */
-export function generationObject(namespace: DurableObjectNamespace<Generation>, generationId: string): DurableObjectStub<Generation> {
-  return namespace.get(namespace.idFromName(generationId));
+/** The object that owns a user's generations: one per user (see object.ts for why). */
+export function generationObject(namespace: DurableObjectNamespace<Generation>, userId: string): DurableObjectStub<Generation> {
+  return namespace.get(namespace.idFromName(userId));
 }
 
 /**
@@ -25,7 +25,7 @@ export function generationObject(namespace: DurableObjectNamespace<Generation>, 
 export async function startGeneration({ db, generations, job }: GenerationStart): Promise<Response> {
   let body: ReadableStream<Uint8Array>;
   try {
-    body = await generationObject(generations, job.generationId).begin(job);
+    body = await generationObject(generations, job.userId).begin(job);
   } catch (err) {
     // Nothing will answer: free the reservation and end the generation rather than hold both until they expire.
     await settleStream(
