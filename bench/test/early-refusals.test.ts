@@ -12,26 +12,39 @@ const { token } = usersOf('fuzz')[0]!;
 // One socket, kept alive: the next request rides the connection the refused upload used.
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-/** Sends `chunks` of `chunk` as a chunked body and resolves with the status once answered; keeps writing until the server answers. */
-function chunkedUpload(path: string, chunk: string, chunks: number): Promise<number> {
+/**
+ * Sends `chunks` of `chunk` as a chunked body, writing until the server answers, and resolves
+ * with the status; or with 'reset' when the server closed the connection on the upload first.
+ * A server that refuses a body it has not read closes the connection with the body unread,
+ * and the kernel then answers the next chunk with a reset that can take the refusal's bytes
+ * with it: under `wrangler dev` on a loaded machine a quarter of the uploads ended so, which
+ * curl or a browser reports the same way. `auth`: the request's credentials (none, for a 401).
+ */
+function chunkedUpload(path: string, chunk: string, chunks: number, auth: Record<string, string> = { Authorization: `Bearer ${token}` }): Promise<number | 'reset'> {
   return new Promise((resolve, reject) => {
+    let status: number | undefined;
     const req = request(
       `${stack.workerUrl}${path}`,
-      { method: 'POST', agent, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, timeout: 30_000 },
+      { method: 'POST', agent, headers: { ...auth, 'Content-Type': 'application/json' }, timeout: 30_000 },
       (res) => {
+        status = res.statusCode ?? 0;
         res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('end', () => resolve(status ?? 0));
       },
     );
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (status !== undefined) resolve(status);
+      else if (err.code === 'EPIPE' || err.code === 'ECONNRESET') resolve('reset');
+      else reject(err);
+    });
     req.on('timeout', () => req.destroy(new Error('upload timed out')));
+    // One chunk per turn of the event loop, so an answer that arrives mid-upload is read before the next write.
     let sent = 0;
     const write = () => {
-      while (sent < chunks) {
-        sent++;
-        if (!req.write(chunk)) return void req.once('drain', write);
-      }
-      req.end();
+      if (status !== undefined || sent === chunks) return void req.end();
+      sent++;
+      if (req.write(chunk)) setImmediate(write);
+      else req.once('drain', write);
     };
     write();
   });
@@ -46,27 +59,28 @@ async function timed(path: string): Promise<{ status: number; ms: number }> {
 
 describe('early refusals', () => {
   it('answer an oversized chunked upload 413 without holding the next request', async () => {
-    for (let round = 0; round < 3; round++) {
-      expect(await chunkedUpload('/conversations', 'x'.repeat(64 * 1024), 16)).toBe(413);
+    const outcomes: (number | 'reset')[] = [];
+    for (let round = 0; round < 10; round++) {
+      outcomes.push(await chunkedUpload('/conversations', 'x'.repeat(64 * 1024), 16));
       const next = await timed('/health');
       expect(next.status).toBe(200);
       expect(next.ms).toBeLessThan(3_000);
     }
+    // Refused every time: a 413 whenever its bytes arrived before the reset, and never anything else.
+    expect(outcomes.filter((o) => o !== 413 && o !== 'reset')).toEqual([]);
+    expect(outcomes).toContain(413);
   });
 
   it('answer an unauthenticated chunked upload 401 without holding the next request', async () => {
-    const started = performance.now();
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${stack.workerUrl}/conversations`, { method: 'POST', agent, headers: { 'Content-Type': 'application/json' } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
-      req.on('error', reject);
-      req.end('x'.repeat(200 * 1024));
-    });
-    expect(status).toBe(401);
-    const next = await timed('/health');
-    expect(next.status).toBe(200);
-    expect(performance.now() - started).toBeLessThan(5_000);
+    const outcomes: (number | 'reset')[] = [];
+    for (let round = 0; round < 5; round++) {
+      const started = performance.now();
+      outcomes.push(await chunkedUpload('/conversations', 'x'.repeat(200 * 1024), 1, {}));
+      const next = await timed('/health');
+      expect(next.status).toBe(200);
+      expect(performance.now() - started).toBeLessThan(5_000);
+    }
+    expect(outcomes.filter((o) => o !== 401 && o !== 'reset')).toEqual([]);
+    expect(outcomes).toContain(401);
   });
 });
