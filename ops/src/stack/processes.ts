@@ -46,7 +46,7 @@ export class ProcessSet {
     private readonly onUnexpectedExit?: (name: string, code: number | null) => void,
   ) {
     if (output !== 'terminal') mkdirSync(output.logDir, { recursive: true });
-    process.once('exit', () => this.killNow('SIGKILL'));
+    process.once('exit', () => killGroups(this.children, 'SIGKILL'));
   }
 
   start(name: string, command: string, args: string[], options: StartOptions): Child {
@@ -105,10 +105,6 @@ export class ProcessSet {
     killGroups(children, 'SIGTERM');
     await Promise.race([Promise.all(children.map((child) => child.exited)), new Promise((r) => setTimeout(r, graceMs))]);
     killGroups(children, 'SIGKILL');
-  }
-
-  private killNow(signal: NodeJS.Signals): void {
-    killGroups(this.children, signal);
   }
 }
 

@@ -49,8 +49,9 @@ export async function startWranglerDev(
       return { url, child, inspectorPort };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      const log = processes.logTail(child);
+      // Stopped first, so the tail holds everything it wrote.
       await processes.stop(child);
+      const log = processes.logTail(child);
       if (start >= WRANGLER_STARTS) throw new Error(`${reason}\n--- the end of ${child.name}'s log ---\n${log}`);
       console.warn(`[${name}] wrangler dev did not come up (${reason}); starting it once more. The end of its log:\n${log}`);
     }

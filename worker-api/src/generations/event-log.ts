@@ -38,18 +38,22 @@ type StoredEvent = [seq: number, event: string, data: string];
  * The SQLite storage of one object's generations: a row per generation (its job and how it
  * ended) and its flushed event batches. The tables are made by the first flush, never
  * before: a fresh object writes nothing until its first answer's upstream request has left.
+ * `onStored` runs after each generation's first flush: from then on it exists in storage.
  */
 export class EventStore {
   private readonly sql: SqlStorage;
   private tables: boolean;
 
-  constructor(private readonly storage: DurableObjectStorage) {
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly onStored: () => void,
+  ) {
     this.sql = storage.sql;
     this.tables = this.sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'generation_events'`).toArray().length > 0;
   }
 
   /** The stored log of generation `id`, or null when this object holds none. */
-  load(id: string, onStored: () => void): EventLog | null {
+  load(id: string): EventLog | null {
     if (!this.tables) return null;
     const row = this.sql.exec<StateRow>('SELECT job, status, ended_at FROM generations WHERE id = ?', id).toArray()[0];
     if (!row) return null;
@@ -57,7 +61,7 @@ export class EventStore {
     for (const batch of this.sql.exec<BatchRow>('SELECT events FROM generation_events WHERE generation_id = ? ORDER BY last_seq', id)) {
       for (const [seq, event, data] of JSON.parse(batch.events) as StoredEvent[]) rows.push({ seq, event, data });
     }
-    return new EventLog(this, { job: JSON.parse(row.job) as GenerationJob, status: row.status, endedAt: row.ended_at }, rows, true, onStored);
+    return new EventLog(this, { job: JSON.parse(row.job) as GenerationJob, status: row.status, endedAt: row.ended_at }, rows, true);
   }
 
   /** Every stored generation, for the alarm. */
@@ -94,6 +98,7 @@ export class EventStore {
       if (batch.length > 0) this.sql.exec('INSERT INTO generation_events (generation_id, last_seq, events) VALUES (?, ?, ?)', id, lastSeq, JSON.stringify(batch));
     });
     this.tables = true;
+    if (first) this.onStored();
   }
 }
 
@@ -113,16 +118,14 @@ export class EventLog {
     /** Every event, in seq order (seq n at index n - 1); those from `flushed` on are not yet in storage. */
     private readonly rows: EventRow[],
     private stored: boolean,
-    /** Runs after the first flush: the log exists in storage from then on. */
-    private readonly onStored: () => void,
   ) {
     this.flushed = rows.length;
     if (!stored) this.scheduleFlush();
   }
 
   /** A new generation's log, first written a flush after now. */
-  static begin(store: EventStore, job: GenerationJob, onStored: () => void): EventLog {
-    return new EventLog(store, { job, status: 'running', endedAt: null }, [], false, onStored);
+  static begin(store: EventStore, job: GenerationJob): EventLog {
+    return new EventLog(store, { job, status: 'running', endedAt: null }, [], false);
   }
 
   state(): GenerationState {
@@ -160,23 +163,16 @@ export class EventLog {
     return text;
   }
 
-  /** Stops writing: the log is being deleted. */
-  close(): void {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-  }
-
   private scheduleFlush(): void {
     this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
   private flush(): void {
-    this.close();
-    const first = !this.stored;
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     const batch = this.rows.slice(this.flushed).map((row): StoredEvent => [row.seq, row.event, row.data]);
-    this.store.write(this.current, first, batch, this.rows.length);
+    this.store.write(this.current, !this.stored, batch, this.rows.length);
     this.flushed = this.rows.length;
     this.stored = true;
-    if (first) this.onStored();
   }
 }

@@ -59,7 +59,8 @@ export class Generation extends DurableObject<Bindings> {
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
-    this.store = new EventStore(ctx.storage);
+    // The watchdog is armed once a generation is in storage: an alarm is a write, and nothing may be written before the upstream request has left.
+    this.store = new EventStore(ctx.storage, () => void this.armAlarm(Date.now() + WATCHDOG_MS));
     this.config = readConfig(env);
   }
 
@@ -67,7 +68,7 @@ export class Generation extends DurableObject<Bindings> {
   async begin(job: GenerationJob): Promise<ReadableStream<Uint8Array>> {
     let run = this.runOf(job.generationId);
     if (!run) {
-      run = this.newRun(EventLog.begin(this.store, job, () => void this.armAlarm(Date.now() + WATCHDOG_MS)));
+      run = this.newRun(EventLog.begin(this.store, job));
       run.log.append('meta', metaOf(job));
       run.running = this.relay(run, job);
     }
@@ -129,7 +130,7 @@ export class Generation extends DurableObject<Bindings> {
   private runOf(generationId: string): Run | undefined {
     const run = this.runs.get(generationId);
     if (run) return run;
-    const log = this.store.load(generationId, () => undefined);
+    const log = this.store.load(generationId);
     return log ? this.newRun(log) : undefined;
   }
 
@@ -139,10 +140,8 @@ export class Generation extends DurableObject<Bindings> {
     return run;
   }
 
+  /** Drops an ended generation: its end already flushed its log and closed its streams. */
   private async forget(generationId: string): Promise<void> {
-    const run = this.runs.get(generationId);
-    run?.log.close();
-    run?.subscribers.closeAll();
     this.runs.delete(generationId);
     await this.store.delete(generationId);
   }
