@@ -7,9 +7,18 @@ import * as schema from './schema';
 /** The one database handle every query takes; its D1 binding is `db.$client` for raw SQL. */
 export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database };
 
-/** A drizzle handle over the D1 binding; cheap, so made per request. */
+// drizzle reads the whole schema's relations each time a handle is made (a measurable share
+// of a short request under load), and a binding outlives the request: one handle per binding.
+const handles = new WeakMap<D1Database, Db>();
+
+/** The drizzle handle over the D1 binding, made once per binding. */
 export function getDb(d1: D1Database): Db {
-  return drizzle(d1, { schema });
+  let db = handles.get(d1);
+  if (!db) {
+    db = drizzle(d1, { schema });
+    handles.set(d1, db);
+  }
+  return db;
 }
 
 /** One statement of a D1 batch. */

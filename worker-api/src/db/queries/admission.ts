@@ -105,6 +105,10 @@ function pathEnd(t: AdmissionTerms): SQL {
  * a character. A conversation the user does not own has no history.
  */
 function historyCtes(t: AdmissionTerms): SQL {
+  // A new conversation has no history: the walk is left out rather than run on nothing.
+  if (t.newConversation) {
+    return sql`WITH turns(id, role, content, tokens, depth) AS (SELECT NULL, NULL, NULL, 0, 0 WHERE 0), picked AS (SELECT * FROM turns)`;
+  }
   const regenerate = t.answerTo.kind === 'stored-turn' && t.answerTo.regenerate;
   const afterRegenerate = regenerate ? sql`depth >= (SELECT min(depth) FROM recent WHERE role <> 'assistant')` : sql`1`;
   // A stored turn is the question itself, kept whatever its size; a new one is in spentBeforeHistory.
