@@ -93,20 +93,18 @@ export async function admitAnswer(c: Context<AppEnv>, db: Db, r: AnswerRequest):
   // The history and the preferences are read before the batch stores the new turn; the
   // generation's insert comes after the conversation's, which it references. The registry
   // (who may answer, at what price) is read here too: no round trip, no isolate cache.
-  // A new conversation has no history to read.
-  const reads = terms.newConversation ? [preferencesSelect(db, terms)] : [preferencesSelect(db, terms), pickedHistorySelect(db, terms)];
   const results = await db.$client.batch([
-    ...reads,
+    preferencesSelect(db, terms),
+    pickedHistorySelect(db, terms),
     reservationAdmit(db, terms),
     admissionCandidatesSelect(db, terms),
     ...turnWritesIfAdmitted(db, terms, userMessageId),
     d1Statement(db, generation),
   ]);
-  const at = reads.length;
   const stored = (results[0]?.results as PickedPreferences[] | undefined)?.[0];
-  const history = (terms.newConversation ? [] : (results[1]?.results ?? [])) as PickedMessage[];
-  const tokens = (results[at]?.results as Reserved[] | undefined)?.[0]?.tokens;
-  const candidates = candidatesOf((results[at + 1]?.results ?? []) as CandidateRow[]);
+  const history = (results[1]?.results ?? []) as PickedMessage[];
+  const tokens = (results[2]?.results as Reserved[] | undefined)?.[0]?.tokens;
+  const candidates = candidatesOf((results[3]?.results ?? []) as CandidateRow[]);
   const model = (results.at(-1)?.results as { model: string }[] | undefined)?.[0]?.model;
   // The answer's parent: the new turn, or the stored turn answered (the newest the history kept).
   const parentId = newTurn ? userMessageId : history.at(-1)?.id;
