@@ -96,6 +96,21 @@ describe('burst guard', () => {
     await expectError(refused, 429, 'rate_limited');
     await expectError(await call(user.token, 'POST', '/ai/stream', { content: 'hello' }), 429, 'rate_limited');
   });
+
+  it('counts a stream start against the stream burst only, so it spends none of the write burst', { timeout: 60_000 }, async () => {
+    const user = await newUser(key);
+    // Start inside a 10 s and a 60 s window with room for the whole test in both.
+    while (Date.now() % 10_000 > 4_000 || Date.now() % 60_000 > 40_000) await new Promise((r) => setTimeout(r, 250));
+    // A conversation the user does not have: each start is refused with 404 after the guard counted it.
+    for (let i = 0; i < 20; i++) await expectError(await call(user.token, 'POST', '/ai/stream', { convId: 'conv_missing', content: 'hi' }), 404, 'not_found');
+    const creates = await Promise.all(Array.from({ length: 30 }, () => call(user.token, 'POST', '/conversations', {})));
+    expect(creates.map((r) => r.status)).toEqual(Array.from({ length: 30 }, () => 201));
+    const overWrites = await call(user.token, 'POST', '/conversations', {});
+    expect(overWrites.headers.get('Retry-After')).toBe('10');
+    const overStarts = await call(user.token, 'POST', '/ai/stream', { convId: 'conv_missing', content: 'hi' });
+    expect(overStarts.headers.get('Retry-After')).toBe('60');
+    await expectError(overStarts, 429, 'rate_limited');
+  });
 });
 
 describe('caps', () => {

@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env';
 import { ApiError } from '../http/errors';
 
@@ -40,12 +39,3 @@ const CONSOLE_PREFIX = '/admin/';
 export async function guardWrites(c: Context<AppEnv>): Promise<void> {
   if (STATE_CHANGING.has(c.req.method) && !c.req.path.startsWith(CONSOLE_PREFIX)) await guardBurst(c, 'writes');
 }
-
-/**
- * Route middleware for the routes that start an answer: each start counts against the
- * caller's stream burst, before anything is read or reserved. Goes after `requireAuth`.
- */
-export const limitStreamStarts = createMiddleware<AppEnv>(async (c, next) => {
-  await guardBurst(c, 'streams');
-  await next();
-});

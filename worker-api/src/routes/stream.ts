@@ -2,14 +2,13 @@ import { MAX_MESSAGE_CHARS } from '@chat/contract';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requireScopes } from '../auth/guards';
-import { requireAuth } from '../auth/verify';
+import { requireAuthToStart } from '../auth/verify';
 import { admitAnswer, type AnswerRequest } from '../chat/admission';
 import { getDb } from '../db/client';
 import type { AppEnv } from '../env';
 import { createRouter } from '../http/app';
 import { bearer, errors, eventStreamResponse } from '../http/schemas';
 import { startGeneration } from '../generations/start';
-import { limitStreamStarts } from '../policy/burst';
 
 const ModelId = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'must be a model id');
 const ConvId = z.string().min(1).max(64);
@@ -25,7 +24,7 @@ const getStream = createRoute({
   tags: ['ai'],
   summary: "Stream the answer to the conversation's last unanswered user message (EventSource)",
   security: bearer,
-  middleware: [requireAuth, requireScopes('chat:write'), limitStreamStarts] as const,
+  middleware: [requireAuthToStart, requireScopes('chat:write')] as const,
   request: {
     query: z.object({
       convId: ConvId,
@@ -60,7 +59,7 @@ const postStream = createRoute({
   tags: ['ai'],
   summary: 'Store a user message (in a new conversation when convId is absent) and stream the answer',
   security: bearer,
-  middleware: [requireAuth, requireScopes('chat:write'), limitStreamStarts] as const,
+  middleware: [requireAuthToStart, requireScopes('chat:write')] as const,
   request: { body: { required: true, content: { 'application/json': { schema: PostStreamBody } } } },
   responses: { ...eventStreamResponse, ...errors(400, 401, 403, 404, 429), ...nothingToAnswer, 409: { description: `${nothingToAnswer[409].description}, or ${errors(409)[409].description}`, content: nothingToAnswer[409].content } },
 });
