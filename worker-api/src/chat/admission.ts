@@ -3,10 +3,10 @@ import { d1Statement, type Db } from '../db/client';
 import { newId } from '../db/ids';
 import {
   admissionCandidatesSelect,
-  admittedModel,
   pickedHistorySelect,
   preferencesSelect,
   reservationAdmit,
+  reservedModel,
   turnWritesIfAdmitted,
   type AdmissionTerms,
   type PickedMessage,
@@ -87,7 +87,7 @@ export async function admitAnswer(c: Context<AppEnv>, db: Db, r: AnswerRequest):
   const userMessageId = newId('msg');
   const generation = generationStartStatement(
     db,
-    { id: generationId, userId: r.userId, conversationId, messageId, model: admittedModel(terms), traceId: c.get('traceId'), reservationId: terms.reservationId },
+    { id: generationId, userId: r.userId, conversationId, messageId, model: reservedModel(terms), traceId: c.get('traceId'), reservationId: terms.reservationId },
     startedAt,
   );
   // The history and the preferences are read before the batch stores the new turn; the
@@ -103,12 +103,12 @@ export async function admitAnswer(c: Context<AppEnv>, db: Db, r: AnswerRequest):
   ]);
   const stored = (results[0]?.results as PickedPreferences[] | undefined)?.[0];
   const history = (results[1]?.results ?? []) as PickedMessage[];
-  const tokens = (results[2]?.results as Reserved[] | undefined)?.[0]?.tokens;
+  const reserved = (results[2]?.results as Reserved[] | undefined)?.[0];
   const candidates = candidatesOf((results[3]?.results ?? []) as CandidateRow[]);
-  const model = (results.at(-1)?.results as { model: string }[] | undefined)?.[0]?.model;
   // The answer's parent: the new turn, or the stored turn answered (the newest the history kept).
   const parentId = newTurn ? userMessageId : history.at(-1)?.id;
-  if (tokens === undefined || model === undefined || parentId === undefined) throw await refusal(c, db, r, terms, startedAt);
+  if (reserved === undefined || parentId === undefined) throw await refusal(c, db, r, terms, startedAt);
+  const { tokens, model } = reserved;
   const preferences = stored ? { instructions: stored.instructions, language: stored.language } : DEFAULT_PREFERENCES;
   const promptTokens = promptTokensOf(costing, stored?.system_tokens ?? costing.defaultSystemTokens, history);
   return {

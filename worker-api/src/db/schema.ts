@@ -231,6 +231,8 @@ export const reservations = sqliteTable(
     id: text('id').primaryKey(),
     userId: text('user_id').notNull(),
     tokens: integer('tokens').notNull(),
+    /** The model admitted, decided by the statement that reserves; the rest of the admission batch reads it here. */
+    model: text('model'),
     createdAt: integer('created_at', { mode: 'number' }).notNull(),
     expiresAt: integer('expires_at', { mode: 'number' }).notNull(),
   },

@@ -61,8 +61,8 @@ export type AdmissionTerms = {
   addingBytes: number;
 };
 
-/** The reserved tokens, the reservation statement's one row when it reserved. */
-export type Reserved = { tokens: number };
+/** The reserved tokens and the model admitted, the reservation statement's one row when it reserved. */
+export type Reserved = { tokens: number; model: string };
 
 /** A history message the prompt takes, oldest first; `newest` is the role of the newest turn on the path read. */
 export type PickedMessage = { id: string; role: 'user' | 'assistant' | 'system'; content: string; tokens: number; newest: string | null };
@@ -130,11 +130,11 @@ picked AS (SELECT * FROM ranked WHERE ${keepNewest}${t.spentBeforeHistory} + ${s
 
 /**
  * The model the answer uses, or NULL when the plan refuses it (or the user is gone or
- * suspended): a SQL value, so the generation's insert in the same batch records it. A model
+ * suspended): a SQL value, which the reservation records (`reservedModel`). A model
  * the plan names counts only while the registry can serve it (`modelAvailable`); without one
  * asked, the conversation's model if still allowed, else the plan's first one that is.
  */
-export function admittedModel(t: AdmissionTerms): SQL {
+function admittedModel(t: AdmissionTerms): SQL {
   const allowed = (value: SQL) => sql`${value} AND ${modelAvailable(sql`pm.value`)}`;
   const choice =
     t.askedModel !== null
@@ -143,6 +143,14 @@ export function admittedModel(t: AdmissionTerms): SQL {
       (SELECT pm.value FROM json_each(plans.models) pm WHERE ${allowed(sql`pm.value = (SELECT model FROM conversations WHERE id = ${t.conversationId} AND user_id = ${t.userId})`)}),
       (SELECT pm.value FROM json_each(plans.models) pm WHERE ${allowed(sql`1`)} ORDER BY pm.key LIMIT 1))`;
   return sql`(SELECT ${choice} FROM users JOIN plans ON plans.id = ${planInForceId(t.clock.now)} WHERE users.id = ${t.userId} AND users.suspended_at IS NULL)`;
+}
+
+/**
+ * The model the batch's reservation admitted, for the statements after it: decided once, by
+ * the statement that reserves (`reservationAdmit`); NULL when nothing was reserved.
+ */
+export function reservedModel(t: Pick<AdmissionTerms, 'reservationId'>): SQL {
+  return sql`(SELECT model FROM reservations WHERE id = ${t.reservationId})`;
 }
 
 /** The models of the user's plan in force, as its JSON array. */
@@ -156,7 +164,7 @@ function planModels(t: AdmissionTerms): SQL {
  * its own and an operator's edit applies to the next request.
  */
 export function admissionCandidatesSelect(db: Db, t: AdmissionTerms) {
-  return candidatesSelect(db, admittedModel(t), planModels(t));
+  return candidatesSelect(db, reservedModel(t), planModels(t));
 }
 
 /**
@@ -213,17 +221,18 @@ export function reservationAdmit(db: Db, t: AdmissionTerms) {
         ? sql`EXISTS (SELECT 1 FROM messages WHERE id = ${t.answerTo.editOf} AND conversation_id = ${t.conversationId} AND role = 'user')`
         : sql`1`;
   // The answer's budget: the plan's maximum, the model's own and what was asked for, the least of them.
-  const modelMax = sql`(SELECT max_output_tokens FROM models WHERE id = ${admittedModel(t)})`;
+  const modelMax = sql`(SELECT max_output_tokens FROM models WHERE id = chosen.model)`;
   const cap = t.requestedMaxTokens === null ? sql`min(plans.max_tokens_per_request, ${modelMax})` : sql`min(plans.max_tokens_per_request, ${modelMax}, ${t.requestedMaxTokens})`;
   return d1Statement(db, sql`${historyCtes(t)},
+chosen(model) AS (SELECT ${admittedModel(t)}),
 terms AS (
-  SELECT plans.concurrent_streams AS slots, ${cap} AS cap,
+  SELECT chosen.model AS model, plans.concurrent_streams AS slots, ${cap} AS cap,
     ${t.basePromptTokens} + ${systemTokens(t)} + (SELECT coalesce(sum(tokens + ${t.perMessageTokens}), 0) FROM picked) AS prompt,
     plans.daily_token_quota AS daily, plans.monthly_token_quota AS monthly
-  FROM users JOIN plans ON plans.id = ${planInForceId(clock.now)}
-  WHERE users.id = ${t.userId} AND users.suspended_at IS NULL AND ${admittedModel(t)} IS NOT NULL AND ${ownedOrNew} AND ${answerable} AND ${withinCaps(t)}),
+  FROM users JOIN plans ON plans.id = ${planInForceId(clock.now)} JOIN chosen
+  WHERE users.id = ${t.userId} AND users.suspended_at IS NULL AND chosen.model IS NOT NULL AND ${ownedOrNew} AND ${answerable} AND ${withinCaps(t)}),
 room AS (
-  SELECT slots, cap, prompt,
+  SELECT model, slots, cap, prompt,
     (SELECT count(*) FROM reservations WHERE ${live}) AS streams,
     min(
       daily - (SELECT coalesce(sum(total_tokens), 0) FROM usage_events WHERE user_id = ${t.userId} AND created_at >= ${clock.dayStart}),
@@ -233,10 +242,10 @@ room AS (
     - (SELECT coalesce(sum(tokens), 0) FROM reservations WHERE ${live})
     - prompt AS room
   FROM terms)
-INSERT INTO reservations (id, user_id, tokens, created_at, expires_at)
-SELECT ${t.reservationId}, ${t.userId}, prompt + min(cap, room), ${clock.now}, ${t.expiresAt}
+INSERT INTO reservations (id, user_id, model, tokens, created_at, expires_at)
+SELECT ${t.reservationId}, ${t.userId}, model, prompt + min(cap, room), ${clock.now}, ${t.expiresAt}
 FROM room WHERE streams < slots AND room >= ${t.minCompletionTokens}
-RETURNING tokens`);
+RETURNING tokens, model`);
 }
 
 /**
@@ -264,7 +273,7 @@ SELECT ${userMessageId}, ${t.conversationId}, ${parent}, 'user', ${turn.content}
   if (t.newConversation) {
     // The conversation exists before its first message (the foreign key) and starts with it selected.
     const conversation = d1Statement(db, sql`INSERT INTO conversations (id, user_id, title, model, current_leaf_id, created_at, updated_at)
-SELECT ${t.conversationId}, ${t.userId}, ${title}, ${admittedModel(t)}, ${userMessageId}, ${now}, ${now} WHERE ${admitted(t)}`);
+SELECT ${t.conversationId}, ${t.userId}, ${title}, ${reservedModel(t)}, ${userMessageId}, ${now}, ${now} WHERE ${admitted(t)}`);
     return [conversation, message];
   }
   return [message, d1Statement(db, sql`UPDATE conversations SET updated_at = ${now}, current_leaf_id = ${userMessageId} WHERE id = ${t.conversationId} AND ${admitted(t)}`)];

@@ -21,11 +21,8 @@ export function generationStartStatement(db: Db, g: GenerationStart, now = Date.
     .select(
       sql`SELECT ${g.id}, ${g.userId}, ${g.conversationId}, ${g.messageId}, ${g.model}, ${g.traceId}, 'running', ${now}, NULL
 WHERE EXISTS (SELECT 1 FROM reservations WHERE id = ${g.reservationId})`,
-    )
-    .returning({ model: generations.model });
+    );
 }
-
-export type GenerationStartStatement = ReturnType<typeof generationStartStatement>;
 
 /** The update that ends a running generation, for the batch that settles it. */
 export function generationEndStatement(db: Db, id: string, status: Exclude<GenerationStatus, 'running'>, now = Date.now()) {
