@@ -277,7 +277,7 @@ export const usageEvents = sqliteTable(
     costCurrency: text('cost_currency'),
   },
   (t) => [
-    index('usage_events_user_created_idx').on(t.userId, t.createdAt),
+    index('usage_events_user_created_tokens_idx').on(t.userId, t.createdAt, t.totalTokens),
     index('usage_events_provider_created_idx').on(t.providerId, t.createdAt),
     index('usage_events_trace_idx').on(t.traceId),
     index('usage_events_created_idx').on(t.createdAt),

@@ -3,7 +3,7 @@ import { d1Statement, type Db } from '../client';
 import { depthUnder, type CostedContent } from './messages';
 import { candidatesSelect, modelAvailable } from './models';
 import type { Preferences } from './preferences';
-import type { QuotaClock } from './reservations';
+import { quotaSnapshotSelect, type QuotaClock } from './reservations';
 import { planInForceId } from './users';
 
 /**
@@ -206,11 +206,10 @@ export function preferencesSelect(db: Db, t: AdmissionTerms) {
  * free and the quota (live grants included, live reservations excluded) leaves room for the
  * prompt and the least answer worth having. It holds the prompt plus the answer's budget, shrunk
  * to the room left so a user can spend their last tokens. D1 runs statements one at a time, so
- * no other request slips between the checks and the insert. Returns the reserved tokens, or no row.
+ * no other request slips between the checks and the insert. Returns the reserved tokens and the model, or no row.
  */
 export function reservationAdmit(db: Db, t: AdmissionTerms) {
   const { clock } = t;
-  const live = sql`user_id = ${t.userId} AND expires_at > ${clock.now}`;
   const ownedOrNew = t.newConversation
     ? sql`NOT EXISTS (SELECT 1 FROM conversations WHERE id = ${t.conversationId})`
     : sql`EXISTS (SELECT 1 FROM conversations WHERE id = ${t.conversationId} AND user_id = ${t.userId})`;
@@ -223,25 +222,22 @@ export function reservationAdmit(db: Db, t: AdmissionTerms) {
   // The answer's budget: the plan's maximum, the model's own and what was asked for, the least of them.
   const modelMax = sql`(SELECT max_output_tokens FROM models WHERE id = chosen.model)`;
   const cap = t.requestedMaxTokens === null ? sql`min(plans.max_tokens_per_request, ${modelMax})` : sql`min(plans.max_tokens_per_request, ${modelMax}, ${t.requestedMaxTokens})`;
+  // SQLite flattens a CTE into the query reading it and copies its expressions there: `prompt`
+  // and `room` are each read twice, which ran the history walk up to three times and the
+  // ledger sums twice (EXPLAIN QUERY PLAN). MATERIALIZED computes each once.
   return d1Statement(db, sql`${historyCtes(t)},
 chosen(model) AS (SELECT ${admittedModel(t)}),
-terms AS (
+terms AS MATERIALIZED (
   SELECT chosen.model AS model, plans.concurrent_streams AS slots, ${cap} AS cap,
     ${t.basePromptTokens} + ${systemTokens(t)} + (SELECT coalesce(sum(tokens + ${t.perMessageTokens}), 0) FROM picked) AS prompt,
     plans.daily_token_quota AS daily, plans.monthly_token_quota AS monthly
   FROM users JOIN plans ON plans.id = ${planInForceId(clock.now)} JOIN chosen
   WHERE users.id = ${t.userId} AND users.suspended_at IS NULL AND chosen.model IS NOT NULL AND ${ownedOrNew} AND ${answerable} AND ${withinCaps(t)}),
-room AS (
-  SELECT model, slots, cap, prompt,
-    (SELECT count(*) FROM reservations WHERE ${live}) AS streams,
-    min(
-      daily - (SELECT coalesce(sum(total_tokens), 0) FROM usage_events WHERE user_id = ${t.userId} AND created_at >= ${clock.dayStart}),
-      monthly - (SELECT coalesce(sum(total_tokens), 0) FROM usage_events WHERE user_id = ${t.userId} AND created_at >= ${clock.monthStart})
-    )
-    + (SELECT coalesce(sum(tokens), 0) FROM quota_grants WHERE ${live})
-    - (SELECT coalesce(sum(tokens), 0) FROM reservations WHERE ${live})
-    - prompt AS room
-  FROM terms)
+quota AS (${quotaSnapshotSelect(t.userId, clock)}),
+room AS MATERIALIZED (
+  SELECT model, slots, cap, prompt, quota.streams AS streams,
+    min(daily - quota.usedDay, monthly - quota.usedMonth) + quota.granted - quota.reserved - prompt AS room
+  FROM terms JOIN quota)
 INSERT INTO reservations (id, user_id, model, tokens, created_at, expires_at)
 SELECT ${t.reservationId}, ${t.userId}, model, prompt + min(cap, room), ${clock.now}, ${t.expiresAt}
 FROM room WHERE streams < slots AND room >= ${t.minCompletionTokens}
