@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { completionChunks, UpstreamStreamError } from '../src/chat/completion-chunks';
+import { readCompletionChunks, UpstreamStreamError } from '../src/chat/completion-chunks';
+import type { ChatCompletionChunk } from '../src/providers/wire';
 
 const encoder = new TextEncoder();
 
@@ -23,13 +24,13 @@ function bodyOf(text: string, size: number, onCancel?: () => void): ReadableStre
 
 async function collect(body: ReadableStream<Uint8Array>, signal = new AbortController().signal): Promise<string[]> {
   const contents: string[] = [];
-  for await (const batch of completionChunks(body, signal)) {
+  await readCompletionChunks(body, signal, (batch) => {
     for (const c of batch) contents.push(c.choices[0]?.delta.content ?? '');
-  }
+  });
   return contents;
 }
 
-describe('completionChunks', () => {
+describe('readCompletionChunks', () => {
   const words = ['안녕하세요', ' 세계', '! ', 'hello', ' 🌏'];
   const stream = words.map((w) => chunk(w)).join('') + 'data: [DONE]\n\n';
 
@@ -56,8 +57,8 @@ describe('completionChunks', () => {
   it('keeps the usage chunk, which has no choices', async () => {
     const usage = { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 };
     const text = chunk('a') + `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [], usage })}\n\ndata: [DONE]\n\n`;
-    const batches = [];
-    for await (const batch of completionChunks(bodyOf(text, 1_000), new AbortController().signal)) batches.push(...batch);
+    const batches: ChatCompletionChunk[] = [];
+    await readCompletionChunks(bodyOf(text, 1_000), new AbortController().signal, (batch) => batches.push(...batch));
     expect(batches.at(-1)?.usage).toEqual(usage);
   });
 
@@ -79,11 +80,11 @@ describe('completionChunks', () => {
     });
     const abort = new AbortController();
     const seen: string[] = [];
-    for await (const batch of completionChunks(body, abort.signal)) {
+    await readCompletionChunks(body, abort.signal, (batch) => {
       seen.push(...batch.map((c) => c.choices[0]?.delta.content ?? ''));
       // The next read would wait forever: the abort must end it.
       setTimeout(() => abort.abort(), 10);
-    }
+    });
     expect(seen).toEqual(['first']);
     expect(cancelled).toBe(true);
   });

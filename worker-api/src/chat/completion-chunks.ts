@@ -19,15 +19,18 @@ function chunkOf(event: EventSourceMessage): ChatCompletionChunk {
 }
 
 /**
- * The chunks of a streamed chat completion, read from the provider's response body
- * (`providers/client.ts`), one batch per network read. The OpenAI SDK's own `Stream` passed
- * every network chunk through four nested async generators; under load that decoding was
- * the Worker's largest CPU cost, so the events are parsed here with one read and a
- * synchronous parser. Ends at `[DONE]` or at the end of the body; when
- * `signal` aborts, the body is cancelled, which closes the upstream connection, and the
- * iteration ends. Throws `UpstreamStreamError` for an error event or data that is not JSON.
+ * Reads a streamed chat completion from the provider's response body
+ * (`providers/client.ts`) and hands `onBatch` the chunks of each network read, as they
+ * arrive. Under load, decoding was the Worker's largest CPU cost per token: the OpenAI SDK's
+ * `Stream` passed every network chunk through four nested async generators, and our own
+ * chain of three generators still cost a promise hop per level and read. So the events are
+ * parsed here with one read loop and a synchronous parser, and nothing between the read and
+ * the relay awaits. Resolves at `[DONE]` or at the end of the body; when `signal` aborts,
+ * the body is cancelled, which closes the upstream connection, and it resolves. Rejects with
+ * `UpstreamStreamError` for an error event or data that is not JSON, and with whatever
+ * `onBatch` throws.
  */
-export async function* completionChunks(body: ReadableStream<Uint8Array> | null, signal: AbortSignal): AsyncGenerator<ChatCompletionChunk[]> {
+export async function readCompletionChunks(body: ReadableStream<Uint8Array> | null, signal: AbortSignal, onBatch: (batch: ChatCompletionChunk[]) => void): Promise<void> {
   if (!body) return;
   const reader = body.getReader();
   const cancel = () => void reader.cancel().catch(() => undefined);
@@ -48,8 +51,9 @@ export async function* completionChunks(body: ReadableStream<Uint8Array> | null,
       if (done) break;
       parser.feed(decoder.decode(value, { stream: true }));
       if (batch.length > 0) {
-        yield batch;
+        const read = batch;
         batch = [];
+        onBatch(read);
       }
     }
   } finally {

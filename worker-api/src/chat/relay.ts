@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { estimateTokens } from '../policy/tokens';
-import { emptyReport, upstreamChunks, type UpstreamPlan, type UpstreamReport } from '../providers/upstream';
+import { emptyReport, readUpstreamChunks, type UpstreamPlan, type UpstreamReport } from '../providers/upstream';
 import type { CompletionUsage } from '../providers/wire';
 import { classifyUpstreamError, type UpstreamFailure } from './upstream-errors';
 
@@ -73,7 +73,7 @@ export async function relayCompletion(req: RelayRequest, onDelta: (content: stri
   let failure: RelayResult['failure'] = null;
   const report = emptyReport();
   try {
-    for await (const batch of upstreamChunks(req.upstream, abort.signal, report)) {
+    await readUpstreamChunks(req.upstream, abort.signal, report, (batch) => {
       lastChunkAt = Date.now();
       let delta = '';
       for (const chunk of batch) {
@@ -83,11 +83,11 @@ export async function relayCompletion(req: RelayRequest, onDelta: (content: stri
         if (chunk.usage) usage = chunk.usage;
       }
       if (delta) {
-        ttftMs ??= Date.now() - req.startedAt;
+        ttftMs ??= lastChunkAt - req.startedAt;
         text += delta;
         onDelta(delta);
       }
-    }
+    });
   } catch (err) {
     // Once aborted, the call or the read fails with whatever the runtime makes of the abort: ours, not the provider's.
     if (!abort.signal.aborted) failure = classifyUpstreamError(err);
@@ -95,7 +95,7 @@ export async function relayCompletion(req: RelayRequest, onDelta: (content: stri
     clearInterval(watchdog);
     req.stop.removeEventListener('abort', onStop);
   }
-  // An abort ends the iteration quietly, so how the answer ended is read from here.
+  // An abort ends the read quietly, so how the answer ended is read from here.
   let end: RelayResult['end'] = 'finished';
   if (failure) end = 'failed';
   else if (abort.signal.aborted && timedOut && !req.stop.aborted) {

@@ -1,4 +1,4 @@
-import { completionChunks } from '../chat/completion-chunks';
+import { readCompletionChunks } from '../chat/completion-chunks';
 import { log } from '../log';
 import type { Candidate } from './candidates';
 import { AttemptFailed, openCompletion, type CompletionCall } from './client';
@@ -67,14 +67,17 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
+/** Takes the chunks of one network read of the answer; a throw fails the answer. */
+export type OnBatch = (batch: ChatCompletionChunk[]) => void;
+
 /**
  * One attempt on one candidate. Until its first content token it guards the upstream's
  * silence itself (a timeout here is retried) and holds back what it read (the role chunk),
- * so a failure leaves nothing behind; from the first content on it yields every batch and
- * a failure is thrown to the relay, never retried. Returns `answered` once the answer ended
- * (or `signal` stopped it), else why the attempt failed.
+ * so a failure leaves nothing behind; from the first content on it hands every batch to
+ * `onBatch` and a failure is thrown to the relay, never retried. Resolves `answered` once
+ * the answer ended (or `signal` stopped it), else why the attempt failed.
  */
-async function* attempt(c: Candidate, plan: UpstreamPlan, signal: AbortSignal, report: UpstreamReport): AsyncGenerator<ChatCompletionChunk[], AttemptFailure | 'answered'> {
+async function attempt(c: Candidate, plan: UpstreamPlan, signal: AbortSignal, report: UpstreamReport, onBatch: OnBatch): Promise<AttemptFailure | 'answered'> {
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   signal.addEventListener('abort', onAbort, { once: true });
@@ -89,29 +92,28 @@ async function* attempt(c: Candidate, plan: UpstreamPlan, signal: AbortSignal, r
   };
   arm();
   const held: ChatCompletionChunk[][] = [];
+  const release = () => {
+    report.answered = true;
+    for (const batch of held.splice(0)) onBatch(batch);
+  };
   try {
     const res = await openCompletion(c, plan.call, controller.signal);
     arm();
-    for await (const batch of completionChunks(res.body, controller.signal)) {
-      if (report.answered) {
-        yield batch;
-        continue;
-      }
+    await readCompletionChunks(res.body, controller.signal, (batch) => {
+      if (report.answered) return onBatch(batch);
       arm();
       held.push(batch);
       if (hasContent(batch)) {
         // The relay's watchdog guards the silence from here.
         clearTimeout(timer);
-        report.answered = true;
-        yield* held.splice(0);
+        release();
       }
-    }
+    });
     if (report.answered || signal.aborted) return 'answered';
     if (timedOut) return TIMEOUT;
     // A stream that ended without content: an empty answer if the provider said it finished, else a broken one.
     if (!hasFinish(held)) return BROKEN;
-    report.answered = true;
-    yield* held;
+    release();
     return 'answered';
   } catch (err) {
     if (report.answered) throw err;
@@ -125,16 +127,16 @@ async function* attempt(c: Candidate, plan: UpstreamPlan, signal: AbortSignal, r
 }
 
 /**
- * The answer's chunks, one batch per network read, from the first candidate that answers.
+ * Hands `onBatch` the answer's chunks, one batch per network read, from the first candidate that answers.
  * Before the first content token a transient failure (connect, timeout, a broken stream,
  * 429, 5xx) is retried on the same model with backoff (or the provider's `Retry-After`)
  * while that model's share of the budget lasts (`retryDeadline`), then the next candidate
  * is tried; a refused key (401/403) or a missing one moves straight to the next; a 400 or
  * 404 ends it. Heartbeats are the stream's own and flow meanwhile. After the first content
- * token nothing is retried. Throws `UpstreamFailed` when no candidate answered; ends quietly
- * when `signal` aborts. `report` says who answered and how many attempts it took.
+ * token nothing is retried. Rejects with `UpstreamFailed` when no candidate answered; resolves
+ * quietly when `signal` aborts. `report` says who answered and how many attempts it took.
  */
-export async function* upstreamChunks(plan: UpstreamPlan, signal: AbortSignal, report: UpstreamReport): AsyncGenerator<ChatCompletionChunk[]> {
+export async function readUpstreamChunks(plan: UpstreamPlan, signal: AbortSignal, report: UpstreamReport, onBatch: OnBatch): Promise<void> {
   const start = Date.now();
   let last: AttemptFailure | null = null;
   candidates: for (const [index, candidate] of plan.candidates.entries()) {
@@ -143,7 +145,7 @@ export async function* upstreamChunks(plan: UpstreamPlan, signal: AbortSignal, r
       if (signal.aborted) return;
       report.candidate = candidate;
       report.attempts++;
-      const outcome = yield* attempt(candidate, plan, signal, report);
+      const outcome = await attempt(candidate, plan, signal, report, onBatch);
       if (outcome === 'answered') return;
       last = outcome;
       report.lastError = outcome.label;
