@@ -18,6 +18,9 @@ function chunkOf(event: EventSourceMessage): ChatCompletionChunk {
   return data as ChatCompletionChunk;
 }
 
+/** Takes the chunks of one network read of the answer; a throw fails the answer. */
+export type OnBatch = (batch: ChatCompletionChunk[]) => void;
+
 /**
  * Reads a streamed chat completion from the provider's response body
  * (`providers/client.ts`) and hands `onBatch` the chunks of each network read, as they
@@ -30,7 +33,7 @@ function chunkOf(event: EventSourceMessage): ChatCompletionChunk {
  * `UpstreamStreamError` for an error event or data that is not JSON, and with whatever
  * `onBatch` throws.
  */
-export async function readCompletionChunks(body: ReadableStream<Uint8Array> | null, signal: AbortSignal, onBatch: (batch: ChatCompletionChunk[]) => void): Promise<void> {
+export async function readCompletionChunks(body: ReadableStream<Uint8Array> | null, signal: AbortSignal, onBatch: OnBatch): Promise<void> {
   if (!body) return;
   const reader = body.getReader();
   const cancel = () => void reader.cancel().catch(() => undefined);

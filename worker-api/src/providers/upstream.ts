@@ -1,4 +1,4 @@
-import { readCompletionChunks } from '../chat/completion-chunks';
+import { readCompletionChunks, type OnBatch } from '../chat/completion-chunks';
 import { log } from '../log';
 import type { Candidate } from './candidates';
 import { AttemptFailed, openCompletion, type CompletionCall } from './client';
@@ -66,9 +66,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
-
-/** Takes the chunks of one network read of the answer; a throw fails the answer. */
-export type OnBatch = (batch: ChatCompletionChunk[]) => void;
 
 /**
  * One attempt on one candidate. Until its first content token it guards the upstream's
