@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkPage, expectSecurityHeaders, seriousViolations, VIEWPORTS } from './page-checks';
 import { newKoreanPage, signInWithKakao } from './support/browser';
@@ -82,9 +82,21 @@ async function ask(page: Page, text: string): Promise<void> {
 
 describe('every page on a phone and a laptop', () => {
   it('the public pages: landing with its plans, terms, privacy, not found', async () => {
+    // Everything the landing page asks for is there: a missing icon is a 404 in every visitor's console.
+    const failed: string[] = [];
+    const onResponse = (r: Response) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+    };
+    visitor.on('response', onResponse);
     await visit(visitor, '/', 'landing', async (p) => {
       await expect.poll(() => p.getByTestId('landing-plans').locator('[data-testid^="plan-"]').count(), { timeout: 20_000 }).toBe(3);
     });
+    visitor.off('response', onResponse);
+    expect(failed).toEqual([]);
+    const icon = await visitor.locator('link[rel="icon"]').getAttribute('href');
+    expect(icon).toMatch(/^\/icon\.svg/);
+    const served = await visitor.request.get(`${stack.appUrl}${icon}`);
+    expect([served.status(), served.headers()['content-type']]).toEqual([200, 'image/svg+xml']);
     expect(await visitor.getByRole('heading', { level: 1 }).textContent()).toBe('엣지에서 바로 답하는 AI 채팅');
     expect(await visitor.getByTestId('plan-free').textContent()).toContain('동시에 답변 1개');
     await visit(visitor, '/terms', 'terms');
