@@ -125,6 +125,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       TOSS_API_BASE: toss.url,
       TOSS_SECRET_KEY: 'test_sk_bench_fake',
       BILLING_KEY_SECRET: randomSecret(),
+      // Like the write burst below, the start burst would cut short a run of hundreds of streams from a few users.
+      STREAM_STARTS_PER_MINUTE: '1000000',
       ...options.workerVars,
     };
     const runtime = options.workerRuntime ?? 'wrangler';
@@ -205,8 +207,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
 function snapshotConfig(build: WorkerBuild): string {
   const config = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8')
     .replace(/^main = .*$/m, `main = ${JSON.stringify(build.script)}`)
-    // The per-user burst guards would cut short a run that drives hundreds of streams from
-    // a few users: the relay is measured here, the guards in the Worker's own tests.
+    // The per-user write burst would cut short a run that drives hundreds of streams from a
+    // few users: the relay is measured here, the guards in the Worker's own tests.
     .replace(/^simple = \{ limit = \d+, period = (\d+) \}$/gm, 'simple = { limit = 1000000, period = $1 }')
     .replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(join(ROOT, 'migrations'))}`);
   const path = join(build.bundle.dir, 'wrangler.toml');

@@ -59,6 +59,8 @@ const ConfigSchema = z
     MAX_STORED_BYTES_PER_USER: cap(50 * 1024 * 1024),
     /** One-time orders still waiting for payment, opened within the last day. */
     MAX_OPEN_ORDERS_PER_USER: cap(10),
+    /** Answers a user may start in any minute (src/policy/stream-starts.ts); past it, 429 `rate_limited`. */
+    STREAM_STARTS_PER_MINUTE: cap(20),
     FX_RATES_KRW: fxRatesKrw,
   })
   .transform((v) => ({
@@ -83,6 +85,7 @@ const ConfigSchema = z
       storedBytesPerUser: v.MAX_STORED_BYTES_PER_USER,
       openOrdersPerUser: v.MAX_OPEN_ORDERS_PER_USER,
     },
+    streamStartsPerMinute: v.STREAM_STARTS_PER_MINUTE,
     fxRatesKrw: v.FX_RATES_KRW,
   }));
 

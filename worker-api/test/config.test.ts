@@ -21,6 +21,7 @@ describe('readConfig', () => {
       billingKeySecret: undefined,
       adminEmails: [],
       caps: { conversationsPerUser: 2_000, messagesPerConversation: 5_000, storedBytesPerUser: 50 * 1024 * 1024, openOrdersPerUser: 10 },
+      streamStartsPerMinute: 20,
       fxRatesKrw: {},
     });
   });

@@ -1,8 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Bindings } from '../src/env';
 import worker from '../src/index';
-import { aroundRoundTrips } from './support/d1-round-trips';
+import { everyRoundTrip } from './support/d1-round-trips';
 import { type ErrorBody } from './support/errors';
 import { eventsOf, readSse } from './support/sse';
 import { makeKey, publish, type TestKey } from './support/tokens';
@@ -27,17 +26,21 @@ async function upstreamRequests(): Promise<number> {
  */
 async function roundTrips(token: string, path: string, init: RequestInit = {}) {
   const trips: { call: string; upstreamBefore: number }[] = [];
-  const db = aroundRoundTrips(env.DB, async (call) => {
-    trips.push({ call, upstreamBefore: await upstreamRequests() });
-  });
-  const bindings: Bindings = { ...env, DB: db };
   const ctx = createExecutionContext();
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   const before = await upstreamRequests();
-  const res = await worker.fetch(new Request(`https://api.test${path}`, { ...init, headers }), bindings, ctx);
-  const events = res.headers.get('Content-Type')?.startsWith('text/event-stream') ? eventsOf(await readSse(res)) : [];
-  await waitOnExecutionContext(ctx);
-  return { res, events, trips, before, after: await upstreamRequests() };
+  // The Worker's trips and its generation object's (which runs the admission batch) alike.
+  const restore = everyRoundTrip(env.DB, async (call) => {
+    trips.push({ call, upstreamBefore: await upstreamRequests() });
+  });
+  try {
+    const res = await worker.fetch(new Request(`https://api.test${path}`, { ...init, headers }), env, ctx);
+    const events = res.headers.get('Content-Type')?.startsWith('text/event-stream') ? eventsOf(await readSse(res)) : [];
+    await waitOnExecutionContext(ctx);
+    return { res, events, trips, before, after: await upstreamRequests() };
+  } finally {
+    restore();
+  }
 }
 
 async function count(sql: string, ...params: string[]): Promise<number> {
@@ -51,7 +54,8 @@ describe('D1 round trips before the provider is called', () => {
     expect(res.status).toBe(200);
     expect(events.at(-1)?.event).toBe('done');
     expect(after).toBe(before + 1);
-    expect(trips).toEqual([{ call: 'batch', upstreamBefore: before }]);
+    // Then one more after the answer: the settle.
+    expect(trips).toEqual([{ call: 'batch', upstreamBefore: before }, { call: 'batch', upstreamBefore: before + 1 }]);
   });
 
   it('is exactly one for an answer in an existing conversation, over POST and over GET with regenerate', async () => {
@@ -60,11 +64,11 @@ describe('D1 round trips before the provider is called', () => {
     const convId = (first.events[0]?.data as { conversationId: string }).conversationId;
     const post = await roundTrips(user.token, '/ai/stream', { method: 'POST', body: JSON.stringify({ convId, content: 'second [[fake tokens=3]]' }) });
     expect(post.res.status).toBe(200);
-    expect(post.trips).toEqual([{ call: 'batch', upstreamBefore: post.before }]);
+    expect(post.trips).toEqual([{ call: 'batch', upstreamBefore: post.before }, { call: 'batch', upstreamBefore: post.before + 1 }]);
     const again = await roundTrips(user.token, `/ai/stream?convId=${convId}&regenerate=1`);
     expect(again.res.status).toBe(200);
     expect(again.after).toBe(again.before + 1);
-    expect(again.trips).toEqual([{ call: 'batch', upstreamBefore: again.before }]);
+    expect(again.trips).toEqual([{ call: 'batch', upstreamBefore: again.before }, { call: 'batch', upstreamBefore: again.before + 1 }]);
   });
 
   it('stores nothing when the batch refuses: no turn, no conversation, no generation (the refusal reads more to say why)', async () => {

@@ -4,7 +4,7 @@ import { errors as joseErrors, jwtVerify, type JWTHeaderParameters } from 'jose'
 import { readConfig } from '../config';
 import type { AppEnv, AuthContext } from '../env';
 import { ApiError } from '../http/errors';
-import { guardBurst, guardWrites } from '../policy/burst';
+import { guardWrites } from '../policy/burst';
 import { CLOCK_SKEW_S, MAX_TOKEN_LIFETIME_S } from '@chat/contract';
 import { AccessClaimsSchema } from './claims';
 import { jwksCacheFor } from './jwks';
@@ -34,10 +34,10 @@ function describe(err: unknown): string {
  * Verifies `Authorization: Bearer <jwt>` (RS256 only; iss, aud, exp required; 30 s skew)
  * against the JWK Set cache and puts the caller in `c.get('auth')`. A suspended user is
  * refused here with 403 `account_suspended`, whatever their token says, and the request
- * counts against the one burst `countBurst` names (429 `rate_limited`): here, so that no
- * route that changes something can be left out.
+ * counts against the burst `countBurst` names (429 `rate_limited`): here, so that no route
+ * that changes something can be left out. (A stream start is counted where it is admitted.)
  */
-function authenticate(countBurst: (c: Context<AppEnv>) => Promise<void>) {
+function authenticate(countBurst?: (c: Context<AppEnv>) => Promise<void>) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header('Authorization');
     if (!header) throw invalidToken('Missing bearer token');
@@ -81,7 +81,7 @@ function authenticate(countBurst: (c: Context<AppEnv>) => Promise<void>) {
     const auth: AuthContext = { sub, jti, roles, scopes, onboarded, expiresAt: exp, isService: sub.startsWith('svc:') };
     c.set('auth', auth);
     if (!auth.isService) await refuseIfSuspended(c);
-    await countBurst(c);
+    if (countBurst) await countBurst(c);
     await next();
   });
 }
@@ -90,8 +90,8 @@ function authenticate(countBurst: (c: Context<AppEnv>) => Promise<void>) {
 export const requireAuth = authenticate(guardWrites);
 
 /**
- * The routes that start an answer: each start counts against the caller's stream burst
- * instead, before anything is read or reserved. One request, one count: the write burst is
- * for the changes a user makes, and under load each count is a round trip before the first token.
+ * The routes that start an answer: a start counts against the stream-start burst instead, in
+ * the user's generation object before anything is read or reserved (policy/stream-starts.ts).
+ * One request, one count: the write burst is for the changes a user makes.
  */
-export const requireAuthToStart = authenticate((c) => guardBurst(c, 'streams'));
+export const requireAuthToStart = authenticate();

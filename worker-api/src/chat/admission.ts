@@ -52,43 +52,61 @@ export type AnswerRequest = {
 };
 
 /**
- * Admits an answer in one D1 round trip: one batch reads the user's preferences (the system
- * message) and the history along the selected path of the conversation's tree, checks the account,
- * the conversation, the model, the stream slots and the quota (live grants included),
- * reserves, stores the new turn and records the generation, each write only if the
- * reservation was made (`db/queries/admission.ts`). Every round trip before the provider
- * is called adds to the time to first token, and users far from the database pay each in
- * full. A refusal stores nothing and reads afresh to answer with the contract's error (a 403
- * or 429 also goes in the audit trail).
+ * An answer's admission as the route prepares it: the batch's terms and the ids the batch
+ * stores, plain data, so the user's generation object can run it (`runAdmission`) after
+ * counting the start, with no round trip between the two.
  */
-export async function admitAnswer(c: Context<AppEnv>, db: Db, r: AnswerRequest): Promise<GenerationJob> {
-  const startedAt = Date.now();
+export type Admission = {
+  terms: AdmissionTerms;
+  generationId: string;
+  /** The answer's message id. */
+  messageId: string;
+  /** The new turn's id, when the request brings one. */
+  userMessageId: string;
+  traceId: string;
+  clientTraceId: string | null;
+  startedAt: number;
+};
+
+/** The admission of request `r`, made at `startedAt`: no I/O, the ids and the batch's terms. */
+export function prepareAdmission(c: Context<AppEnv>, r: AnswerRequest, startedAt = Date.now()): Admission {
   const newTurn = r.answerTo.kind === 'new-turn' ? costedContent(r.answerTo.content) : null;
-  const costing = promptCosting(newTurn);
-  const conversationId = r.conversationId ?? newId('conv');
   const terms: AdmissionTerms = {
     reservationId: newId('req'),
     userId: r.userId,
-    conversationId,
+    conversationId: r.conversationId ?? newId('conv'),
     newConversation: r.conversationId === undefined,
     answerTo: answerToOf(r.answerTo, newTurn),
     askedModel: r.askedModel ?? null,
     requestedMaxTokens: r.requestedMaxTokens ?? null,
     historyLimit: newTurn ? HISTORY_LIMIT - 1 : HISTORY_LIMIT,
-    ...costing,
+    ...promptCosting(newTurn),
     minCompletionTokens: MIN_COMPLETION_TOKENS,
     clock: clockAt(startedAt),
     expiresAt: startedAt + RESERVATION_TTL_MS,
     caps: readConfig(c.env).caps,
     addingBytes: newTurn ? encoder.encode(newTurn.content).byteLength : 0,
   };
-  const generationId = newId('gen');
-  const messageId = newId('msg');
-  const userMessageId = newId('msg');
+  return { terms, generationId: newId('gen'), messageId: newId('msg'), userMessageId: newId('msg'), traceId: c.get('traceId'), clientTraceId: c.get('clientTraceId'), startedAt };
+}
+
+/**
+ * Admits an answer in one D1 round trip: one batch reads the user's preferences (the system
+ * message) and the history along the selected path of the conversation's tree, checks the account,
+ * the conversation, the model, the stream slots and the quota (live grants included),
+ * reserves, stores the new turn and records the generation, each write only if the
+ * reservation was made (`db/queries/admission.ts`). Every round trip before the provider
+ * is called adds to the time to first token, and users far from the database pay each in
+ * full. Returns the generation's job, or null when the batch refused: it stored nothing, and
+ * `admissionRefusal` says why.
+ */
+export async function runAdmission(db: Db, a: Admission): Promise<GenerationJob | null> {
+  const { terms } = a;
+  const newTurn = terms.answerTo.kind === 'new-turn' ? terms.answerTo.turn : null;
   const generation = generationStartStatement(
     db,
-    { id: generationId, userId: r.userId, conversationId, messageId, model: reservedModel(terms), traceId: c.get('traceId'), reservationId: terms.reservationId },
-    startedAt,
+    { id: a.generationId, userId: terms.userId, conversationId: terms.conversationId, messageId: a.messageId, model: reservedModel(terms), traceId: a.traceId, reservationId: terms.reservationId },
+    a.startedAt,
   );
   // The history and the preferences are read before the batch stores the new turn; the
   // generation's insert comes after the conversation's, which it references. The registry
@@ -98,7 +116,7 @@ export async function admitAnswer(c: Context<AppEnv>, db: Db, r: AnswerRequest):
     pickedHistorySelect(db, terms),
     reservationAdmit(db, terms),
     admissionCandidatesSelect(db, terms),
-    ...turnWritesIfAdmitted(db, terms, userMessageId),
+    ...turnWritesIfAdmitted(db, terms, a.userMessageId),
     d1Statement(db, generation),
   ]);
   const stored = (results[0]?.results as PickedPreferences[] | undefined)?.[0];
@@ -106,26 +124,26 @@ export async function admitAnswer(c: Context<AppEnv>, db: Db, r: AnswerRequest):
   const reserved = (results[2]?.results as Reserved[] | undefined)?.[0];
   const candidates = candidatesOf((results[3]?.results ?? []) as CandidateRow[]);
   // The answer's parent: the new turn, or the stored turn answered (the newest the history kept).
-  const parentId = newTurn ? userMessageId : history.at(-1)?.id;
-  if (reserved === undefined || parentId === undefined) throw await refusal(c, db, r, terms, startedAt);
+  const parentId = newTurn ? a.userMessageId : history.at(-1)?.id;
+  if (reserved === undefined || parentId === undefined) return null;
   const { tokens, model } = reserved;
   const preferences = stored ? { instructions: stored.instructions, language: stored.language } : DEFAULT_PREFERENCES;
-  const promptTokens = promptTokensOf(costing, stored?.system_tokens ?? costing.defaultSystemTokens, history);
+  const promptTokens = promptTokensOf(terms, stored?.system_tokens ?? terms.defaultSystemTokens, history);
   return {
-    generationId,
+    generationId: a.generationId,
     reservationId: terms.reservationId,
-    userId: r.userId,
-    traceId: c.get('traceId'),
-    clientTraceId: c.get('clientTraceId'),
-    conversationId,
-    messageId,
+    userId: terms.userId,
+    traceId: a.traceId,
+    clientTraceId: a.clientTraceId,
+    conversationId: terms.conversationId,
+    messageId: a.messageId,
     parentId,
     model,
     candidates,
     prompt: buildPrompt(history, newTurn?.content ?? null, preferences),
     maxTokens: tokens - promptTokens,
     promptTokens,
-    startedAt,
+    startedAt: a.startedAt,
   };
 }
 
@@ -165,7 +183,7 @@ function answerable(history: readonly PickedMessage[]): boolean {
  * (409), the message an edit or a regeneration names (404), something to answer (409), then
  * the quota and the stream slots (429).
  */
-async function refusal(c: Context<AppEnv>, db: Db, r: AnswerRequest, terms: AdmissionTerms, startedAt: number): Promise<ApiError> {
+export async function admissionRefusal(c: Context<AppEnv>, db: Db, r: AnswerRequest, { terms, startedAt }: Admission): Promise<ApiError> {
   const { entitled, model, history, systemTokens } = await withRefusalsAudited(c, r.askedModel, async () => {
     const [entitled, conversation, history, stored, , available] = await Promise.all([
       getEntitled(db, r.userId, startedAt),

@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
+import { runAdmission, type Admission } from '../chat/admission';
 import { relayCompletion, type RelayResult } from '../chat/relay';
 import { settleStream, type StreamOutcome } from '../chat/settle';
 import { readConfig, type Config } from '../config';
@@ -7,6 +8,7 @@ import { generationEndStatement } from '../db/queries/generations';
 import type { GenerationStatus } from '../db/schema';
 import type { Bindings } from '../env';
 import { log } from '../log';
+import { StreamStarts } from '../policy/stream-starts';
 import { estimateTokens } from '../policy/tokens';
 import { upstreamLedger } from '../providers/outcome';
 import { upstreamPlan } from '../providers/plan';
@@ -29,6 +31,13 @@ function endingOf(result: RelayResult): Ending {
   return { status: 'error', usageStatus: 'error', result };
 }
 
+/**
+ * What a start came to: the generation's stream from its first event; refused by the
+ * admission batch, which stored nothing (the caller reads why); or over the user's burst of
+ * starts, before anything was read.
+ */
+export type StartOutcome = { kind: 'started'; body: ReadableStream<Uint8Array> } | { kind: 'refused' } | { kind: 'rate_limited'; retryAfterS: number };
+
 /** One generation this object holds: its log, its followers and, while this instance runs it, its relay. */
 type Run = {
   log: EventLog;
@@ -39,7 +48,8 @@ type Run = {
 };
 
 /**
- * The answers of one user: for each, it makes the provider call, numbers every event, keeps
+ * The answers of one user: it counts their starts and runs each one's admission batch
+ * (`start`), and for each answer admitted it makes the provider call, numbers every event, keeps
  * them (event-log.ts), fans them out to every client following it (subscribers.ts) and
  * settles usage exactly once when the answer ends, whoever is or is not listening.
  *
@@ -56,16 +66,32 @@ export class Generation extends DurableObject<Bindings> {
   private readonly store: EventStore;
   private readonly config: Config;
   private readonly runs = new Map<string, Run>();
+  private readonly starts: StreamStarts;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     // The watchdog is armed once a generation is in storage: an alarm is a write, and nothing may be written before the upstream request has left.
     this.store = new EventStore(ctx.storage, () => void this.armAlarm(Date.now() + WATCHDOG_MS));
     this.config = readConfig(env);
+    this.starts = new StreamStarts(this.config.streamStartsPerMinute);
+  }
+
+  /**
+   * Starts an answer of this object's user: counts the start against their burst (unless
+   * `counted` is false: a service caller), runs the admission batch and, when it reserved,
+   * begins the generation. Here rather than in the route, the start's count and the batch
+   * are one hop from the Worker, and the generation begins with no round trip after the batch.
+   */
+  async start(admission: Admission, counted: boolean): Promise<StartOutcome> {
+    const over = counted ? this.starts.take(Date.now()) : null;
+    if (over) return { kind: 'rate_limited', retryAfterS: over.retryAfterS };
+    const job = await runAdmission(getDb(this.env.DB), admission);
+    if (!job) return { kind: 'refused' };
+    return { kind: 'started', body: this.begin(job) };
   }
 
   /** Starts the generation (once; a repeat just subscribes) and returns its stream from the first event. */
-  async begin(job: GenerationJob): Promise<ReadableStream<Uint8Array>> {
+  private begin(job: GenerationJob): ReadableStream<Uint8Array> {
     let run = this.runOf(job.generationId);
     if (!run) {
       run = this.newRun(EventLog.begin(this.store, job));

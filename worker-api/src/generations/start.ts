@@ -1,16 +1,12 @@
+import type { Context } from 'hono';
+import { admissionRefusal, prepareAdmission, type Admission, type AnswerRequest } from '../chat/admission';
 import { SSE_HEADERS } from '../chat/sse';
 import { settleStream } from '../chat/settle';
-import type { Db } from '../db/client';
-import { generationEndStatement } from '../db/queries/generations';
-import { settledAs, type GenerationJob } from './job';
+import { getDb, type Db } from '../db/client';
+import { generationEndStatement, getGenerationForUser } from '../db/queries/generations';
+import type { AppEnv } from '../env';
+import { streamStartsRefusal } from '../policy/stream-starts';
 import type { Generation } from './object';
-
-export type GenerationStart = {
-  db: Db;
-  generations: DurableObjectNamespace<Generation>;
-  /** The answer as admitted: its quota reserved and its generation recorded (`chat/admission.ts`). */
-  job: GenerationJob;
-};
 
 /** The object that owns a user's generations: one per user (see object.ts for why). */
 export function generationObject(namespace: DurableObjectNamespace<Generation>, userId: string): DurableObjectStub<Generation> {
@@ -18,33 +14,54 @@ export function generationObject(namespace: DurableObjectNamespace<Generation>, 
 }
 
 /**
- * Starts an admitted answer's object and returns its event stream at once, before the
- * provider has answered. From then on the object owns the answer: what the provider does,
- * and whether the client stays, shows only in the stream.
+ * Starts the answer request `r` asks for and returns its event stream at once, before the
+ * provider has answered; a refusal is the contract's JSON error. The user's generation object
+ * counts the start, admits it and from then on owns the answer: what the provider does, and
+ * whether the client stays, shows only in the stream.
  */
-export async function startGeneration({ db, generations, job }: GenerationStart): Promise<Response> {
-  let body: ReadableStream<Uint8Array>;
+export async function startAnswer(c: Context<AppEnv>, r: AnswerRequest): Promise<Response> {
+  const db = getDb(c.env.DB);
+  const admission = prepareAdmission(c, r);
+  let outcome;
   try {
-    body = await generationObject(generations, job.userId).begin(job);
+    outcome = await generationObject(c.env.GENERATIONS, r.userId).start(admission, !c.get('auth').isService);
   } catch (err) {
-    // Nothing will answer: free the reservation and end the generation rather than hold both until they expire.
-    await settleStream(
-      db,
-      {
-        ...settledAs(job),
-        message: null,
-        promptTokens: 0,
-        completionTokens: 0,
-        estimated: false,
-        status: 'error',
-        errorCode: 'generation_unavailable',
-        ttftMs: null,
-        durationMs: Date.now() - job.startedAt,
-      },
-      Date.now(),
-      [generationEndStatement(db, job.generationId, 'error')],
-    ).catch(() => undefined);
+    await endIfAdmitted(db, admission).catch(() => undefined);
     throw err;
   }
-  return new Response(body, { status: 200, headers: { ...SSE_HEADERS, 'X-Trace-Id': job.traceId } });
+  if (outcome.kind === 'rate_limited') throw streamStartsRefusal(outcome.retryAfterS);
+  if (outcome.kind === 'refused') throw await admissionRefusal(c, db, r, admission);
+  return new Response(outcome.body, { status: 200, headers: { ...SSE_HEADERS, 'X-Trace-Id': admission.traceId } });
+}
+
+/**
+ * The object failed, before or after its batch admitted the answer. If it had (the generation
+ * is recorded and running), nothing will answer: free the reservation and end the generation
+ * rather than hold both until they expire.
+ */
+async function endIfAdmitted(db: Db, a: Admission): Promise<void> {
+  const { terms } = a;
+  const generation = await getGenerationForUser(db, terms.userId, a.generationId);
+  if (generation?.status !== 'running') return;
+  await settleStream(
+    db,
+    {
+      reservationId: terms.reservationId,
+      userId: terms.userId,
+      traceId: a.traceId,
+      clientTraceId: a.clientTraceId,
+      conversationId: terms.conversationId,
+      model: generation.model,
+      message: null,
+      promptTokens: 0,
+      completionTokens: 0,
+      estimated: false,
+      status: 'error',
+      errorCode: 'generation_unavailable',
+      ttftMs: null,
+      durationMs: Date.now() - a.startedAt,
+    },
+    Date.now(),
+    [generationEndStatement(db, a.generationId, 'error')],
+  );
 }

@@ -1,14 +1,11 @@
 import { MAX_MESSAGE_CHARS } from '@chat/contract';
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { requireScopes } from '../auth/guards';
 import { requireAuthToStart } from '../auth/verify';
-import { admitAnswer, type AnswerRequest } from '../chat/admission';
-import { getDb } from '../db/client';
-import type { AppEnv } from '../env';
+import type { AnswerRequest } from '../chat/admission';
 import { createRouter } from '../http/app';
 import { bearer, errors, eventStreamResponse } from '../http/schemas';
-import { startGeneration } from '../generations/start';
+import { startAnswer } from '../generations/start';
 
 const ModelId = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'must be a model id');
 const ConvId = z.string().min(1).max(64);
@@ -64,17 +61,10 @@ const postStream = createRoute({
   responses: { ...eventStreamResponse, ...errors(400, 401, 403, 404, 429), ...nothingToAnswer, 409: { description: `${nothingToAnswer[409].description}, or ${errors(409)[409].description}`, content: nothingToAnswer[409].content } },
 });
 
-function answer(c: Context<AppEnv>, request: AnswerRequest) {
-  const db = getDb(c.env.DB);
-  return admitAnswer(c, db, request).then((job) => startGeneration({ db, generations: c.env.GENERATIONS, job }));
-}
-
-// Every D1 round trip before the provider call adds to the time to first token: the checks,
-// the reads and the writes are one batch (chat/admission.ts).
 export const streamRoutes = createRouter()
   .openapi(getStream, async (c) => {
     const { convId, model, regenerate, messageId } = c.req.valid('query');
-    return answer(c, {
+    return startAnswer(c, {
       userId: c.get('auth').sub,
       conversationId: convId,
       answerTo: { kind: 'stored-turn', regenerate: regenerate === '1' || regenerate === 'true', messageId },
@@ -83,7 +73,7 @@ export const streamRoutes = createRouter()
   })
   .openapi(postStream, async (c) => {
     const body = c.req.valid('json');
-    return answer(c, {
+    return startAnswer(c, {
       userId: c.get('auth').sub,
       conversationId: body.convId,
       answerTo: { kind: 'new-turn', content: body.content, editOf: body.editOf },

@@ -44,3 +44,27 @@ export function aroundRoundTrips(db: D1Database, before: (call: string, statemen
     },
   });
 }
+
+/**
+ * Runs `before` ahead of every round trip any D1 binding of this isolate makes until the
+ * returned function is called: the Worker's and its Durable Objects' alike (in the test pool
+ * they share the isolate, and their bindings one class), whose env a test cannot hand in.
+ */
+export function everyRoundTrip(sample: D1Database, before: (call: string) => void | Promise<void>): () => void {
+  const database = Object.getPrototypeOf(sample) as Record<string, unknown>;
+  const statement = Object.getPrototypeOf(sample.prepare('SELECT 1')) as Record<string, unknown>;
+  const patched: [Record<string, unknown>, string, unknown][] = [];
+  const around = (target: Record<string, unknown>, name: string) => {
+    const original = target[name] as (...args: unknown[]) => Promise<unknown>;
+    patched.push([target, name, original]);
+    target[name] = async function (this: unknown, ...args: unknown[]) {
+      await before(name);
+      return original.apply(this, args);
+    };
+  };
+  for (const name of ['batch', 'exec']) around(database, name);
+  for (const name of ['first', 'all', 'run', 'raw']) around(statement, name);
+  return () => {
+    for (const [target, name, original] of patched) target[name] = original;
+  };
+}
