@@ -287,6 +287,22 @@ export const usageEvents = sqliteTable(
 export type UsageEventRow = typeof usageEvents.$inferSelect;
 
 /**
+ * Each user's ledger tokens per UTC day, for the quota windows: kept by triggers on
+ * `usage_events` (migrations/0018_usage_days.sql), never written by the Worker, so a month's
+ * usage is at most 31 rows however many requests it had.
+ */
+export const usageDays = sqliteTable(
+  'usage_days',
+  {
+    userId: text('user_id').notNull(),
+    /** The UTC midnight the day starts at (epoch ms). */
+    dayStart: integer('day_start', { mode: 'number' }).notNull(),
+    totalTokens: integer('total_tokens').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.dayStart] })],
+);
+
+/**
  * A purchase priced by the server; `id` is the Toss `orderId`. A one-time order buys a month
  * of a plan; a subscription order is one charge attempt of one subscription period.
  */

@@ -10,19 +10,19 @@ export type QuotaClock = { dayStart: number; monthStart: number; now: number };
 
 /**
  * The user's quota snapshot as one SQL row, for `quotaSnapshot` and the admission batch alike.
- * Both windows are summed in one pass over the ledger (the covering index
- * `usage_events_user_created_tokens_idx` holds every column it reads): a busy user has
- * thousands of rows a month, and this runs before every answer.
+ * Usage is read from the per-day roll-up of the ledger (`usage_days`, kept by triggers): this
+ * runs before every answer, and a busy user's month is thousands of ledger rows but at most
+ * 31 days. The windows start at UTC midnights, as the days do.
  */
 export function quotaSnapshotSelect(userId: string, clock: QuotaClock): SQL {
   const live = sql`user_id = ${userId} AND expires_at > ${clock.now}`;
   return sql`SELECT
-  coalesce(sum(CASE WHEN created_at >= ${clock.dayStart} THEN total_tokens END), 0) AS usedDay,
-  coalesce(sum(CASE WHEN created_at >= ${clock.monthStart} THEN total_tokens END), 0) AS usedMonth,
+  coalesce(sum(CASE WHEN day_start >= ${clock.dayStart} THEN total_tokens END), 0) AS usedDay,
+  coalesce(sum(CASE WHEN day_start >= ${clock.monthStart} THEN total_tokens END), 0) AS usedMonth,
   (SELECT coalesce(sum(tokens), 0) FROM reservations WHERE ${live}) AS reserved,
   (SELECT count(*) FROM reservations WHERE ${live}) AS streams,
   (SELECT coalesce(sum(tokens), 0) FROM quota_grants WHERE ${live}) AS granted
-FROM usage_events WHERE user_id = ${userId} AND created_at >= min(${clock.dayStart}, ${clock.monthStart})`;
+FROM usage_days WHERE user_id = ${userId} AND day_start >= min(${clock.dayStart}, ${clock.monthStart})`;
 }
 
 /** The user's usage in each window, their live reservations and live grants, in one read. */
