@@ -1,15 +1,13 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
-import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
 import { adminApi } from '@/lib/admin-api';
 import type { AdminCreateModelRequest as ModelInput, AdminModel, AdminProvider } from '@chat/contract/api';
 import type { MessageKey } from '@/lib/i18n/messages';
 import { useT } from '@/lib/i18n/use-t';
+import { EditorField, useEditorForm } from './editor-form';
 import { EditorPage, SaveRow } from './editor-layout';
 import { EnabledToggle } from './enabled-toggle';
 
@@ -22,7 +20,7 @@ const TEXT_FIELDS = [
   ['inputPrice', 'admin.models.inputPrice', 'text'],
   ['outputPrice', 'admin.models.outputPrice', 'text'],
   ['priceCurrency', 'admin.models.currency', 'text'],
-] as const satisfies readonly (readonly [string, MessageKey, string])[];
+] as const satisfies readonly (readonly [string, MessageKey, 'text' | 'number'])[];
 
 type Draft = Record<'id' | 'providerId' | 'fallbacks' | (typeof TEXT_FIELDS)[number][0], string> & { fallbackForAllPlans: boolean };
 
@@ -58,48 +56,19 @@ function modelOf(draft: Draft): Omit<ModelInput, 'enabled'> {
   };
 }
 
-function useRegistryRefresh() {
-  const queryClient = useQueryClient();
-  return () => {
-    void queryClient.invalidateQueries({ queryKey: ['admin', 'models'] });
-    void queryClient.invalidateQueries({ queryKey: ['admin', 'actions'] });
-  };
-}
-
 function ModelForm({ model, providers }: { model: AdminModel | null; providers: AdminProvider[] }) {
   const t = useT();
-  const refresh = useRegistryRefresh();
-  const [draft, setDraft] = useState(() => draftOf(model, providers[0]?.id ?? ''));
   const prefix = model ? `model-${model.id}` : 'model-new';
-  const save = useMutation({
-    mutationFn: () => {
+  const { draft, set, idOf, submit, saving, refresh, text } = useEditorForm({
+    prefix,
+    initial: () => draftOf(model, providers[0]?.id ?? ''),
+    save: (draft) => {
       const { id, ...change } = modelOf(draft);
       return model ? adminApi.updateModel(model.id, change) : adminApi.createModel({ id, ...change, enabled: true });
     },
-    onSuccess: () => {
-      refresh();
-      if (!model) setDraft(draftOf(null, providers[0]?.id ?? ''));
-    },
+    invalidates: [['admin', 'models'], ['admin', 'actions']],
+    creates: !model,
   });
-  const field = (name: Exclude<keyof Draft, 'fallbackForAllPlans'>, label: MessageKey, type = 'text', required = true) => (
-    <div className="min-w-0 space-y-1.5">
-      <Label htmlFor={`${prefix}-${name}`}>{t(label)}</Label>
-      <Input
-        id={`${prefix}-${name}`}
-        type={type}
-        inputMode={name.endsWith('Price') ? 'decimal' : undefined}
-        value={draft[name]}
-        onChange={(e) => setDraft({ ...draft, [name]: e.target.value })}
-        required={required}
-        autoComplete="off"
-        spellCheck={false}
-      />
-    </div>
-  );
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
   return (
     <Card data-testid={prefix}>
       <CardHeader>
@@ -117,30 +86,29 @@ function ModelForm({ model, providers }: { model: AdminModel | null; providers: 
       </CardHeader>
       <CardContent>
         <form onSubmit={submit} className="grid gap-3 sm:grid-cols-3">
-          {!model && field('id', 'admin.models.id')}
-          <div className="min-w-0 space-y-1.5">
-            <Label htmlFor={`${prefix}-providerId`}>{t('admin.models.provider')}</Label>
-            <NativeSelect id={`${prefix}-providerId`} className="w-full" value={draft.providerId} onChange={(e) => setDraft({ ...draft, providerId: e.target.value })}>
+          {!model && text('id', t('admin.models.id'))}
+          <EditorField id={idOf('providerId')} label={t('admin.models.provider')}>
+            <NativeSelect id={idOf('providerId')} className="w-full" value={draft.providerId} onChange={(e) => set('providerId', e.target.value)}>
               {providers.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.enabled ? p.name : `${p.name} (${t('admin.disabled')})`}
                 </option>
               ))}
             </NativeSelect>
-          </div>
+          </EditorField>
           {TEXT_FIELDS.map(([name, label, type]) => (
-            <div key={name}>{field(name, label, type)}</div>
+            <div key={name}>{text(name, t(label), { type, inputMode: name.endsWith('Price') ? 'decimal' : undefined })}</div>
           ))}
-          <div className="sm:col-span-3">{field('fallbacks', 'admin.models.fallbacks', 'text', false)}</div>
+          {text('fallbacks', t('admin.models.fallbacks'), { required: false }, 'sm:col-span-3')}
           <label className="flex min-h-11 items-center gap-2 text-sm sm:col-span-3">
-            <input type="checkbox" className="size-4" checked={draft.fallbackForAllPlans} onChange={(e) => setDraft({ ...draft, fallbackForAllPlans: e.target.checked })} />
+            <input type="checkbox" className="size-4" checked={draft.fallbackForAllPlans} onChange={(e) => set('fallbackForAllPlans', e.target.checked)} />
             {t('admin.models.fallbackForAll')}
           </label>
           <SaveRow
             label={model ? t('admin.models.save') : t('admin.models.create')}
-            pending={save.isPending}
-            saved={save.isSuccess ? t('admin.models.saved', { model: save.data.id }) : null}
-            error={save.error}
+            pending={saving.isPending}
+            saved={saving.isSuccess ? t('admin.models.saved', { model: saving.data.id }) : null}
+            error={saving.error}
             span="sm:col-span-3"
           />
         </form>

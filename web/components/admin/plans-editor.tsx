@@ -1,14 +1,12 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
-import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
 import { adminApi } from '@/lib/admin-api';
 import type { AdminCreatePlanRequest as PlanInput, AdminPlan } from '@chat/contract/api';
 import type { MessageKey } from '@/lib/i18n/messages';
 import { useT } from '@/lib/i18n/use-t';
+import { useEditorForm } from './editor-form';
 import { EditorPage, SaveRow } from './editor-layout';
 
 const NUMBER_FIELDS = [
@@ -53,31 +51,17 @@ function planOf(draft: Draft): PlanInput {
 
 function PlanForm({ plan }: { plan: AdminPlan | null }) {
   const t = useT();
-  const queryClient = useQueryClient();
-  const [draft, setDraft] = useState(() => draftOf(plan));
   const prefix = plan ? `plan-${plan.id}` : 'plan-new';
-  const save = useMutation({
-    mutationFn: () => {
+  const { submit, saving, text } = useEditorForm({
+    prefix,
+    initial: () => draftOf(plan),
+    save: (draft) => {
       const { id, ...change } = planOf(draft);
       return plan ? adminApi.updatePlan(plan.id, change) : adminApi.createPlan({ id, ...change });
     },
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ['admin', 'plans'] });
-      void queryClient.invalidateQueries({ queryKey: ['admin', 'actions'] });
-      void queryClient.invalidateQueries({ queryKey: ['plans'] });
-      if (!plan) setDraft(draftOf(null));
-    },
+    invalidates: [['admin', 'plans'], ['admin', 'actions'], ['plans']],
+    creates: !plan,
   });
-  const field = (name: keyof Draft, label: MessageKey, type = 'text') => (
-    <div className="space-y-1.5">
-      <Label htmlFor={`${prefix}-${name}`}>{t(label)}</Label>
-      <Input id={`${prefix}-${name}`} type={type} value={draft[name]} onChange={(e) => setDraft({ ...draft, [name]: e.target.value })} required />
-    </div>
-  );
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
   return (
     <Card data-testid={prefix}>
       <CardHeader>
@@ -85,17 +69,17 @@ function PlanForm({ plan }: { plan: AdminPlan | null }) {
       </CardHeader>
       <CardContent>
         <form onSubmit={submit} className="grid gap-3 sm:grid-cols-3">
-          {!plan && field('id', 'admin.plans.id')}
-          {field('name', 'admin.plans.name')}
-          <div className="sm:col-span-2">{field('models', 'admin.plans.models')}</div>
+          {!plan && text('id', t('admin.plans.id'))}
+          {text('name', t('admin.plans.name'))}
+          {text('models', t('admin.plans.models'), {}, 'sm:col-span-2')}
           {NUMBER_FIELDS.map(([name, label]) => (
-            <div key={name}>{field(name, label, 'number')}</div>
+            <div key={name}>{text(name, t(label), { type: 'number' })}</div>
           ))}
           <SaveRow
             label={plan ? t('admin.plans.save') : t('admin.plans.create')}
-            pending={save.isPending}
-            saved={save.isSuccess ? t('admin.plans.saved', { plan: save.data.name }) : null}
-            error={save.error}
+            pending={saving.isPending}
+            saved={saving.isSuccess ? t('admin.plans.saved', { plan: saving.data.name }) : null}
+            error={saving.error}
             span="sm:col-span-3"
           />
         </form>

@@ -1,16 +1,13 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
-import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
 import { Textarea } from '@/components/ui/textarea';
 import { adminApi } from '@/lib/admin-api';
 import type { AdminCreateProviderRequest as ProviderInput, AdminProvider } from '@chat/contract/api';
-import type { MessageKey } from '@/lib/i18n/messages';
 import { useT } from '@/lib/i18n/use-t';
+import { EditorField, useEditorForm } from './editor-form';
 import { EditorPage, SaveRow } from './editor-layout';
 import { EnabledToggle } from './enabled-toggle';
 
@@ -47,39 +44,19 @@ function providerOf(draft: Draft): Omit<ProviderInput, 'enabled'> {
   return { id: draft.id.trim(), name: draft.name.trim(), baseUrl: baseUrl === '' ? null : baseUrl, apiKeySecret: draft.apiKeySecret.trim(), extraHeaders: headersOf(draft.headers), kind: draft.kind };
 }
 
-function useRegistryRefresh() {
-  const queryClient = useQueryClient();
-  return () => {
-    void queryClient.invalidateQueries({ queryKey: ['admin', 'providers'] });
-    void queryClient.invalidateQueries({ queryKey: ['admin', 'actions'] });
-  };
-}
-
 function ProviderForm({ provider }: { provider: AdminProvider | null }) {
   const t = useT();
-  const refresh = useRegistryRefresh();
-  const [draft, setDraft] = useState(() => draftOf(provider));
   const prefix = provider ? `provider-${provider.id}` : 'provider-new';
-  const save = useMutation({
-    mutationFn: () => {
+  const { draft, set, idOf, submit, saving, refresh, text } = useEditorForm({
+    prefix,
+    initial: () => draftOf(provider),
+    save: (draft) => {
       const { id, ...change } = providerOf(draft);
       return provider ? adminApi.updateProvider(provider.id, change) : adminApi.createProvider({ id, ...change, enabled: true });
     },
-    onSuccess: () => {
-      refresh();
-      if (!provider) setDraft(draftOf(null));
-    },
+    invalidates: [['admin', 'providers'], ['admin', 'actions']],
+    creates: !provider,
   });
-  const field = (name: 'id' | 'name' | 'baseUrl' | 'apiKeySecret', label: MessageKey, options: { required?: boolean; placeholder?: string } = {}) => (
-    <div className="min-w-0 space-y-1.5">
-      <Label htmlFor={`${prefix}-${name}`}>{t(label)}</Label>
-      <Input id={`${prefix}-${name}`} value={draft[name]} onChange={(e) => setDraft({ ...draft, [name]: e.target.value })} required={options.required ?? true} placeholder={options.placeholder} autoComplete="off" spellCheck={false} />
-    </div>
-  );
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
   return (
     <Card data-testid={prefix}>
       <CardHeader>
@@ -97,29 +74,27 @@ function ProviderForm({ provider }: { provider: AdminProvider | null }) {
       </CardHeader>
       <CardContent>
         <form onSubmit={submit} className="grid gap-3 sm:grid-cols-2">
-          {!provider && field('id', 'admin.providers.id')}
-          {field('name', 'admin.providers.name')}
-          <div className="sm:col-span-2">{field('baseUrl', 'admin.providers.baseUrl', { required: false, placeholder: t('admin.providers.defaultUrl') })}</div>
-          {field('apiKeySecret', 'admin.providers.apiKeySecret', { placeholder: 'OPENAI_API_KEY' })}
-          <div className="min-w-0 space-y-1.5">
-            <Label htmlFor={`${prefix}-kind`}>{t('admin.providers.kind')}</Label>
-            <NativeSelect id={`${prefix}-kind`} className="w-full" value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value as Draft['kind'] })}>
+          {!provider && text('id', t('admin.providers.id'))}
+          {text('name', t('admin.providers.name'))}
+          {text('baseUrl', t('admin.providers.baseUrl'), { required: false, placeholder: t('admin.providers.defaultUrl') }, 'sm:col-span-2')}
+          {text('apiKeySecret', t('admin.providers.apiKeySecret'), { placeholder: 'OPENAI_API_KEY' })}
+          <EditorField id={idOf('kind')} label={t('admin.providers.kind')}>
+            <NativeSelect id={idOf('kind')} className="w-full" value={draft.kind} onChange={(e) => set('kind', e.target.value as Draft['kind'])}>
               {KINDS.map((kind) => (
                 <option key={kind} value={kind}>
                   {t(`admin.providers.kind.${kind}`)}
                 </option>
               ))}
             </NativeSelect>
-          </div>
-          <div className="min-w-0 space-y-1.5 sm:col-span-2">
-            <Label htmlFor={`${prefix}-headers`}>{t('admin.providers.headers')}</Label>
-            <Textarea id={`${prefix}-headers`} rows={2} value={draft.headers} onChange={(e) => setDraft({ ...draft, headers: e.target.value })} spellCheck={false} placeholder="OpenAI-Project: proj_…" />
-          </div>
+          </EditorField>
+          <EditorField id={idOf('headers')} label={t('admin.providers.headers')} className="sm:col-span-2">
+            <Textarea id={idOf('headers')} rows={2} value={draft.headers} onChange={(e) => set('headers', e.target.value)} spellCheck={false} placeholder="OpenAI-Project: proj_…" />
+          </EditorField>
           <SaveRow
             label={provider ? t('admin.providers.save') : t('admin.providers.create')}
-            pending={save.isPending}
-            saved={save.isSuccess ? t('admin.providers.saved', { name: save.data.name }) : null}
-            error={save.error}
+            pending={saving.isPending}
+            saved={saving.isSuccess ? t('admin.providers.saved', { name: saving.data.name }) : null}
+            error={saving.error}
             span="sm:col-span-2"
           />
         </form>
