@@ -20,9 +20,10 @@ async function upstreamRequests(): Promise<number> {
 }
 
 /**
- * Sends one request to the Worker over a D1 binding that records each round trip, with the
- * number of requests the fake provider had seen at that moment: a round trip made before the
- * provider was called shows the count from before the request.
+ * Sends one request to the Worker, recording each D1 round trip made while it runs (the
+ * Worker's and its generation object's) with the number of requests the fake provider had
+ * seen at that moment: a round trip made before the provider was called shows the count from
+ * before the request.
  */
 async function roundTrips(token: string, path: string, init: RequestInit = {}) {
   const trips: { call: string; upstreamBefore: number }[] = [];

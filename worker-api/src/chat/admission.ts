@@ -30,7 +30,7 @@ import { costedContent } from '../policy/tokens';
 import { buildPrompt, promptCosting, promptTokensOf } from './context';
 import { candidatesOf } from '../providers/candidates';
 import { withRefusalsAudited } from './refusals';
-import { settleStream } from './settle';
+import { settleStream, type StreamOutcome } from './settle';
 
 const encoder = new TextEncoder();
 
@@ -147,6 +147,27 @@ export async function runAdmission(db: Db, a: Admission): Promise<GenerationJob 
   };
 }
 
+/** The record of an admission nothing answered (refused, or its object failed): no message, no tokens. */
+export function unansweredOutcome(a: Admission, model: string, status: 'rejected' | 'error', errorCode: string, now = Date.now()): StreamOutcome {
+  const { terms } = a;
+  return {
+    reservationId: terms.reservationId,
+    userId: terms.userId,
+    traceId: a.traceId,
+    clientTraceId: a.clientTraceId,
+    conversationId: terms.conversationId,
+    message: null,
+    model,
+    promptTokens: 0,
+    completionTokens: 0,
+    estimated: false,
+    status,
+    errorCode,
+    ttftMs: null,
+    durationMs: now - a.startedAt,
+  };
+}
+
 /** The batch's terms for what is answered: a new turn with its title, or a stored one. */
 function answerToOf(a: AnswerRequest['answerTo'], newTurn: ReturnType<typeof costedContent> | null): AdmissionTerms['answerTo'] {
   if (a.kind === 'new-turn' && newTurn) return { kind: 'new-turn', turn: newTurn, title: newTurn.content.trim().slice(0, 60), editOf: a.editOf ?? null };
@@ -183,7 +204,8 @@ function answerable(history: readonly PickedMessage[]): boolean {
  * (409), the message an edit or a regeneration names (404), something to answer (409), then
  * the quota and the stream slots (429).
  */
-export async function admissionRefusal(c: Context<AppEnv>, db: Db, r: AnswerRequest, { terms, startedAt }: Admission): Promise<ApiError> {
+export async function admissionRefusal(c: Context<AppEnv>, db: Db, r: AnswerRequest, admission: Admission): Promise<ApiError> {
+  const { terms, startedAt } = admission;
   const { entitled, model, history, systemTokens } = await withRefusalsAudited(c, r.askedModel, async () => {
     const [entitled, conversation, history, stored, , available] = await Promise.all([
       getEntitled(db, r.userId, startedAt),
@@ -211,21 +233,6 @@ export async function admissionRefusal(c: Context<AppEnv>, db: Db, r: AnswerRequ
   }
   const err = await quotaRefusal(db, { userId: r.userId, plan: entitled.plan, promptTokens: promptTokensOf(terms, systemTokens, history) }, startedAt);
   // Refusals go in the audit trail too, so an operator can see why a user got a 429.
-  await settleStream(db, {
-    reservationId: terms.reservationId,
-    userId: r.userId,
-    traceId: c.get('traceId'),
-    clientTraceId: c.get('clientTraceId'),
-    conversationId: terms.conversationId,
-    message: null,
-    model,
-    promptTokens: 0,
-    completionTokens: 0,
-    estimated: false,
-    status: 'rejected',
-    errorCode: err.code,
-    ttftMs: null,
-    durationMs: Date.now() - startedAt,
-  });
+  await settleStream(db, unansweredOutcome(admission, model, 'rejected', err.code));
   return err;
 }

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { admissionRefusal, prepareAdmission, type Admission, type AnswerRequest } from '../chat/admission';
+import { admissionRefusal, prepareAdmission, unansweredOutcome, type Admission, type AnswerRequest } from '../chat/admission';
 import { SSE_HEADERS } from '../chat/sse';
 import { settleStream } from '../chat/settle';
 import { getDb, type Db } from '../db/client';
@@ -40,28 +40,8 @@ export async function startAnswer(c: Context<AppEnv>, r: AnswerRequest): Promise
  * rather than hold both until they expire.
  */
 async function endIfAdmitted(db: Db, a: Admission): Promise<void> {
-  const { terms } = a;
-  const generation = await getGenerationForUser(db, terms.userId, a.generationId);
+  const generation = await getGenerationForUser(db, a.terms.userId, a.generationId);
   if (generation?.status !== 'running') return;
-  await settleStream(
-    db,
-    {
-      reservationId: terms.reservationId,
-      userId: terms.userId,
-      traceId: a.traceId,
-      clientTraceId: a.clientTraceId,
-      conversationId: terms.conversationId,
-      model: generation.model,
-      message: null,
-      promptTokens: 0,
-      completionTokens: 0,
-      estimated: false,
-      status: 'error',
-      errorCode: 'generation_unavailable',
-      ttftMs: null,
-      durationMs: Date.now() - a.startedAt,
-    },
-    Date.now(),
-    [generationEndStatement(db, a.generationId, 'error')],
-  );
+  const now = Date.now();
+  await settleStream(db, unansweredOutcome(a, generation.model, 'error', 'generation_unavailable', now), now, [generationEndStatement(db, a.generationId, 'error', now)]);
 }

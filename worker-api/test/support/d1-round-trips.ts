@@ -1,3 +1,7 @@
+/** The calls of a D1 binding and of its statements that each make one round trip to the database. */
+const DATABASE_TRIPS = ['batch', 'exec'] as const;
+const STATEMENT_TRIPS = ['first', 'all', 'run', 'raw'] as const;
+
 /**
  * A D1 binding that runs `before` ahead of each round trip it makes to the database: a
  * statement's `first`, `all`, `run` or `raw` (given the bound statement), a `batch`, an
@@ -11,7 +15,7 @@ export function aroundRoundTrips(db: D1Database, before: (call: string, statemen
     const proxy = new Proxy(stmt, {
       get(target, prop) {
         if (prop === 'bind') return (...values: unknown[]) => wrap(target.bind(...values));
-        if (prop === 'first' || prop === 'all' || prop === 'run' || prop === 'raw') {
+        if ((STATEMENT_TRIPS as readonly PropertyKey[]).includes(prop)) {
           return async (...args: unknown[]) => {
             await before(prop, target);
             return (target[prop] as (...a: unknown[]) => Promise<unknown>).apply(target, args);
@@ -62,8 +66,8 @@ export function everyRoundTrip(sample: D1Database, before: (call: string) => voi
       return original.apply(this, args);
     };
   };
-  for (const name of ['batch', 'exec']) around(database, name);
-  for (const name of ['first', 'all', 'run', 'raw']) around(statement, name);
+  for (const name of DATABASE_TRIPS) around(database, name);
+  for (const name of STATEMENT_TRIPS) around(statement, name);
   return () => {
     for (const [target, name, original] of patched) target[name] = original;
   };
