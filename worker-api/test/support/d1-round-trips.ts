@@ -2,6 +2,10 @@
 const DATABASE_TRIPS = ['batch', 'exec'] as const;
 const STATEMENT_TRIPS = ['first', 'all', 'run', 'raw'] as const;
 
+function isStatementTrip(prop: PropertyKey): prop is (typeof STATEMENT_TRIPS)[number] {
+  return (STATEMENT_TRIPS as readonly PropertyKey[]).includes(prop);
+}
+
 /**
  * A D1 binding that runs `before` ahead of each round trip it makes to the database: a
  * statement's `first`, `all`, `run` or `raw` (given the bound statement), a `batch`, an
@@ -15,7 +19,7 @@ export function aroundRoundTrips(db: D1Database, before: (call: string, statemen
     const proxy = new Proxy(stmt, {
       get(target, prop) {
         if (prop === 'bind') return (...values: unknown[]) => wrap(target.bind(...values));
-        if ((STATEMENT_TRIPS as readonly PropertyKey[]).includes(prop)) {
+        if (isStatementTrip(prop)) {
           return async (...args: unknown[]) => {
             await before(prop, target);
             return (target[prop] as (...a: unknown[]) => Promise<unknown>).apply(target, args);
