@@ -11,6 +11,8 @@
  *   --samples N (streams per level and path at least; 50) --users N (100)
  *   --paths direct,reference,worker,bff --worker-runtime wrangler|miniflare --quick --skip-build --rebuild
  *   --no-bundle --out FILE
+ *   --d1 worker|process: with --worker-runtime miniflare, D1 as Miniflare's simulator inside the Worker's workerd
+ *     (default) or in a workerd process of its own, as production keeps it off the Worker's thread (src/d1-host)
  *   --d1-rtt MS[,MS…]: simulated geography instead (see geography.ts): added TTFT per D1 round-trip time
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -26,7 +28,7 @@ import { startReferenceWorker, type ReferenceWorker } from './reference';
 import { bundleLines, checkTargets, levelTable, referenceTable, targetTable } from './report';
 import { prepareScenario } from './scenario';
 import { streamAgent } from './sse-client';
-import { BENCH_PLAN, ROOT, sessionCookie, startBenchStack, type WorkerRuntime } from './stack';
+import { BENCH_PLAN, ROOT, sessionCookie, startBenchStack, type D1Placement, type WorkerRuntime } from './stack';
 
 const { values: args } = parseArgs({
   options: {
@@ -42,6 +44,7 @@ const { values: args } = parseArgs({
     rebuild: { type: 'boolean', default: false },
     'no-bundle': { type: 'boolean', default: false },
     'worker-runtime': { type: 'string', default: 'wrangler' },
+    d1: { type: 'string', default: 'worker' },
     out: { type: 'string' },
     'd1-rtt': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -49,7 +52,7 @@ const { values: args } = parseArgs({
 });
 
 if (args.help) {
-  console.log('usage: npm run bench -- [--quick] [--ttft MS] [--gap MS] [--tokens N] [--levels 1,10,100,1000] [--samples N] [--users N] [--paths direct,reference,worker,bff] [--worker-runtime wrangler|miniflare] [--skip-build|--rebuild] [--no-bundle] [--out FILE] [--d1-rtt 0,50,150,250]');
+  console.log('usage: npm run bench -- [--quick] [--ttft MS] [--gap MS] [--tokens N] [--levels 1,10,100,1000] [--samples N] [--users N] [--paths direct,reference,worker,bff] [--worker-runtime wrangler|miniflare] [--d1 worker|process] [--skip-build|--rebuild] [--no-bundle] [--out FILE] [--d1-rtt 0,50,150,250]');
   process.exit(0);
 }
 
@@ -82,6 +85,15 @@ if (args['worker-runtime'] !== 'wrangler' && args['worker-runtime'] !== 'minifla
   process.exit(2);
 }
 const workerRuntime: WorkerRuntime = args['worker-runtime'];
+if (args.d1 !== 'process' && args.d1 !== 'worker') {
+  console.error(`--d1 must be process or worker, got ${args.d1}`);
+  process.exit(2);
+}
+const d1: D1Placement = args.d1;
+if (d1 === 'process' && workerRuntime !== 'miniflare') {
+  console.error('--d1 process needs --worker-runtime miniflare');
+  process.exit(2);
+}
 const withWeb = paths.includes('bff') || !args['no-bundle'];
 const say = (line: string) => console.log(`[bench] ${line}`);
 
@@ -98,9 +110,9 @@ async function main(): Promise<void> {
   // Other work on the machine skews every number here; the run records how busy it was.
   const loadStart = os.loadavg();
   if (withWeb) await ensureWebBuild();
-  say(`load average ${loadStart.map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs; Worker under ${workerRuntime === 'wrangler' ? 'wrangler dev' : 'Miniflare (no dev proxy)'}`);
+  say(`load average ${loadStart.map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs; Worker under ${workerRuntime === 'wrangler' ? 'wrangler dev' : `Miniflare (no dev proxy), D1 ${d1 === 'process' ? 'in its own workerd process' : "in the Worker's workerd"}`}`);
   say(`fake OpenAI pace: ttft ${pace.ttftMs} ms, gap ${pace.gapMs} ms, ${pace.tokens} tokens; levels ${levels.join(', ')}; paths ${paths.join(', ')}; ≥${samples} streams per level and path; ${userCount} users`);
-  const stack = await startBenchStack({ name: 'bench', pace, withWeb, workerRuntime, say });
+  const stack = await startBenchStack({ name: 'bench', pace, withWeb, workerRuntime, d1, say });
   let reference: ReferenceWorker | undefined;
   const stopAll = () => Promise.all([stack.stop(), reference?.stop()]);
   const stopOnSignal = (signal: NodeJS.Signals) => {
@@ -124,13 +136,15 @@ async function main(): Promise<void> {
 
     const worker = workerdIn(stack.pids.worker);
     const web = stack.pids.web === undefined ? undefined : workerdIn(stack.pids.web);
+    const d1Host = stack.pids.d1 === undefined ? undefined : workerdIn(stack.pids.d1);
     const watch: Record<string, number[]> = {
       worker: worker.runtime,
       workerProxy: worker.proxy,
       ...(web ? { web: web.runtime, webProxy: web.proxy } : {}),
       ...(reference ? { reference: workerdIn(reference.pid).runtime } : {}),
+      ...(d1Host ? { d1: [...d1Host.runtime, ...d1Host.proxy] } : {}),
     };
-    say(`watching workerd: Worker ${worker.runtime.join(',')} (dev proxy ${worker.proxy.join(',')}); BFF ${web?.runtime.join(',') ?? '-'} (dev proxy ${web?.proxy.join(',') ?? '-'}); reference ${watch.reference?.join(',') ?? '-'}`);
+    say(`watching workerd: Worker ${worker.runtime.join(',')} (dev proxy ${worker.proxy.join(',')}); BFF ${web?.runtime.join(',') ?? '-'} (dev proxy ${web?.proxy.join(',') ?? '-'}); reference ${watch.reference?.join(',') ?? '-'}; D1 host ${watch.d1?.join(',') ?? '-'}`);
     const agent = streamAgent();
     // Long enough for the slowest level, short enough that a hung stream cannot stall the run.
     const timeoutMs = 60_000 + pace.ttftMs + pace.gapMs * pace.tokens * 2;

@@ -99,7 +99,7 @@ function pad(cells: string[], widths: number[]): string {
 
 /** The per-level, per-path table (times in ms). */
 export function levelTable(runs: LevelRun[]): string {
-  const header = ['streams', 'path', 'ok/total', 'peak open', 'TTFB p50/p99', 'TTFT p50/p99', '+TTFT p50/p99', 'drift p50/p99', '+drift p99', 'tok/s', 'Worker RSS MiB', 'BFF RSS MiB', 'Worker CPU ms/str', 'BFF CPU ms/str', 'dev proxies CPU ms/str', 'client lag p99'];
+  const header = ['streams', 'path', 'ok/total', 'peak open', 'TTFB p50/p99', 'TTFT p50/p99', '+TTFT p50/p99', 'drift p50/p99', '+drift p99', 'tok/s', 'Worker RSS MiB', 'BFF RSS MiB', 'Worker CPU ms/str', 'BFF CPU ms/str', 'dev proxies CPU ms/str', 'D1 host CPU ms/str', 'client lag p99'];
   const sum = (r: LevelRun, names: string[], field: 'peakRssMiB' | 'cpuMsPerStream') => names.reduce((acc, n) => acc + (r.processes[n]?.[field] ?? 0), 0);
   const rows = runs.map((r) => [
     String(r.concurrency),
@@ -117,6 +117,7 @@ export function levelTable(runs: LevelRun[]): string {
     r.path === 'direct' ? '-' : ms(r.processes[r.path === 'reference' ? 'reference' : 'worker']?.cpuMsPerStream),
     r.path === 'bff' ? ms(r.processes.web?.cpuMsPerStream) : '-',
     r.path === 'direct' || r.path === 'reference' ? '-' : ms(sum(r, r.path === 'bff' ? ['workerProxy', 'webProxy'] : ['workerProxy'], 'cpuMsPerStream')),
+    r.processes.d1 && r.path !== 'direct' && r.path !== 'reference' ? ms(r.processes.d1.cpuMsPerStream) : '-',
     ms(r.clientLoopDelayP99Ms),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));

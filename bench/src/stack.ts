@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTokenSigner, type AccessClaims, type TokenSigner } from '@chat/keys';
 import {
@@ -6,6 +6,7 @@ import {
   freePort,
   keysCli as runKeysCli,
   localKvStore,
+  type ProcessSet,
   randomSecret,
   ROOT,
   sessionCookie,
@@ -20,11 +21,14 @@ import {
 } from '@chat/ops/stack';
 import { buildWorker, type WorkerBuild } from './bundle';
 import type { BundleTarget } from '@chat/ops/worker-bundle';
+import { onlyD1Database } from './d1-databases';
 import { groupsGone } from './procfs';
 
 export { ROOT, sessionCookie };
 
 export type WorkerRuntime = 'wrangler' | 'miniflare';
+
+export type D1Placement = 'process' | 'worker';
 
 /** How the fake OpenAI answers by default (each request can still override with `[[fake …]]`). */
 export type UpstreamPace = { ttftMs: number; gapMs: number; tokens: number };
@@ -44,6 +48,11 @@ export type BenchStackOptions = {
    * `miniflare`: the same bundle, workerd and local state without wrangler's dev proxy (see run-worker.ts).
    */
   workerRuntime?: WorkerRuntime;
+  /**
+   * Under `miniflare` only. `worker` (default): Miniflare's simulator inside the Worker's workerd. `process`: D1
+   * in a workerd process of its own (d1-host/worker.ts), as production keeps it off the Worker's thread.
+   */
+  d1?: D1Placement;
   /** Progress lines. */
   say?: (line: string) => void;
 };
@@ -61,7 +70,7 @@ export type BenchStack = {
   workerBuild: WorkerBuild;
   secrets: { AUTH_SECRET: string; KEY_WRAPPING_SECRET: string };
   /** Process ids of the long-running children (each the leader of its own process group). */
-  pids: { worker: number; web: number | undefined; openai: number };
+  pids: { worker: number; web: number | undefined; openai: number; d1: number | undefined };
   /** DevTools inspector ports of the Worker's and the BFF's isolates (for CPU profiles). */
   inspectors: { worker: number; web: number | undefined };
   stop: () => Promise<void>;
@@ -133,13 +142,20 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     say(`starting the Worker (${runtime === 'wrangler' ? 'wrangler dev' : 'Miniflare, no dev proxy'})`);
     const workerUrl = `http://127.0.0.1:${workerPort}`;
     let worker: Child;
+    let d1Pid: number | undefined;
     if (runtime === 'wrangler') {
       ({ child: worker } = await startWranglerDev(processes, 'worker', { config: workerConfig, noBundle: true, port: workerPort, inspectorPort: workerInspector, persistTo, vars, cwd: ROOT, readyPath: '/health' }));
     } else {
+      const d1Args: string[] = [];
+      if (options.d1 === 'process') {
+        const d1 = await startD1Host(processes, workerConfig, persistTo);
+        d1Pid = d1.pid;
+        d1Args.push('--d1-url', d1.url);
+      }
       worker = processes.start(
         'worker',
         TSX,
-        ['bench/src/run-worker.ts', '--name', 'chat-api', '--config', workerConfig, '--script', workerBuild.script, '--port', String(workerPort), '--inspector-port', String(workerInspector), '--persist-to', persistTo, ...varArgs(vars)],
+        ['bench/src/run-worker.ts', '--name', 'chat-api', '--config', workerConfig, '--script', workerBuild.script, '--port', String(workerPort), '--inspector-port', String(workerInspector), '--persist-to', persistTo, ...d1Args, ...varArgs(vars)],
         { cwd: ROOT },
       );
       await waitForHttp(`${workerUrl}/health`, 90_000);
@@ -189,7 +205,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       logDir,
       workerBuild,
       secrets,
-      pids: { worker: requirePid(worker.pid), web: webPid, openai: requirePid(openai.pid) },
+      pids: { worker: requirePid(worker.pid), web: webPid, openai: requirePid(openai.pid), d1: d1Pid },
       inspectors: { worker: workerInspector, web: webInspector },
       stop: stack.stop,
     };
@@ -214,6 +230,31 @@ function snapshotConfig(build: WorkerBuild): string {
   const path = join(build.bundle.dir, 'wrangler.toml');
   writeFileSync(path, config);
   return path;
+}
+
+const D1_HOST_CONFIG = join(ROOT, 'bench/src/d1-host/wrangler.toml');
+
+/**
+ * The Worker's D1 databases in a workerd process of their own (d1-host/worker.ts), on the
+ * SQLite files of `persistTo`'s local D1: its object storage directory is the simulator's.
+ */
+export async function startD1Host(processes: ProcessSet, workerConfig: string, persistTo: string): Promise<{ url: string; pid: number }> {
+  const databaseId = onlyD1Database(workerConfig);
+  const dir = join(persistTo, 'd1-host');
+  const build = await buildWorker(join(dir, 'build'), { config: D1_HOST_CONFIG });
+  mkdirSync(join(dir, 'v3'), { recursive: true });
+  symlinkSync(join(persistTo, 'v3', 'd1'), join(dir, 'v3', 'do'));
+  const port = await freePort();
+  const child = processes.start(
+    'd1',
+    TSX,
+    ['bench/src/run-worker.ts', '--name', 'miniflare', '--config', D1_HOST_CONFIG, '--script', build.script, '--port', String(port), '--persist-to', dir, '--var', `DATABASE_ID:${databaseId}`],
+    { cwd: ROOT },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  // Up once it answers at all (a GET is refused: D1 queries are POSTed).
+  await waitForHttp(url, 90_000, child);
+  return { url, pid: requirePid(child.pid) };
 }
 
 function requirePid(pid: number | undefined): number {
