@@ -3,7 +3,7 @@ import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, newAdmin, ok, unique } from './support/admin';
 import { expectError } from './support/errors';
-import { makeKey, publish, type TestKey } from './support/tokens';
+import { publishedKey, type TestKey } from './support/tokens';
 import { newUser } from './support/users';
 
 type Page<T> = { items: T[]; nextCursor: string | null };
@@ -12,8 +12,7 @@ let key: TestKey;
 let admin: { id: string; token: string };
 
 beforeAll(async () => {
-  key = await makeKey();
-  await publish(key);
+  key = await publishedKey();
   admin = await newAdmin(key);
 });
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { call, insertUsage, newAdmin, newNamedUser, ok, unique } from './support/admin';
 import { eventsOf, readSse } from './support/sse';
-import { makeKey, publish, type TestKey } from './support/tokens';
+import { publishedKey, type TestKey } from './support/tokens';
 import { newUser } from './support/users';
 import { expectError, type ErrorBody } from './support/errors';
 
@@ -22,8 +22,7 @@ let key: TestKey;
 let admin: { id: string; token: string };
 
 beforeAll(async () => {
-  key = await makeKey();
-  await publish(key);
+  key = await publishedKey();
   admin = await newAdmin(key);
 });
 

@@ -5,7 +5,7 @@ import type { Bindings } from '../src/env';
 import worker, { app } from '../src/index';
 import { ADMIN_SCOPES, call, insertUsage, newAdmin, newNamedUser, ok, unique } from './support/admin';
 import { eventsOf, readSse } from './support/sse';
-import { makeKey, publish, sign, USER_SCOPES, type TestKey } from './support/tokens';
+import { publishedKey, sign, USER_SCOPES, type TestKey } from './support/tokens';
 import { newUser } from './support/users';
 import { expectError, type ErrorBody } from './support/errors';
 
@@ -21,8 +21,7 @@ let key: TestKey;
 let admin: { id: string; token: string };
 
 beforeAll(async () => {
-  key = await makeKey();
-  await publish(key);
+  key = await publishedKey();
   admin = await newAdmin(key);
 });
 

@@ -9,7 +9,7 @@ import { DAY_MS } from '../src/days';
 import { chargeIdempotencyKey, periodOrderId, renewDueSubscriptions } from '../src/billing/subscriptions';
 import type { Bindings } from '../src/env';
 import worker from '../src/index';
-import { authed, makeKey, publish, sign, USER_SCOPES, type TestKey } from './support/tokens';
+import { authed, publishedKey, sign, USER_SCOPES, type TestKey } from './support/tokens';
 import { newUser } from './support/users';
 import { expectError, type ErrorBody } from './support/errors';
 
@@ -41,8 +41,7 @@ const API = 'https://api.test';
 let key: TestKey;
 
 beforeAll(async () => {
-  key = await makeKey();
-  await publish(key);
+  key = await publishedKey();
   // The fake records a webhook only when it has somewhere to send it. Nothing listens on this
   // port (the Worker under test has no URL), so every delivery fails fast and the test relays
   // the recorded bodies to the Worker itself.

@@ -1,6 +1,6 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { authed, b64url, makeKey, publish, sign, type TestKey } from './support/tokens';
+import { authed, b64url, publishedKey, sign, type TestKey } from './support/tokens';
 import { backfillMessageTree } from './support/legacy';
 import { newUser } from './support/users';
 import { expectError } from './support/errors';
@@ -27,8 +27,7 @@ let alice: User;
 let bob: User;
 
 beforeAll(async () => {
-  key = await makeKey();
-  await publish(key);
+  key = await publishedKey();
 });
 
 // Fresh users for every test: each user's writes count against their burst guard

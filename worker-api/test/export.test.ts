@@ -2,7 +2,7 @@ import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from './support/errors';
 import { eventsOf, readSse } from './support/sse';
-import { authed, makeKey, publish, type TestKey } from './support/tokens';
+import { authed, publishedKey, type TestKey } from './support/tokens';
 import { newUser } from './support/users';
 
 type User = { id: string; token: string };
@@ -10,8 +10,7 @@ type User = { id: string; token: string };
 let key: TestKey;
 
 beforeAll(async () => {
-  key = await makeKey();
-  await publish(key);
+  key = await publishedKey();
 });
 
 function call(user: User, path: string, init: RequestInit = {}): Promise<Response> {

@@ -4,7 +4,7 @@ import { EVENT_LOG_RETENTION_MS } from '../src/generations/job';
 import { generationObject } from '../src/generations/start';
 import { type ErrorBody } from './support/errors';
 import { eventsOf, numberedEventsOf, readSse, type SseItem } from './support/sse';
-import { authed, makeKey, publish, type TestKey } from './support/tokens';
+import { authed, publishedKey, type TestKey } from './support/tokens';
 import { eventually, newUser } from './support/users';
 
 type Meta = { generationId: string; conversationId: string; messageId: string; model: string; traceId: string };
@@ -14,8 +14,7 @@ const fakeOrigin = new URL(inject('openaiBaseUrl')).origin;
 let key: TestKey;
 
 beforeAll(async () => {
-  key = await makeKey();
-  await publish(key);
+  key = await publishedKey();
 });
 
 /**

@@ -2,13 +2,12 @@ import { SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { app } from '../src/index';
 import { type ErrorBody } from './support/errors';
-import { makeKey, publish, sign, type TestKey } from './support/tokens';
+import { publishedKey, sign, type TestKey } from './support/tokens';
 
 
 let key: TestKey;
 beforeAll(async () => {
-  key = await makeKey();
-  await publish(key);
+  key = await publishedKey();
 });
 
 describe('errors and trace ids', () => {

@@ -5,7 +5,7 @@ import type { Bindings } from '../src/env';
 import { aroundRoundTrips } from './support/d1-round-trips';
 import { expectError } from './support/errors';
 import { backfillMessageTree } from './support/legacy';
-import { authed, makeKey, publish, type TestKey } from './support/tokens';
+import { authed, publishedKey, type TestKey } from './support/tokens';
 import { newUser } from './support/users';
 
 type User = { id: string; token: string };
@@ -15,8 +15,7 @@ type Detail = { id: string; messages: Message[]; hasMoreMessages: boolean; older
 let key: TestKey;
 
 beforeAll(async () => {
-  key = await makeKey();
-  await publish(key);
+  key = await publishedKey();
 });
 
 function call(token: string, method: string, path: string, body?: unknown): Promise<Response> {

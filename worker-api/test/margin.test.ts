@@ -5,14 +5,13 @@ import { marginReport } from '../src/admin/margin';
 import { getDb } from '../src/db/client';
 import { call, insertUsage, newAdmin, newNamedUser, ok, unique } from './support/admin';
 import { expectError } from './support/errors';
-import { makeKey, publish, type TestKey } from './support/tokens';
+import { publishedKey, type TestKey } from './support/tokens';
 
 let key: TestKey;
 let admin: { id: string; token: string };
 
 beforeAll(async () => {
-  key = await makeKey();
-  await publish(key);
+  key = await publishedKey();
   admin = await newAdmin(key);
 });
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { expectError } from './support/errors';
 import { backfillMessageTree } from './support/legacy';
 import { eventsOf, readSse } from './support/sse';
-import { authed, makeKey, publish, type TestKey } from './support/tokens';
+import { authed, publishedKey, type TestKey } from './support/tokens';
 import { newUser } from './support/users';
 
 type Versions = { position: number; count: number; previousId: string | null; nextId: string | null };
@@ -17,8 +17,7 @@ let key: TestKey;
 let alice: User;
 
 beforeAll(async () => {
-  key = await makeKey();
-  await publish(key);
+  key = await publishedKey();
   alice = await newUser(key);
 });
 

@@ -2,7 +2,7 @@ import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { expectError } from './support/errors';
 import { eventsOf, readSse } from './support/sse';
-import { authed, makeKey, publish, type TestKey } from './support/tokens';
+import { authed, publishedKey, type TestKey } from './support/tokens';
 import { newUser } from './support/users';
 
 type Prompt = { role: string; content: string }[];
@@ -12,8 +12,7 @@ const fakeOrigin = new URL(inject('openaiBaseUrl')).origin;
 let key: TestKey;
 
 beforeAll(async () => {
-  key = await makeKey();
-  await publish(key);
+  key = await publishedKey();
 });
 
 function call(user: User, path: string, init: RequestInit = {}): Promise<Response> {

@@ -2,7 +2,7 @@ import { env, SELF } from 'cloudflare:test';
 import { afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { readSse, eventsOf } from './support/sse';
 import { call, newAdmin } from './support/admin';
-import { authed, makeKey, publish, type TestKey } from './support/tokens';
+import { authed, publishedKey, type TestKey } from './support/tokens';
 import { createPlan, newUser } from './support/users';
 import type { ErrorBody } from './support/errors';
 
@@ -21,8 +21,7 @@ let key: TestKey;
 let serial = 0;
 
 beforeAll(async () => {
-  key = await makeKey();
-  await publish(key);
+  key = await publishedKey();
   // Providers of this file: one per fake, one whose key secret the Worker lacks, one disabled.
   await env.DB.batch(
     [

@@ -4,15 +4,14 @@ import worker from '../src/index';
 import { everyRoundTrip } from './support/d1-round-trips';
 import { type ErrorBody } from './support/errors';
 import { eventsOf, readSse } from './support/sse';
-import { makeKey, publish, type TestKey } from './support/tokens';
+import { publishedKey, type TestKey } from './support/tokens';
 import { createPlan, newUser } from './support/users';
 
 const fakeOrigin = new URL(inject('openaiBaseUrl')).origin;
 let key: TestKey;
 
 beforeAll(async () => {
-  key = await makeKey();
-  await publish(key);
+  key = await publishedKey();
 });
 
 async function upstreamRequests(): Promise<number> {

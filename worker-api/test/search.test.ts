@@ -1,7 +1,7 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from './support/errors';
-import { authed, makeKey, publish, type TestKey } from './support/tokens';
+import { authed, publishedKey, type TestKey } from './support/tokens';
 import { newUser } from './support/users';
 
 type Hit = { id: string; title: string; match?: { messageId: string | null; snippet: { text: string; match: boolean }[] } };
@@ -13,8 +13,7 @@ let alice: User;
 let bob: User;
 
 beforeAll(async () => {
-  key = await makeKey();
-  await publish(key);
+  key = await publishedKey();
   alice = await newUser(key);
   bob = await newUser(key);
 });

@@ -1,13 +1,12 @@
 import { SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from './support/errors';
-import { authed, makeKey, publish, sign, type TestKey } from './support/tokens';
+import { authed, publishedKey, sign, type TestKey } from './support/tokens';
 
 let key: TestKey;
 
 beforeAll(async () => {
-  key = await makeKey();
-  await publish(key);
+  key = await publishedKey();
 });
 
 async function provision(providerAccountId: string): Promise<{ id: string; sessionVersion: number }> {

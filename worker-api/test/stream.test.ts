@@ -1,7 +1,7 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventsOf, readSse } from './support/sse';
-import { authed, makeKey, publish, type TestKey } from './support/tokens';
+import { authed, publishedKey, type TestKey } from './support/tokens';
 import { createPlan, eventually, newUser } from './support/users';
 import { type ErrorBody } from './support/errors';
 
@@ -12,8 +12,7 @@ const fakeOrigin = new URL(inject('openaiBaseUrl')).origin;
 let key: TestKey;
 
 beforeAll(async () => {
-  key = await makeKey();
-  await publish(key);
+  key = await publishedKey();
 });
 
 async function fakeStats(): Promise<FakeStats> {

@@ -1,6 +1,6 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { authed, makeKey, publish, sign, USER_SCOPES, type TestKey } from './support/tokens';
+import { authed, publishedKey, sign, USER_SCOPES, type TestKey } from './support/tokens';
 import { type ErrorBody } from './support/errors';
 
 type Provisioned = { id: string; roles: string[]; scopes: string[]; onboarded: boolean; created: boolean };
@@ -9,8 +9,7 @@ let key: TestKey;
 let service: string;
 
 beforeAll(async () => {
-  key = await makeKey();
-  await publish(key);
+  key = await publishedKey();
   service = await sign(key, { sub: 'svc:web', roles: ['service'], scopes: ['users:provision'] });
 });
 

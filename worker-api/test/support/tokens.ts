@@ -15,6 +15,13 @@ export async function publish(...keys: TestKey[]): Promise<void> {
   await env.AUTH_KEYS.put('jwks', JSON.stringify({ keys: keys.map((k) => k.publicJwk) }));
 }
 
+/** A new signing key, published as the only one in the JWK Set: what most test files start from. */
+export async function publishedKey(): Promise<TestKey> {
+  const key = await makeKey();
+  await publish(key);
+  return key;
+}
+
 export const USER_SCOPES = ['chat:write', 'conversations:read', 'conversations:write', 'usage:read', 'billing:read', 'billing:write'];
 
 /** A valid token for `sub` unless the claims or header overrides say otherwise. */
