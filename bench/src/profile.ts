@@ -1,5 +1,5 @@
 /**
- * `npm run profile -w @chat/bench -- --path worker|bff [--concurrency 10] [--streams 100] [--worker-runtime miniflare|wrangler]`:
+ * `npm run profile -w @chat/bench -- --path worker|bff [--concurrency 10] [--streams 100] [--worker-runtime miniflare|wrangler] [--d1 worker|process]`:
  * where the Worker's (and with `bff`, the BFF's) isolate spends its CPU while streams run.
  * Starts the bench stack, warms it, takes a V8 CPU profile of each isolate through the
  * inspector `wrangler dev` / Miniflare expose, and prints self time per function.
@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
     users: { type: 'string', default: '10' },
     top: { type: 'string', default: '25' },
     'worker-runtime': { type: 'string', default: 'miniflare' },
+    d1: { type: 'string', default: 'worker' },
     save: { type: 'string' },
   },
 });
@@ -43,7 +44,9 @@ function print(title: string, profile: { totalMs: number; hot: HotFunction[]; in
 }
 
 const workerRuntime = args['worker-runtime'] === 'wrangler' ? 'wrangler' : 'miniflare';
-const stack = await startBenchStack({ name: 'profile', pace, withWeb: path === 'bff', workerRuntime, say });
+// `process`: D1 in a workerd of its own (see main.ts), so the isolate's profile holds no D1 simulator.
+const d1 = workerRuntime === 'miniflare' && args.d1 === 'process' ? 'process' : 'worker';
+const stack = await startBenchStack({ name: 'profile', pace, withWeb: path === 'bff', workerRuntime, d1, say });
 try {
   const scenario = await prepareScenario(stack, Number(args.users));
   const agent = streamAgent();
