@@ -19,13 +19,14 @@ const agent = new Agent({ keepAlive: true, maxSockets: 1 });
  * and the kernel then answers the next chunk with a reset that can take the refusal's bytes
  * with it: under `wrangler dev` on a loaded machine a quarter of the uploads ended so, which
  * curl or a browser reports the same way. `auth`: the request's credentials (none, for a 401).
+ * `declared`: send a `Content-Length` (the whole upload's) instead of chunked encoding.
  */
-function chunkedUpload(path: string, chunk: string, chunks: number, auth: Record<string, string> = { Authorization: `Bearer ${token}` }): Promise<number | 'reset'> {
+function chunkedUpload(path: string, chunk: string, chunks: number, auth: Record<string, string> = { Authorization: `Bearer ${token}` }, declared = false): Promise<number | 'reset'> {
   return new Promise((resolve, reject) => {
     let status: number | undefined;
     const req = request(
       `${stack.workerUrl}${path}`,
-      { method: 'POST', agent, headers: { ...auth, 'Content-Type': 'application/json' }, timeout: 30_000 },
+      { method: 'POST', agent, headers: { ...auth, 'Content-Type': 'application/json', ...(declared ? { 'Content-Length': String(chunk.length * chunks) } : {}) }, timeout: 30_000 },
       (res) => {
         status = res.statusCode ?? 0;
         res.resume();
@@ -76,6 +77,19 @@ describe('early refusals', () => {
     for (let round = 0; round < 5; round++) {
       const started = performance.now();
       outcomes.push(await chunkedUpload('/conversations', 'x'.repeat(200 * 1024), 1, {}));
+      const next = await timed('/health');
+      expect(next.status).toBe(200);
+      expect(performance.now() - started).toBeLessThan(5_000);
+    }
+    expect(outcomes.filter((o) => o !== 401 && o !== 'reset')).toEqual([]);
+    expect(outcomes).toContain(401);
+  });
+
+  it('answer an unauthenticated upload of declared length 401 without holding the next request', async () => {
+    const outcomes: (number | 'reset')[] = [];
+    for (let round = 0; round < 5; round++) {
+      const started = performance.now();
+      outcomes.push(await chunkedUpload('/conversations', 'x'.repeat(64 * 1024), 3, {}, true));
       const next = await timed('/health');
       expect(next.status).toBe(200);
       expect(performance.now() - started).toBeLessThan(5_000);
